@@ -1,0 +1,12 @@
+DROP TRIGGER IF EXISTS posts_fts_update;
+DROP TRIGGER IF EXISTS posts_fts_delete;
+DROP TRIGGER IF EXISTS posts_fts_insert;
+DROP TABLE IF EXISTS posts_fts;
+DROP TABLE IF EXISTS slug_redirects;
+DROP TABLE IF EXISTS post_tags;
+DROP TABLE IF EXISTS tags;
+DROP TABLE IF EXISTS posts;
+DROP TABLE IF EXISTS site_meta;
+DROP TABLE IF EXISTS login_attempts;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS users;

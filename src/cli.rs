@@ -1,0 +1,232 @@
+//! The command line: serve (the default), migrate, user, demo.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::domain::Role;
+use crate::service::{ServiceError, setup, users};
+use crate::storage::{self, DbConn};
+
+/// Townhall: a blog with moderated comments.
+#[derive(Debug, Parser)]
+#[command(name = "townhall", version, about, long_about = None)]
+pub struct Cli {
+    /// Settings file (default: ./townhall.toml if it exists). Every setting can also be
+    /// given as a TOWNHALL_<NAME> environment variable; see README.md.
+    #[arg(long, global = true, env = "TOWNHALL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web site (migrates the database and does first-start setup first).
+    Serve {
+        /// Listen on this address instead of the `bind` setting, e.g. 0.0.0.0:8080.
+        #[arg(long, value_name = "HOST:PORT")]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo posts into a site that has no posts.
+    Demo,
+}
+
+/// Staff account commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account.
+    Add {
+        /// Sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// Name shown on posts.
+        #[arg(long)]
+        name: String,
+        /// What the account may do.
+        #[arg(long, value_enum, default_value = "author")]
+        role: Role,
+        /// Read the password from the first line of standard input instead of prompting;
+        /// without either, a random password is generated and printed once.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List staff accounts.
+    List,
+    /// Set an account's password (and sign it out everywhere).
+    SetPassword {
+        /// The account's e-mail.
+        email: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account (it can no longer sign in; its posts stay).
+    Disable {
+        /// The account's e-mail.
+        email: String,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        /// The account's e-mail.
+        email: String,
+    },
+}
+
+fn read_password(from_stdin: bool, allow_generate: bool) -> Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+        return Ok((pw, false));
+    }
+    if std::io::stdin().is_terminal() {
+        let pw = rpassword::prompt_password("New password: ")?;
+        let again = rpassword::prompt_password("Repeat it: ")?;
+        if pw != again {
+            bail!("the two passwords do not match");
+        }
+        return Ok((pw, false));
+    }
+    if allow_generate {
+        return Ok((crate::service::auth::random_password(), true));
+    }
+    bail!("no password given: use --password-stdin, or run in a terminal to be prompted")
+}
+
+fn explain(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Invalid(fields) => anyhow::anyhow!(fields.0.into_values().collect::<Vec<_>>().join(" ")),
+        ServiceError::NotFound => anyhow::anyhow!("no such account"),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+fn with_db<T>(settings: &Settings, f: impl FnOnce(&mut DbConn) -> Result<T, ServiceError>) -> Result<T> {
+    let target = settings.db_target()?;
+    storage::migrate(&target)?;
+    let pool = storage::open_pool(&target, 1)?;
+    let mut conn = pool.get().context("connecting to the database")?;
+    f(&mut conn).map_err(explain)
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+                settings = settings.validated()?;
+            }
+            serve(settings)
+        }
+        Command::Migrate => {
+            let target = settings.db_target()?;
+            let applied = storage::migrate(&target)?;
+            if applied.is_empty() {
+                println!("The database ({}) is up to date.", target.redacted());
+            } else {
+                println!("Applied {} migration(s) to {}: {}", applied.len(), target.redacted(), applied.join(", "));
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            let n = with_db(&settings, |c| setup::load_demo(c, now()))?;
+            println!("Loaded {n} demo posts.");
+            Ok(())
+        }
+        Command::User(cmd) => user_command(&settings, cmd),
+    }
+}
+
+fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
+    match cmd {
+        UserCommand::Add { email, name, role, password_stdin } => {
+            let (pw, generated) = read_password(password_stdin, true)?;
+            let u = with_db(settings, |c| users::create(c, &email, &name, role, Some(&pw), now()))?;
+            println!("Created {} account {} ({}).", u.role, u.email, u.display_name);
+            if generated {
+                println!("Password (shown once): {pw}");
+            }
+        }
+        UserCommand::List => {
+            let list = with_db(settings, |c| Ok(storage::users::list(c)?))?;
+            println!("{:<32} {:<10} {:<9} NAME", "E-MAIL", "ROLE", "STATUS");
+            for u in list {
+                let status = if u.disabled {
+                    "disabled"
+                } else if u.password_hash.is_none() {
+                    "no login"
+                } else {
+                    "active"
+                };
+                println!("{:<32} {:<10} {:<9} {}", u.email, u.role, status, u.display_name);
+            }
+        }
+        UserCommand::SetPassword { email, password_stdin } => {
+            let (pw, _) = read_password(password_stdin, false)?;
+            with_db(settings, |c| {
+                let u = users::by_email(c, &email)?;
+                users::set_password(c, u.id, &pw, now())
+            })?;
+            println!("Password changed for {email}; its sessions were signed out.");
+        }
+        UserCommand::Disable { email } => {
+            with_db(settings, |c| {
+                let u = users::by_email(c, &email)?;
+                users::set_disabled(c, u.id, true, now())
+            })?;
+            println!("Disabled {email}.");
+        }
+        UserCommand::Enable { email } => {
+            with_db(settings, |c| {
+                let u = users::by_email(c, &email)?;
+                users::set_disabled(c, u.id, false, now())
+            })?;
+            println!("Enabled {email}.");
+        }
+    }
+    Ok(())
+}
+
+fn serve(settings: Settings) -> Result<()> {
+    let addr = settings.bind_addr()?;
+    let base = settings.base_url.clone();
+    let target = settings.db_target()?;
+    tracing::info!(database = %target.redacted(), "opening the database");
+    let (state, first) = crate::startup::prepare(settings)?;
+    if let Some((email, generated)) = &first.admin_created {
+        println!();
+        println!("  First start: created the admin account {email}.");
+        match generated {
+            Some(pw) => println!("  Its password (shown only this once): {pw}"),
+            None => println!("  Its password is the one in TOWNHALL_ADMIN_PASSWORD."),
+        }
+        println!("  Sign in at {base}/login");
+        println!();
+    }
+    if first.demo_posts > 0 {
+        tracing::info!(posts = first.demo_posts, "loaded demo content");
+    }
+    let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, url = %base, "Townhall is serving");
+    let server = crate::startup::run(listener, state)?;
+    actix_web::rt::System::new().block_on(server)?;
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Typed settings from `townhall.toml`, `TOWNHALL_*` variables and `DATABASE_URL`.
+//! Passed in where needed; there is no global.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::storage::DbTarget;
+
+/// Every setting, with its default. README.md lists them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The site's name, in the header, titles and feeds.
+    pub site_title: String,
+    /// One line under the name, in feeds and meta tags.
+    pub site_description: String,
+    /// The public address, used for canonical links, feeds and the sitemap.
+    pub base_url: String,
+    /// Address and port to listen on.
+    pub bind: String,
+    /// `sqlite://PATH`, a file path, or `postgres://…`; default `<data_dir>/townhall.db`.
+    pub database_url: Option<String>,
+    /// Where the SQLite database and other files live.
+    pub data_dir: PathBuf,
+    /// Posts on each page of the home, tag and search lists.
+    pub posts_per_page: u32,
+    /// Days after which a post's comments close (used from part 3 on).
+    pub archive_after_days: u32,
+    /// A folder of templates overriding the built-in ones, by the same names.
+    pub templates_dir: Option<PathBuf>,
+    /// Key for signing tokens; when unset, one is made and kept in the database.
+    pub secret_key: Option<String>,
+    /// E-mail of the admin account made at first start.
+    pub admin_email: String,
+    /// Password of that account; when unset a random one is printed once.
+    pub admin_password: Option<String>,
+    /// Load the demo posts into a new, empty site at first start.
+    pub demo_content: bool,
+    /// How long a staff sign-in lasts, in days.
+    pub session_days: u32,
+    /// Database connections per app server.
+    pub db_pool_size: u32,
+    /// HTTP worker threads; default one per core.
+    pub workers: Option<usize>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Log filter, e.g. `info` or `townhall=debug,info`.
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            site_title: "Townhall".into(),
+            site_description: "News, analysis and stories on migration and integration in London.".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            bind: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            posts_per_page: 10,
+            archive_after_days: 30,
+            templates_dir: None,
+            secret_key: None,
+            admin_email: "admin@example.org".into(),
+            admin_password: None,
+            demo_content: true,
+            session_days: 14,
+            db_pool_size: 8,
+            workers: None,
+            trust_proxy: false,
+            log: "info".into(),
+        }
+    }
+}
+
+/// The setting names, as `TOWNHALL_<NAME>` variables accept them.
+const KEYS: &[&str] = &[
+    "site_title",
+    "site_description",
+    "base_url",
+    "bind",
+    "database_url",
+    "data_dir",
+    "posts_per_page",
+    "archive_after_days",
+    "templates_dir",
+    "secret_key",
+    "admin_email",
+    "admin_password",
+    "demo_content",
+    "session_days",
+    "db_pool_size",
+    "workers",
+    "trust_proxy",
+    "log",
+];
+
+/// A setting that stops start-up, with what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A value of the wrong type, or an unknown key in the file.
+    #[error("configuration error: {0}")]
+    Parse(String),
+    /// A value of the right type that makes no sense.
+    #[error("configuration error: setting `{key}` {problem}")]
+    Invalid {
+        /// The setting.
+        key: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// `--config FILE` named a file that is not there.
+    #[error("configuration error: the file {0} does not exist")]
+    MissingFile(PathBuf),
+}
+
+impl Settings {
+    /// Reads defaults, then the TOML file, then `DATABASE_URL`, then `TOWNHALL_*`.
+    /// `file` is `--config`; without it `townhall.toml` is read if present.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.to_path_buf())),
+            Some(path) => fig = fig.merge(Toml::file_exact(path)),
+            None => fig = fig.merge(Toml::file("townhall.toml")),
+        }
+        fig = fig
+            .merge(Env::raw().only(&["database_url"]))
+            .merge(Env::prefixed("TOWNHALL_").only(KEYS));
+        let settings: Settings = fig
+            .extract()
+            .map_err(|e| ConfigError::Parse(e.to_string()))?;
+        settings.validated()
+    }
+
+    /// Checks values that parse but cannot work, and normalises the base URL.
+    pub fn validated(mut self) -> Result<Settings, ConfigError> {
+        fn invalid(key: &'static str, problem: impl Into<String>) -> ConfigError {
+            ConfigError::Invalid {
+                key,
+                problem: problem.into(),
+            }
+        }
+        let base = url::Url::parse(self.base_url.trim())
+            .map_err(|e| invalid("base_url", format!("is not a URL ({e}): {:?}", self.base_url)))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(invalid("base_url", format!("must be an http:// or https:// address, got {:?}", self.base_url)));
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(invalid("base_url", "must not have a query or fragment"));
+        }
+        self.base_url = base.as_str().trim_end_matches('/').to_owned();
+        self.bind_addr()?;
+        if !(1..=100).contains(&self.posts_per_page) {
+            return Err(invalid("posts_per_page", format!("must be between 1 and 100, got {}", self.posts_per_page)));
+        }
+        if !(1..=3650).contains(&self.archive_after_days) {
+            return Err(invalid("archive_after_days", format!("must be between 1 and 3650, got {}", self.archive_after_days)));
+        }
+        if !(1..=365).contains(&self.session_days) {
+            return Err(invalid("session_days", format!("must be between 1 and 365, got {}", self.session_days)));
+        }
+        if !(1..=128).contains(&self.db_pool_size) {
+            return Err(invalid("db_pool_size", format!("must be between 1 and 128, got {}", self.db_pool_size)));
+        }
+        if self.workers == Some(0) {
+            return Err(invalid("workers", "must be at least 1"));
+        }
+        if self.site_title.trim().is_empty() {
+            return Err(invalid("site_title", "must not be empty"));
+        }
+        if let Some(key) = &self.secret_key {
+            if key.len() < 32 {
+                return Err(invalid("secret_key", "must be at least 32 characters"));
+            }
+        }
+        crate::domain::user::normalize_email(&self.admin_email).map_err(|e| invalid("admin_email", e))?;
+        if let Some(pw) = &self.admin_password {
+            crate::domain::user::check_password(pw).map_err(|e| invalid("admin_password", e))?;
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
+            return Err(invalid("log", format!("is not a log filter: {:?}", self.log)));
+        }
+        self.db_target()?;
+        Ok(self)
+    }
+
+    /// The socket address to listen on.
+    pub fn bind_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.bind
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or_else(|| ConfigError::Invalid {
+                key: "bind",
+                problem: format!("must be HOST:PORT, like 127.0.0.1:8080, got {:?}", self.bind),
+            })
+    }
+
+    /// Which database to use.
+    pub fn db_target(&self) -> Result<DbTarget, ConfigError> {
+        match &self.database_url {
+            Some(url) => DbTarget::parse(url).map_err(|e| ConfigError::Invalid {
+                key: "database_url",
+                problem: e.to_string(),
+            }),
+            None => Ok(DbTarget::Sqlite(self.data_dir.join("townhall.db"))),
+        }
+    }
+
+    /// True when the site is served over HTTPS (cookies get `Secure`, HSTS is sent).
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(f: impl FnOnce(&mut Settings)) -> Result<Settings, ConfigError> {
+        let mut s = Settings::default();
+        f(&mut s);
+        s.validated()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = with(|_| {}).unwrap();
+        assert_eq!(s.db_target().unwrap(), DbTarget::Sqlite("data/townhall.db".into()));
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let e = with(|s| s.posts_per_page = 0).unwrap_err().to_string();
+        assert!(e.contains("posts_per_page") && e.contains("between 1 and 100"), "{e}");
+        let e = with(|s| s.base_url = "ftp://x".into()).unwrap_err().to_string();
+        assert!(e.contains("base_url"), "{e}");
+        let e = with(|s| s.bind = "nonsense".into()).unwrap_err().to_string();
+        assert!(e.contains("bind"), "{e}");
+        let e = with(|s| s.database_url = Some("mysql://x".into())).unwrap_err().to_string();
+        assert!(e.contains("database_url") && e.contains("mysql"), "{e}");
+    }
+
+    #[test]
+    fn base_url_loses_its_trailing_slash() {
+        assert_eq!(with(|s| s.base_url = "https://blog.example.org/".into()).unwrap().base_url, "https://blog.example.org");
+    }
+
+    #[test]
+    fn the_file_and_environment_are_read_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("townhall.toml", "site_title = \"From file\"\nposts_per_page = 7\n")?;
+            jail.set_env("TOWNHALL_POSTS_PER_PAGE", "3");
+            jail.set_env("DATABASE_URL", "postgres://db.example/th");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.site_title, "From file");
+            assert_eq!(s.posts_per_page, 3);
+            assert_eq!(s.db_target().unwrap(), DbTarget::Postgres("postgres://db.example/th".into()));
+            jail.set_env("TOWNHALL_POSTS_PER_PAGE", "lots");
+            let e = Settings::load(None).unwrap_err().to_string();
+            assert!(e.contains("posts_per_page"), "{e}");
+            jail.create_file("bad.toml", "no_such_setting = 1\n")?;
+            let e = Settings::load(Some(Path::new("bad.toml"))).unwrap_err().to_string();
+            assert!(e.contains("no_such_setting"), "{e}");
+            Ok(())
+        });
+    }
+}

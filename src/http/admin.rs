@@ -1,0 +1,619 @@
+//! Staff pages: posts (list, write, preview, publish, schedule, delete), own account, staff accounts.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::csrf::{Csrf, CsrfForm};
+use super::extractors::{AnyStaff, CanManageUsers, CanWrite, Permission, RequireRole};
+use super::now;
+use super::render::{Page, render};
+use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
+use crate::error::AppError;
+use crate::service::posts::{self as post_service, PostState, SaveAction};
+use crate::service::site::{display_date, page_for};
+use crate::service::{ServiceError, separate_field_errors, users as user_service};
+use crate::startup::AppState;
+use crate::storage::posts as post_store;
+
+/// Registers the staff routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(dashboard)
+        .service(post_list)
+        .service(new_post_page)
+        .service(create_post)
+        .service(edit_post_page)
+        .service(update_post)
+        .service(preview_post)
+        .service(publish_post)
+        .service(unpublish_post)
+        .service(delete_post_page)
+        .service(delete_post)
+        .service(account_page)
+        .service(change_password)
+        .service(users_page)
+        .service(create_user)
+        .service(disable_user)
+        .service(enable_user);
+}
+
+/// Renders a staff page with the signed-in user and a CSRF token in the context.
+fn admin_render<P: Permission>(
+    state: &AppState,
+    who: &RequireRole<P>,
+    csrf: &Csrf,
+    page: Page,
+    data: Value,
+) -> Result<HttpResponse, AppError> {
+    let mut data = data;
+    if let Value::Object(map) = &mut data {
+        map.insert("user".into(), json!(who.view()));
+        map.insert("csrf".into(), json!(csrf.token()));
+        map.entry("notice").or_insert(Value::Null);
+    }
+    render(state, page.noindex(), data)
+}
+
+fn see_other(to: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", to.into())).finish()
+}
+
+/// Messages shown after an action, chosen from a fixed list so nothing typed is reflected.
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "saved" => "Saved.",
+        "published" => "Published.",
+        "scheduled" => "Scheduled: the post will appear at its publication time.",
+        "unpublished" => "Unpublished: the post is no longer on the site.",
+        "deleted" => "Deleted.",
+        "password" => "Your password has been changed. Other sessions have been signed out.",
+        "user-created" => "Account created.",
+        "user-disabled" => "Account disabled and signed out.",
+        "user-enabled" => "Account enabled.",
+        _ => return None,
+    })
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+#[get("/admin")]
+async fn dashboard(who: RequireRole<AnyStaff>) -> HttpResponse {
+    if who.role.can_write() { see_other("/admin/posts") } else { see_other("/admin/account") }
+}
+
+#[derive(Serialize)]
+struct PostListRow {
+    id: i64,
+    title: String,
+    slug: String,
+    state: PostState,
+    author: String,
+    date: Option<String>,
+    updated: String,
+}
+
+#[get("/admin/posts")]
+async fn post_list(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let only = (!who.role.can_edit_any_post()).then_some(who.user.id);
+    let t = now();
+    let rows = state.db(move |c| Ok(post_store::list_admin(c, only)?)).await?;
+    let rows: Vec<PostListRow> = rows
+        .into_iter()
+        .map(|(p, author)| PostListRow {
+            id: p.id,
+            state: post_service::state(&p, t),
+            date: p.published_at.map(display_date),
+            updated: display_date(p.updated_at),
+            title: p.title,
+            slug: p.slug,
+            author,
+        })
+        .collect();
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/posts", "Posts"),
+        json!({ "posts": rows, "notice": notice(q.done.as_deref()) }),
+    )
+}
+
+/// The editor form: the post fields, which button was pressed, and the token.
+#[derive(Deserialize)]
+pub struct EditorForm {
+    #[serde(flatten)]
+    input: PostInput,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A form with only the token.
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_form!(EditorForm, ActionForm, PasswordForm, NewUserForm);
+
+struct EditorView<'a> {
+    post_id: Option<i64>,
+    input: &'a PostInput,
+    errors: &'a FieldErrors,
+    preview: Option<SafeHtml>,
+    state: Option<PostState>,
+    slug: Option<String>,
+    status: StatusCode,
+}
+
+fn editor<P: Permission>(
+    state: &AppState,
+    who: &RequireRole<P>,
+    csrf: &Csrf,
+    v: EditorView<'_>,
+    notice: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let title = if v.post_id.is_some() { "Edit post" } else { "New post" };
+    admin_render(
+        state,
+        who,
+        csrf,
+        Page::new("admin/edit", title).status(v.status),
+        json!({
+            "post_id": v.post_id,
+            "input": v.input,
+            "errors": v.errors,
+            "has_errors": !v.errors.is_empty(),
+            "preview_html": v.preview,
+            "state": v.state,
+            "slug": v.slug,
+            "notice": notice,
+        }),
+    )
+}
+
+#[get("/admin/posts/new")]
+async fn new_post_page(state: web::Data<AppState>, who: RequireRole<CanWrite>, csrf: Csrf) -> Result<HttpResponse, AppError> {
+    let input = PostInput::default();
+    let view = EditorView {
+        post_id: None,
+        input: &input,
+        errors: &FieldErrors::default(),
+        preview: None,
+        state: None,
+        slug: None,
+        status: StatusCode::OK,
+    };
+    editor(&state, &who, &csrf, view, None)
+}
+
+fn action_of(s: &str) -> Option<SaveAction> {
+    match s {
+        "publish" => Some(SaveAction::Publish),
+        "unpublish" => Some(SaveAction::Unpublish),
+        "save" | "" => Some(SaveAction::Save),
+        _ => None,
+    }
+}
+
+/// Shared by create and update: preview, validate, save, or show the form again with errors.
+async fn submit_editor(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+    post_id: Option<i64>,
+    form: EditorForm,
+) -> Result<HttpResponse, AppError> {
+    let EditorForm { input, action, .. } = form;
+    let current = match post_id {
+        Some(id) => {
+            let user = who.user.clone();
+            Some(state.db(move |c| post_service::editable(c, &user, id)).await?)
+        }
+        None => None,
+    };
+    let t = now();
+    let show = |errors: FieldErrors, preview: Option<SafeHtml>, status: StatusCode| {
+        let view = EditorView {
+            post_id,
+            input: &input,
+            errors: &errors,
+            preview,
+            state: current.as_ref().map(|p| post_service::state(p, t)),
+            slug: current.as_ref().map(|p| p.slug.clone()),
+            status,
+        };
+        editor(&state, &who, &csrf, view, None)
+    };
+    if action == "preview" {
+        return show(FieldErrors::default(), Some(SafeHtml::from_markdown(&input.body)), StatusCode::OK);
+    }
+    let Some(save_action) = action_of(&action) else {
+        return Err(AppError::BadRequest("Unknown editor action.".into()));
+    };
+    let draft = match input.validate() {
+        Ok(d) => d,
+        Err(errors) => return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let user = who.user.clone();
+    let saved = state
+        .db(move |c| separate_field_errors(post_service::save(c, &user, post_id, &draft, save_action, t)))
+        .await?;
+    match saved {
+        Ok(post) => {
+            let done = match (save_action, post_service::state(&post, t)) {
+                (SaveAction::Publish, PostState::Scheduled) => "scheduled",
+                (SaveAction::Publish, _) => "published",
+                (SaveAction::Unpublish, _) => "unpublished",
+                (SaveAction::Save, _) => "saved",
+            };
+            Ok(see_other(format!("/admin/posts/{}/edit?done={done}", post.id)))
+        }
+        Err(errors) => show(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+    }
+}
+
+#[post("/admin/posts/new")]
+async fn create_post(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+    form: CsrfForm<EditorForm>,
+) -> Result<HttpResponse, AppError> {
+    submit_editor(state, who, csrf, None, form.0).await
+}
+
+#[get("/admin/posts/{id}/edit")]
+async fn edit_post_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+    id: web::Path<i64>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = who.user.clone();
+    let (post, tags) = state
+        .db(move |c| {
+            let post = post_service::editable(c, &user, id)?;
+            let tags = post_store::tags_for(c, &[id])?.remove(&id).unwrap_or_default();
+            Ok((post, tags))
+        })
+        .await?;
+    let input = PostInput {
+        title: post.title.clone(),
+        slug: post.slug.clone(),
+        tags: tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+        body: post.body_markdown.clone(),
+        publish_at: post.published_at.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default(),
+    };
+    let view = EditorView {
+        post_id: Some(id),
+        input: &input,
+        errors: &FieldErrors::default(),
+        preview: None,
+        state: Some(post_service::state(&post, now())),
+        slug: Some(post.slug.clone()),
+        status: StatusCode::OK,
+    };
+    editor(&state, &who, &csrf, view, notice(q.done.as_deref()))
+}
+
+#[post("/admin/posts/{id}/edit")]
+async fn update_post(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+    id: web::Path<i64>,
+    form: CsrfForm<EditorForm>,
+) -> Result<HttpResponse, AppError> {
+    submit_editor(state, who, csrf, Some(id.into_inner()), form.0).await
+}
+
+#[get("/admin/posts/{id}/preview")]
+async fn preview_post(state: web::Data<AppState>, who: RequireRole<CanWrite>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = who.user.clone();
+    let page = state
+        .db(move |c| {
+            let row = post_service::editable(c, &user, id)?;
+            page_for(c, &row, now())
+        })
+        .await?;
+    let p = Page::new("public/post", format!("Preview: {}", page.summary.title)).noindex();
+    render(&state, p, json!({ "post": page, "preview": true }))
+}
+
+async fn set_published(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    id: i64,
+    publish: bool,
+) -> Result<HttpResponse, AppError> {
+    let user = who.user.clone();
+    let t = now();
+    let post = state.db(move |c| post_service::set_published(c, &user, id, publish, t)).await?;
+    let done = match (publish, post_service::state(&post, t)) {
+        (false, _) => "unpublished",
+        (true, PostState::Scheduled) => "scheduled",
+        (true, _) => "published",
+    };
+    Ok(see_other(format!("/admin/posts?done={done}")))
+}
+
+#[post("/admin/posts/{id}/publish")]
+async fn publish_post(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    id: web::Path<i64>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    set_published(state, who, id.into_inner(), true).await
+}
+
+#[post("/admin/posts/{id}/unpublish")]
+async fn unpublish_post(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    id: web::Path<i64>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    set_published(state, who, id.into_inner(), false).await
+}
+
+#[get("/admin/posts/{id}/delete")]
+async fn delete_post_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = who.user.clone();
+    let post = state.db(move |c| post_service::editable(c, &user, id)).await?;
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/delete", "Delete post"),
+        json!({ "post": { "id": post.id, "title": post.title } }),
+    )
+}
+
+#[post("/admin/posts/{id}/delete")]
+async fn delete_post(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    id: web::Path<i64>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = who.user.clone();
+    let post = state.db(move |c| post_service::delete(c, &user, id)).await?;
+    tracing::info!(post = post.id, by = who.user.id, "post deleted");
+    Ok(see_other("/admin/posts?done=deleted"))
+}
+
+/// The password-change form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+#[get("/admin/account")]
+async fn account_page(
+    state: web::Data<AppState>,
+    who: RequireRole<AnyStaff>,
+    csrf: Csrf,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/account", "Your account"),
+        json!({ "errors": FieldErrors::default(), "notice": notice(q.done.as_deref()) }),
+    )
+}
+
+#[post("/admin/account/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    who: RequireRole<AnyStaff>,
+    csrf: Csrf,
+    form: CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let PasswordForm { current_password, new_password, confirm_password, .. } = form.0;
+    let mut errors = FieldErrors::default();
+    let current_ok = who
+        .user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| crate::service::auth::verify_password(h, &current_password));
+    if !current_ok {
+        errors.add("current_password", "Your current password is not right.");
+    }
+    if new_password != confirm_password {
+        errors.add("confirm_password", "The two new passwords do not match.");
+    }
+    let result = if errors.is_empty() {
+        let id = who.user.id;
+        state
+            .db(move |c| separate_field_errors(user_service::set_password(c, id, &new_password, now())))
+            .await?
+    } else {
+        Err(errors)
+    };
+    match result {
+        // Every session was ended, this one too: sign in again with the new password.
+        Ok(()) => Ok(see_other("/login?next=%2Fadmin%2Faccount%3Fdone%3Dpassword")),
+        Err(errors) => admin_render(
+            &state,
+            &who,
+            &csrf,
+            Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
+            json!({ "errors": errors }),
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct UserListRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    disabled: bool,
+    can_sign_in: bool,
+    created: String,
+}
+
+/// The new-account form.
+#[derive(Deserialize, Serialize, Default)]
+pub struct NewUserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    #[serde(skip_serializing)]
+    password: String,
+    #[serde(default)]
+    #[serde(skip_serializing)]
+    csrf_token: String,
+}
+
+async fn users_view(
+    state: &web::Data<AppState>,
+    who: &RequireRole<CanManageUsers>,
+    csrf: &Csrf,
+    input: &NewUserForm,
+    errors: FieldErrors,
+    extra: Value,
+) -> Result<HttpResponse, AppError> {
+    let rows = state.db(|c| Ok(crate::storage::users::list(c)?)).await?;
+    let rows: Vec<UserListRow> = rows
+        .into_iter()
+        .map(|u| UserListRow {
+            id: u.id,
+            can_sign_in: u.password_hash.is_some() && !u.disabled,
+            email: u.email,
+            display_name: u.display_name,
+            role: u.role,
+            disabled: u.disabled,
+            created: display_date(u.created_at),
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut data = json!({ "users": rows, "input": input, "errors": errors, "generated_password": null });
+    if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
+        d.extend(e);
+    }
+    admin_render(state, who, csrf, Page::new("admin/users", "Staff accounts").status(status), data)
+}
+
+#[get("/admin/users")]
+async fn users_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    csrf: Csrf,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let input = NewUserForm { role: "author".into(), ..Default::default() };
+    users_view(&state, &who, &csrf, &input, FieldErrors::default(), json!({ "notice": notice(q.done.as_deref()) })).await
+}
+
+#[post("/admin/users")]
+async fn create_user(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    csrf: Csrf,
+    form: CsrfForm<NewUserForm>,
+) -> Result<HttpResponse, AppError> {
+    let input = form.0;
+    let Some(role) = Role::parse(&input.role) else {
+        let mut e = FieldErrors::default();
+        e.add("role", "Choose a role.");
+        return users_view(&state, &who, &csrf, &input, e, json!({})).await;
+    };
+    let generated = input.password.is_empty().then(crate::service::auth::random_password);
+    let password = if input.password.is_empty() { generated.clone().unwrap_or_default() } else { input.password.clone() };
+    let (email, name) = (input.email.clone(), input.name.clone());
+    let created = state
+        .db(move |c| separate_field_errors(user_service::create(c, &email, &name, role, Some(&password), now())))
+        .await?;
+    match created {
+        Ok(user) => {
+            tracing::info!(user = user.id, by = who.user.id, "staff account created");
+            let blank = NewUserForm { role: "author".into(), ..Default::default() };
+            users_view(
+                &state,
+                &who,
+                &csrf,
+                &blank,
+                FieldErrors::default(),
+                json!({ "notice": notice(Some("user-created")), "generated_password": generated, "created_email": user.email }),
+            )
+            .await
+        }
+        Err(errors) => users_view(&state, &who, &csrf, &input, errors, json!({})).await,
+    }
+}
+
+async fn set_user_disabled(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    id: i64,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    if id == who.user.id && disabled {
+        return Err(AppError::BadRequest("You cannot disable your own account.".into()));
+    }
+    state
+        .db(move |c| {
+            crate::storage::users::find(c, id)?.ok_or(ServiceError::NotFound)?;
+            user_service::set_disabled(c, id, disabled, now())
+        })
+        .await?;
+    Ok(see_other(format!("/admin/users?done={}", if disabled { "user-disabled" } else { "user-enabled" })))
+}
+
+#[post("/admin/users/{id}/disable")]
+async fn disable_user(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    id: web::Path<i64>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    set_user_disabled(state, who, id.into_inner(), true).await
+}
+
+#[post("/admin/users/{id}/enable")]
+async fn enable_user(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    id: web::Path<i64>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    set_user_disabled(state, who, id.into_inner(), false).await
+}

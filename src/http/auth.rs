@@ -1,0 +1,145 @@
+//! Signing in and out.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
+use super::now;
+use super::render::{Page, render};
+use crate::error::AppError;
+use crate::service::auth;
+use crate::startup::AppState;
+
+/// Registers the sign-in routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(login_page).service(login).service(logout);
+}
+
+/// Only same-site paths may be returned to, so the sign-in page cannot be used to
+/// send someone elsewhere.
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    if ok { next } else { "/admin" }
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+fn login_form(
+    state: &AppState,
+    csrf: &Csrf,
+    email: &str,
+    next: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    render(
+        state,
+        Page::new("public/login", "Staff sign-in").noindex().status(status),
+        json!({ "csrf": csrf.token(), "email": email, "next": safe_next(next), "error": error }),
+    )
+}
+
+#[get("/login")]
+async fn login_page(state: web::Data<AppState>, csrf: Csrf, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    login_form(&state, &csrf, "", &q.next, None, StatusCode::OK)
+}
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_form!(LoginForm, TokenForm);
+
+/// The address sign-in attempts are counted against.
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+    addr.unwrap_or("unknown").to_owned()
+}
+
+/// The session cookie (or, with an empty value and no age, its removal).
+pub fn session_cookie(value: String, https: bool, max_age_days: i64) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https)
+        .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
+#[post("/login")]
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    csrf: Csrf,
+    form: CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let LoginForm { email, password, next, .. } = form.0;
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let days = state.settings.session_days;
+    let attempt_email = email.clone();
+    let result = state
+        .db(move |c| auth::sign_in(c, &attempt_email, &password, &ip, now(), days))
+        .await;
+    match result {
+        Ok(signed_in) => {
+            tracing::info!(user = signed_in.user.id, "signed in");
+            Ok(HttpResponse::SeeOther()
+                .insert_header(("Location", safe_next(&next).to_owned()))
+                .cookie(session_cookie(signed_in.token, state.settings.is_https(), days.into()))
+                .finish())
+        }
+        Err(AppError::TooMany(msg)) => login_form(&state, &csrf, &email, &next, Some(msg), StatusCode::TOO_MANY_REQUESTS),
+        Err(AppError::BadRequest(msg)) => login_form(&state, &csrf, &email, &next, Some(msg), StatusCode::UNAUTHORIZED),
+        Err(e) => Err(e),
+    }
+}
+
+#[post("/logout")]
+async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<TokenForm>) -> Result<HttpResponse, AppError> {
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        state.db(move |c| auth::sign_out(c, &token)).await?;
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", "/"))
+        .cookie(session_cookie(String::new(), state.settings.is_https(), 0))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(safe_next("/admin/posts?x=1"), "/admin/posts?x=1");
+        assert_eq!(safe_next("//evil.example"), "/admin");
+        assert_eq!(safe_next("https://evil.example"), "/admin");
+        assert_eq!(safe_next("/\\evil.example"), "/admin");
+        assert_eq!(safe_next(""), "/admin");
+    }
+}

@@ -1,0 +1,154 @@
+//! CSRF protection: a random per-browser cookie, and form tokens that are an HMAC of it
+//! (and of the session, once signed in) under the site secret — OWASP's signed
+//! double-submit cookie. Every state-changing form goes through [`CsrfForm`].
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
+use sha2::Sha256;
+
+use crate::error::AppError;
+use crate::service::auth::random_token;
+use crate::startup::AppState;
+
+/// The per-browser CSRF cookie.
+pub const CSRF_COOKIE: &str = "townhall_csrf";
+/// The staff session cookie (read here to bind tokens to the session).
+pub const SESSION_COOKIE: &str = "townhall_session";
+
+/// The browser's CSRF seed for this request (from its cookie, or new).
+#[derive(Clone)]
+struct Seed(String);
+
+/// Gives every browser a CSRF cookie the first time it asks for anything.
+pub async fn ensure_cookie(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let existing = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() >= 32);
+    let fresh = existing.is_none();
+    let seed = existing.unwrap_or_else(random_token);
+    req.extensions_mut().insert(Seed(seed.clone()));
+    let https = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.settings.is_https());
+    let mut res = next.call(req).await?;
+    if fresh {
+        let cookie = Cookie::build(CSRF_COOKIE, seed)
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(https)
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+fn sign(secret: &[u8], seed: &str, session: &str) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
+    mac.update(b"csrf\x00");
+    mac.update(seed.as_bytes());
+    mac.update(b"\x00");
+    mac.update(session.as_bytes());
+    Some(mac)
+}
+
+/// The token to put in this request's forms.
+#[derive(Clone)]
+pub struct Csrf {
+    seed: String,
+    session: String,
+    secret: std::sync::Arc<Vec<u8>>,
+}
+
+impl Csrf {
+    /// The form token.
+    pub fn token(&self) -> String {
+        sign(&self.secret, &self.seed, &self.session)
+            .map(|m| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// Checks a submitted token in constant time.
+    pub fn verify(&self, submitted: &str) -> Result<(), AppError> {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(submitted.trim())
+            .map_err(|_| AppError::Csrf)?;
+        sign(&self.secret, &self.seed, &self.session)
+            .ok_or(AppError::Csrf)?
+            .verify_slice(&bytes)
+            .map_err(|_| AppError::Csrf)
+    }
+
+    fn from_req(req: &HttpRequest) -> Result<Csrf, AppError> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .ok_or_else(|| AppError::Internal("app state missing".into()))?;
+        let seed = req
+            .extensions()
+            .get::<Seed>()
+            .map(|s| s.0.clone())
+            .ok_or_else(|| AppError::Internal("csrf middleware missing".into()))?;
+        let session = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+        Ok(Csrf { seed, session, secret: state.secret.clone() })
+    }
+}
+
+impl FromRequest for Csrf {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Csrf, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Csrf::from_req(req))
+    }
+}
+
+/// A form that carries a `csrf_token` field.
+pub trait HasCsrfToken {
+    /// The submitted token.
+    fn csrf_token(&self) -> &str;
+}
+
+/// A URL-encoded form whose CSRF token has been checked; anything else is refused with 403.
+pub struct CsrfForm<T>(pub T);
+
+impl<T> FromRequest for CsrfForm<T>
+where
+    T: DeserializeOwned + HasCsrfToken + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let csrf = Csrf::from_req(req);
+        let form = web::Form::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let csrf = csrf?;
+            let form = form.await?.into_inner();
+            csrf.verify(form.csrf_token())?;
+            Ok(CsrfForm(form))
+        })
+    }
+}
+
+/// Declares `HasCsrfToken` for form structs with a `csrf_token: String` field.
+#[macro_export]
+macro_rules! csrf_form {
+    ($($t:ty),* $(,)?) => {
+        $(impl $crate::http::csrf::HasCsrfToken for $t {
+            fn csrf_token(&self) -> &str { &self.csrf_token }
+        })*
+    };
+}

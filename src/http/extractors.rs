@@ -1,0 +1,128 @@
+//! Who is asking: the signed-in staff member, and role checks as extractors.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::Serialize;
+
+use super::csrf::SESSION_COOKIE;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::service::auth;
+use crate::startup::AppState;
+use crate::storage::users::UserRow;
+
+/// A signed-in staff member, as templates see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffView {
+    /// Account id.
+    pub id: i64,
+    /// Name.
+    pub display_name: String,
+    /// E-mail.
+    pub email: String,
+    /// Role name.
+    pub role: Role,
+    /// May write posts.
+    pub can_write: bool,
+    /// May moderate.
+    pub can_moderate: bool,
+    /// May manage accounts.
+    pub can_manage_users: bool,
+}
+
+/// What a role check needs to know.
+pub trait Permission {
+    /// True when the role may pass.
+    fn allows(role: Role) -> bool;
+    /// What the role lacks, for the 403 page.
+    const REFUSAL: &'static str;
+}
+
+/// Any signed-in staff member.
+pub struct AnyStaff;
+/// Admins and authors.
+pub struct CanWrite;
+/// Admins only.
+pub struct CanManageUsers;
+
+impl Permission for AnyStaff {
+    fn allows(_: Role) -> bool {
+        true
+    }
+    const REFUSAL: &'static str = "You need a staff account.";
+}
+impl Permission for CanWrite {
+    fn allows(role: Role) -> bool {
+        role.can_write()
+    }
+    const REFUSAL: &'static str = "Only authors and admins can manage posts.";
+}
+impl Permission for CanManageUsers {
+    fn allows(role: Role) -> bool {
+        role.can_manage_users()
+    }
+    const REFUSAL: &'static str = "Only admins can manage staff accounts.";
+}
+
+/// A signed-in staff member whose role passes `P`; otherwise a redirect to sign in, or 403.
+pub struct RequireRole<P: Permission> {
+    /// The account.
+    pub user: UserRow,
+    /// Its role.
+    pub role: Role,
+    _p: PhantomData<P>,
+}
+
+impl<P: Permission> RequireRole<P> {
+    /// The account as templates see it.
+    pub fn view(&self) -> StaffView {
+        StaffView {
+            id: self.user.id,
+            display_name: self.user.display_name.clone(),
+            email: self.user.email.clone(),
+            role: self.role,
+            can_write: self.role.can_write(),
+            can_moderate: self.role.can_moderate(),
+            can_manage_users: self.role.can_manage_users(),
+        }
+    }
+}
+
+/// The page to come back to after signing in: this request's path and query.
+fn return_path(req: &HttpRequest) -> String {
+    if req.method() == actix_web::http::Method::GET {
+        req.uri().path_and_query().map_or("/admin".to_owned(), |p| p.to_string())
+    } else {
+        "/admin".to_owned()
+    }
+}
+
+impl<P: Permission + 'static> FromRequest for RequireRole<P> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let back = return_path(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal("app state missing".into()))?;
+            let Some(token) = token else {
+                return Err(AppError::SignIn(back));
+            };
+            let user = state
+                .db(move |c| auth::session_user(c, &token, super::now()))
+                .await?
+                .ok_or(AppError::SignIn(back))?;
+            let role = Role::parse(&user.role).ok_or_else(|| AppError::Forbidden(P::REFUSAL.into()))?;
+            if !P::allows(role) {
+                return Err(AppError::Forbidden(P::REFUSAL.into()));
+            }
+            Ok(RequireRole { user, role, _p: PhantomData })
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! Thin handlers: extract, call a service inside one `web::block`, render.
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod errors;
+pub mod extractors;
+pub mod feeds;
+pub mod public;
+pub mod render;
+pub mod security;
+
+use actix_web::{HttpRequest, error, web};
+
+use crate::error::AppError;
+
+/// The largest request body accepted on any route (a long post with room to spare).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    public::routes(cfg);
+    feeds::routes(cfg);
+    assets::routes(cfg);
+    auth::routes(cfg);
+    admin::routes(cfg);
+    cfg.default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// Malformed or oversized forms become clear 400/413 pages instead of bare text.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(MAX_BODY)
+        .error_handler(|e, _req: &HttpRequest| {
+            match e {
+                error::UrlencodedError::Overflow { .. } => AppError::TooLarge,
+                error::UrlencodedError::ContentType => {
+                    AppError::BadRequest("This form must be sent as a normal web form.".into())
+                }
+                other => AppError::BadRequest(format!("The form could not be read: {other}.")),
+            }
+            .into()
+        })
+}
+
+/// Bad query strings (a page number that is not a number, say) become 400 pages.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|e, _req: &HttpRequest| {
+        AppError::BadRequest(format!("The address has a query we cannot read: {e}.")).into()
+    })
+}
+
+/// Path segments that do not parse (a year that is not a number) are simply not found.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_e, _req: &HttpRequest| AppError::NotFound.into())
+}
+
+/// The current time, in UTC, as the services take it.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

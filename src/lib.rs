@@ -1,0 +1,15 @@
+//! Townhall: a blog with moderated comments for a small advocacy NGO.
+//!
+//! Dependencies point one way: `http → service → {domain, storage}`.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod service;
+pub mod startup;
+pub mod storage;

@@ -1,0 +1,155 @@
+//! Passwords, sign-in with throttling, and database-backed sessions.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use chrono::{Duration, NaiveDateTime};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{ServiceError, ServiceResult};
+use crate::domain::user::normalize_email;
+use crate::storage::users::UserRow;
+use crate::storage::{DbConn, sessions, throttle, users};
+
+/// Failed sign-ins allowed on one account in the window before it is paused.
+pub const ACCOUNT_FAILURES: i64 = 5;
+/// Failed sign-ins allowed from one address in the window.
+pub const IP_FAILURES: i64 = 20;
+/// The throttling window, in minutes.
+pub const WINDOW_MINUTES: i64 = 15;
+
+/// Argon2id with OWASP's recommended floor: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string.
+pub fn hash_password(password: &str) -> ServiceResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Hash(e.to_string()))
+}
+
+/// Checks a password against a stored hash (its own parameters are honoured).
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash of a random password, checked when the account does not exist so that
+/// a wrong e-mail takes as long as a wrong password.
+fn decoy_hash() -> &'static str {
+    use std::sync::OnceLock;
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+/// 32 random bytes, URL-safe base64.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A readable random password for new accounts.
+pub fn random_password() -> String {
+    use rand::Rng;
+    use rand::distributions::Alphanumeric;
+    rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect()
+}
+
+/// Sessions are stored by the hash of their token, so a leaked table opens nothing.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A successful sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The account.
+    pub user: UserRow,
+    /// The session token for the cookie.
+    pub token: String,
+}
+
+/// Signs in, refusing while the account or the address has too many recent failures.
+pub fn sign_in(
+    conn: &mut DbConn,
+    email: &str,
+    password: &str,
+    ip: &str,
+    now: NaiveDateTime,
+    session_days: u32,
+) -> ServiceResult<SignedIn> {
+    let account = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    throttle::purge(conn, now - Duration::days(1))?;
+    if throttle::failures_for_account(conn, &account, since)? >= ACCOUNT_FAILURES
+        || throttle::failures_for_ip(conn, ip, since)? >= IP_FAILURES
+    {
+        return Err(ServiceError::Throttled(format!(
+            "Too many failed sign-in attempts. Please wait {WINDOW_MINUTES} minutes and try again."
+        )));
+    }
+    let user = users::find_by_email(conn, &account)?;
+    let ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
+        Some(hash) => verify_password(hash, password),
+        None => {
+            verify_password(decoy_hash(), password);
+            false
+        }
+    };
+    let user = user.filter(|u| ok && !u.disabled);
+    throttle::record(conn, &account, ip, user.is_some(), now)?;
+    let Some(user) = user else {
+        return Err(super::invalid("password", "That e-mail and password do not match an active account."));
+    };
+    let token = random_token();
+    sessions::purge_expired(conn, now)?;
+    sessions::create(conn, &token_hash(&token), user.id, now, now + Duration::days(session_days.into()))?;
+    Ok(SignedIn { user, token })
+}
+
+/// The enabled account behind a session token.
+pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> ServiceResult<Option<UserRow>> {
+    Ok(sessions::find_user(conn, &token_hash(token), now)?)
+}
+
+/// Ends a session.
+pub fn sign_out(conn: &mut DbConn, token: &str) -> ServiceResult<()> {
+    sessions::delete(conn, &token_hash(token))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "wrong"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = random_token();
+        assert_ne!(a, random_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_eq!(random_password().len(), 20);
+    }
+}

@@ -1,0 +1,165 @@
+//! Writing, publishing, scheduling, unpublishing and deleting posts.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+
+use super::{ServiceError, ServiceResult, invalid};
+use crate::domain::html::markdown_plain_text;
+use crate::domain::text::truncate_words;
+use crate::domain::{PostDraft, Role, Slug};
+use crate::storage::posts::{self, PostRow, PostWrite};
+use crate::storage::users::UserRow;
+use crate::storage::DbConn;
+
+/// Longest excerpt, in characters.
+const EXCERPT_CHARS: usize = 280;
+
+/// What the author asked the save to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveAction {
+    /// Keep the post's state (a draft stays a draft).
+    Save,
+    /// Publish now, or at the given time (scheduling).
+    Publish,
+    /// Take it off the site.
+    Unpublish,
+}
+
+/// A post's state as the admin pages describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PostState {
+    /// Not on the site.
+    Draft,
+    /// Will appear at its publication time.
+    Scheduled,
+    /// On the site.
+    Published,
+}
+
+/// Works out a stored post's state at a moment.
+pub fn state(post: &PostRow, now: NaiveDateTime) -> PostState {
+    match (post.status.as_str(), post.published_at) {
+        ("published", Some(t)) if t > now => PostState::Scheduled,
+        ("published", _) => PostState::Published,
+        _ => PostState::Draft,
+    }
+}
+
+/// Loads a post the user may edit.
+pub fn editable(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<PostRow> {
+    let post = posts::find(conn, id)?.ok_or(ServiceError::NotFound)?;
+    let role = Role::parse(&user.role).unwrap_or(Role::Author);
+    if !role.can_write() {
+        return Err(ServiceError::Forbidden("Your role cannot edit posts.".into()));
+    }
+    if post.author_id != user.id && !role.can_edit_any_post() {
+        return Err(ServiceError::Forbidden("You can only edit your own posts.".into()));
+    }
+    Ok(post)
+}
+
+/// Picks the slug: the one asked for (if free), the current one, or one derived from the title.
+fn choose_slug(conn: &mut DbConn, draft: &PostDraft, existing: Option<&PostRow>) -> ServiceResult<Slug> {
+    if let Some(asked) = &draft.slug {
+        if posts::slug_taken(conn, asked.as_str(), existing.map(|p| p.id))? {
+            return Err(invalid("slug", format!("Another post already uses the slug “{asked}”.")));
+        }
+        return Ok(asked.clone());
+    }
+    if let Some(p) = existing {
+        if let Ok(s) = Slug::parse(&p.slug) {
+            return Ok(s);
+        }
+    }
+    let base = Slug::from_text(&draft.title).unwrap_or_else(Slug::fallback);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while posts::slug_taken(conn, candidate.as_str(), None)? {
+        candidate = base.with_suffix(n);
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// Creates (`existing` = `None`) or updates a post, in one transaction.
+pub fn save(
+    conn: &mut DbConn,
+    user: &UserRow,
+    existing: Option<i64>,
+    draft: &PostDraft,
+    action: SaveAction,
+    now: NaiveDateTime,
+) -> ServiceResult<PostRow> {
+    conn.transaction(|conn| {
+        let current = match existing {
+            Some(id) => Some(editable(conn, user, id)?),
+            None => {
+                let role = Role::parse(&user.role).unwrap_or(Role::Author);
+                if !role.can_write() {
+                    return Err(ServiceError::Forbidden("Your role cannot write posts.".into()));
+                }
+                None
+            }
+        };
+        let slug = choose_slug(conn, draft, current.as_ref())?;
+        let excerpt = truncate_words(&markdown_plain_text(&draft.body_markdown), EXCERPT_CHARS);
+        let was_published = current.as_ref().is_some_and(|p| p.status == "published");
+        let (status, published_at) = match action {
+            SaveAction::Publish => (
+                "published",
+                draft
+                    .publish_at
+                    .or_else(|| current.as_ref().filter(|_| was_published).and_then(|p| p.published_at))
+                    .or(Some(now)),
+            ),
+            SaveAction::Unpublish => ("draft", draft.publish_at.or(current.as_ref().and_then(|p| p.published_at))),
+            SaveAction::Save => (
+                if was_published { "published" } else { "draft" },
+                draft.publish_at.or(current.as_ref().and_then(|p| p.published_at)),
+            ),
+        };
+        let write = PostWrite {
+            slug: slug.as_str(),
+            title: &draft.title,
+            body_markdown: &draft.body_markdown,
+            excerpt: &excerpt,
+            status,
+            published_at,
+            updated_at: now,
+        };
+        let saved = match &current {
+            Some(p) => posts::update(conn, p.id, &write)?,
+            None => posts::insert(conn, &write, user.id, now)?,
+        };
+        posts::remove_redirect(conn, slug.as_str())?;
+        if let Some(old) = current.as_ref().filter(|p| p.slug != saved.slug) {
+            posts::add_redirect(conn, &old.slug, saved.id)?;
+        }
+        posts::set_tags(conn, saved.id, &draft.tags)?;
+        Ok(saved)
+    })
+}
+
+/// Publishes now (or keeps the scheduled time) or unpublishes, from the post list.
+pub fn set_published(conn: &mut DbConn, user: &UserRow, id: i64, publish: bool, now: NaiveDateTime) -> ServiceResult<PostRow> {
+    conn.transaction(|conn| {
+        let post = editable(conn, user, id)?;
+        if publish {
+            // A post keeps its date: a scheduled one stays scheduled, a new one goes out now.
+            posts::set_status(conn, id, "published", Some(post.published_at.unwrap_or(now)), now)?;
+        } else {
+            posts::set_status(conn, id, "draft", post.published_at, now)?;
+        }
+        posts::find(conn, id)?.ok_or(ServiceError::NotFound)
+    })
+}
+
+/// Deletes a post for good.
+pub fn delete(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<PostRow> {
+    conn.transaction(|conn| {
+        let post = editable(conn, user, id)?;
+        posts::delete(conn, id)?;
+        Ok(post)
+    })
+}

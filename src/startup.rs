@@ -1,0 +1,186 @@
+//! From settings to a serving app: pool → migrations → first start → templates → server.
+//! `run` is what `townhall serve` and the integration tests both call.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use handlebars::Handlebars;
+use rust_embed::RustEmbed;
+use sha2::{Digest, Sha256};
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::service::setup::FirstStart;
+use crate::service::{ServiceError, ServiceResult, setup};
+use crate::storage::{self, DbConn, Pool};
+
+/// The templates shipped in the binary.
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct EmbeddedTemplates;
+
+/// The CSS, scripts and icons shipped in the binary.
+#[derive(RustEmbed)]
+#[folder = "static/"]
+pub struct StaticFiles;
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database connections.
+    pub pool: Pool,
+    /// The settings in force.
+    pub settings: Arc<Settings>,
+    /// Compiled templates.
+    pub templates: Arc<Handlebars<'static>>,
+    /// Key for signing CSRF tokens.
+    pub secret: Arc<Vec<u8>>,
+    /// A hash of the static files, appended to their URLs so browsers refetch after a change.
+    pub static_version: String,
+}
+
+impl AppState {
+    /// Runs blocking database work off the async workers, on a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let result = web::block(move || {
+            let mut conn = pool.get().map_err(ServiceError::Unavailable)?;
+            f(&mut conn)
+        })
+        .await?;
+        result.map_err(AppError::from)
+    }
+}
+
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] storage::OpenError),
+    /// A setting is unusable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// First-start work failed.
+    #[error("first-start setup failed: {0}")]
+    Setup(#[from] ServiceError),
+    /// A template did not compile.
+    #[error("template {name}: {message}")]
+    Template {
+        /// Which template.
+        name: String,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+    /// The template folder could not be read.
+    #[error("cannot read the templates folder {0}: {1}")]
+    TemplateDir(String, std::io::Error),
+}
+
+/// Compiles the shipped templates, then any overrides from `dir` under the same names.
+pub fn load_templates(dir: Option<&Path>) -> Result<Handlebars<'static>, StartupError> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    for name in EmbeddedTemplates::iter() {
+        let Some(stem) = name.strip_suffix(".hbs") else { continue };
+        let Some(file) = EmbeddedTemplates::get(&name) else { continue };
+        let text = String::from_utf8_lossy(&file.data);
+        hb.register_template_string(stem, text.as_ref())
+            .map_err(|e| StartupError::Template { name: name.to_string(), message: e.to_string() })?;
+    }
+    if let Some(dir) = dir {
+        register_dir(&mut hb, dir, dir)?;
+    }
+    Ok(hb)
+}
+
+fn register_dir(hb: &mut Handlebars<'static>, root: &Path, dir: &Path) -> Result<(), StartupError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| StartupError::TemplateDir(dir.display().to_string(), e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| StartupError::TemplateDir(dir.display().to_string(), e))?.path();
+        if path.is_dir() {
+            register_dir(hb, root, &path)?;
+        } else if path.extension().is_some_and(|e| e == "hbs") {
+            let rel = path.strip_prefix(root).unwrap_or(&path).with_extension("");
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&path).map_err(|e| StartupError::TemplateDir(path.display().to_string(), e))?;
+            hb.register_template_string(&name, text)
+                .map_err(|e| StartupError::Template { name: path.display().to_string(), message: e.to_string() })?;
+        }
+    }
+    Ok(())
+}
+
+fn static_version() -> String {
+    let mut hasher = Sha256::new();
+    for name in StaticFiles::iter() {
+        if let Some(f) = StaticFiles::get(&name) {
+            hasher.update(name.as_bytes());
+            hasher.update(&f.data);
+        }
+    }
+    hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Opens and migrates the store, does first-start work and compiles the templates.
+pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupError> {
+    let target = settings.db_target()?;
+    let templates = load_templates(settings.templates_dir.as_deref())?;
+    let applied = storage::migrate(&target)?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "database migrated");
+    }
+    let pool = storage::open_pool(&target, settings.db_pool_size)?;
+    let mut conn = pool.get().map_err(storage::OpenError::Pool)?;
+    let secret = setup::secret(&mut conn, settings.secret_key.as_deref())?;
+    let now = chrono::Utc::now().naive_utc();
+    let first = setup::first_start(
+        &mut conn,
+        &settings.admin_email,
+        settings.admin_password.as_deref(),
+        settings.demo_content,
+        now,
+    )?;
+    drop(conn);
+    let state = AppState {
+        pool,
+        settings: Arc::new(settings),
+        templates: Arc::new(templates),
+        secret: Arc::new(secret.into_bytes()),
+        static_version: static_version(),
+    };
+    Ok((state, first))
+}
+
+/// Starts serving on a bound listener; the returned server runs until stopped.
+pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let workers = state.settings.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(crate::http::form_config())
+            .app_data(crate::http::query_config())
+            .app_data(crate::http::path_config())
+            .app_data(web::PayloadConfig::new(crate::http::MAX_BODY))
+            .wrap(from_fn(crate::http::csrf::ensure_cookie))
+            .wrap(from_fn(crate::http::errors::error_pages))
+            .wrap(crate::http::security::headers(data.settings.is_https()))
+            .wrap(Compress::default())
+            .wrap(from_fn(crate::http::security::request_id_header))
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .configure(crate::http::routes)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
