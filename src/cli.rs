@@ -87,7 +87,10 @@ pub enum UserCommand {
 fn read_password(from_stdin: bool, allow_generate: bool) -> Result<(String, bool)> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
         let pw = line.trim_end_matches(['\r', '\n']).to_owned();
         return Ok((pw, false));
     }
@@ -107,13 +110,18 @@ fn read_password(from_stdin: bool, allow_generate: bool) -> Result<(String, bool
 
 fn explain(e: ServiceError) -> anyhow::Error {
     match e {
-        ServiceError::Invalid(fields) => anyhow::anyhow!(fields.0.into_values().collect::<Vec<_>>().join(" ")),
+        ServiceError::Invalid(fields) => {
+            anyhow::anyhow!(fields.0.into_values().collect::<Vec<_>>().join(" "))
+        }
         ServiceError::NotFound => anyhow::anyhow!("no such account"),
         other => anyhow::anyhow!(other),
     }
 }
 
-fn with_db<T>(settings: &Settings, f: impl FnOnce(&mut DbConn) -> Result<T, ServiceError>) -> Result<T> {
+fn with_db<T>(
+    settings: &Settings,
+    f: impl FnOnce(&mut DbConn) -> Result<T, ServiceError>,
+) -> Result<T> {
     let target = settings.db_target()?;
     storage::migrate(&target)?;
     let pool = storage::open_pool(&target, 1)?;
@@ -142,7 +150,12 @@ pub fn run(cli: Cli) -> Result<()> {
             if applied.is_empty() {
                 println!("The database ({}) is up to date.", target.redacted());
             } else {
-                println!("Applied {} migration(s) to {}: {}", applied.len(), target.redacted(), applied.join(", "));
+                println!(
+                    "Applied {} migration(s) to {}: {}",
+                    applied.len(),
+                    target.redacted(),
+                    applied.join(", ")
+                );
             }
             Ok(())
         }
@@ -157,10 +170,20 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
     match cmd {
-        UserCommand::Add { email, name, role, password_stdin } => {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            password_stdin,
+        } => {
             let (pw, generated) = read_password(password_stdin, true)?;
-            let u = with_db(settings, |c| users::create(c, &email, &name, role, Some(&pw), now()))?;
-            println!("Created {} account {} ({}).", u.role, u.email, u.display_name);
+            let u = with_db(settings, |c| {
+                users::create(c, &email, &name, role, Some(&pw), now())
+            })?;
+            println!(
+                "Created {} account {} ({}).",
+                u.role, u.email, u.display_name
+            );
             if generated {
                 println!("Password (shown once): {pw}");
             }
@@ -176,10 +199,16 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
                 } else {
                     "active"
                 };
-                println!("{:<32} {:<10} {:<9} {}", u.email, u.role, status, u.display_name);
+                println!(
+                    "{:<32} {:<10} {:<9} {}",
+                    u.email, u.role, status, u.display_name
+                );
             }
         }
-        UserCommand::SetPassword { email, password_stdin } => {
+        UserCommand::SetPassword {
+            email,
+            password_stdin,
+        } => {
             let (pw, _) = read_password(password_stdin, false)?;
             with_db(settings, |c| {
                 let u = users::by_email(c, &email)?;

@@ -56,7 +56,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             site_title: "Townhall".into(),
-            site_description: "News, analysis and stories on migration and integration in London.".into(),
+            site_description: "News, analysis and stories on migration and integration in London."
+                .into(),
             base_url: "http://127.0.0.1:8080".into(),
             bind: "127.0.0.1:8080".into(),
             database_url: None,
@@ -118,22 +119,43 @@ pub enum ConfigError {
     MissingFile(PathBuf),
 }
 
+/// Names each bad setting in lower case with where it came from.
+fn explain_figment(e: figment::Error) -> ConfigError {
+    let parts: Vec<String> = e
+        .into_iter()
+        .map(|err| {
+            let key = err.path.join(".").to_lowercase();
+            let source = err
+                .metadata
+                .as_ref()
+                .map(|m| format!(" (from {})", m.name))
+                .unwrap_or_default();
+            if key.is_empty() {
+                format!("{}{source}", err.kind)
+            } else {
+                format!("setting `{key}`{source}: {}", err.kind)
+            }
+        })
+        .collect();
+    ConfigError::Parse(parts.join("; "))
+}
+
 impl Settings {
     /// Reads defaults, then the TOML file, then `DATABASE_URL`, then `TOWNHALL_*`.
     /// `file` is `--config`; without it `townhall.toml` is read if present.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
         let mut fig = Figment::from(Serialized::defaults(Settings::default()));
         match file {
-            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.to_path_buf())),
+            Some(path) if !path.exists() => {
+                return Err(ConfigError::MissingFile(path.to_path_buf()));
+            }
             Some(path) => fig = fig.merge(Toml::file_exact(path)),
             None => fig = fig.merge(Toml::file("townhall.toml")),
         }
         fig = fig
             .merge(Env::raw().only(&["database_url"]))
             .merge(Env::prefixed("TOWNHALL_").only(KEYS));
-        let settings: Settings = fig
-            .extract()
-            .map_err(|e| ConfigError::Parse(e.to_string()))?;
+        let settings: Settings = fig.extract().map_err(explain_figment)?;
         settings.validated()
     }
 
@@ -145,10 +167,20 @@ impl Settings {
                 problem: problem.into(),
             }
         }
-        let base = url::Url::parse(self.base_url.trim())
-            .map_err(|e| invalid("base_url", format!("is not a URL ({e}): {:?}", self.base_url)))?;
+        let base = url::Url::parse(self.base_url.trim()).map_err(|e| {
+            invalid(
+                "base_url",
+                format!("is not a URL ({e}): {:?}", self.base_url),
+            )
+        })?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
-            return Err(invalid("base_url", format!("must be an http:// or https:// address, got {:?}", self.base_url)));
+            return Err(invalid(
+                "base_url",
+                format!(
+                    "must be an http:// or https:// address, got {:?}",
+                    self.base_url
+                ),
+            ));
         }
         if base.query().is_some() || base.fragment().is_some() {
             return Err(invalid("base_url", "must not have a query or fragment"));
@@ -156,16 +188,31 @@ impl Settings {
         self.base_url = base.as_str().trim_end_matches('/').to_owned();
         self.bind_addr()?;
         if !(1..=100).contains(&self.posts_per_page) {
-            return Err(invalid("posts_per_page", format!("must be between 1 and 100, got {}", self.posts_per_page)));
+            return Err(invalid(
+                "posts_per_page",
+                format!("must be between 1 and 100, got {}", self.posts_per_page),
+            ));
         }
         if !(1..=3650).contains(&self.archive_after_days) {
-            return Err(invalid("archive_after_days", format!("must be between 1 and 3650, got {}", self.archive_after_days)));
+            return Err(invalid(
+                "archive_after_days",
+                format!(
+                    "must be between 1 and 3650, got {}",
+                    self.archive_after_days
+                ),
+            ));
         }
         if !(1..=365).contains(&self.session_days) {
-            return Err(invalid("session_days", format!("must be between 1 and 365, got {}", self.session_days)));
+            return Err(invalid(
+                "session_days",
+                format!("must be between 1 and 365, got {}", self.session_days),
+            ));
         }
         if !(1..=128).contains(&self.db_pool_size) {
-            return Err(invalid("db_pool_size", format!("must be between 1 and 128, got {}", self.db_pool_size)));
+            return Err(invalid(
+                "db_pool_size",
+                format!("must be between 1 and 128, got {}", self.db_pool_size),
+            ));
         }
         if self.workers == Some(0) {
             return Err(invalid("workers", "must be at least 1"));
@@ -178,12 +225,16 @@ impl Settings {
                 return Err(invalid("secret_key", "must be at least 32 characters"));
             }
         }
-        crate::domain::user::normalize_email(&self.admin_email).map_err(|e| invalid("admin_email", e))?;
+        crate::domain::user::normalize_email(&self.admin_email)
+            .map_err(|e| invalid("admin_email", e))?;
         if let Some(pw) = &self.admin_password {
             crate::domain::user::check_password(pw).map_err(|e| invalid("admin_password", e))?;
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
-            return Err(invalid("log", format!("is not a log filter: {:?}", self.log)));
+            return Err(invalid(
+                "log",
+                format!("is not a log filter: {:?}", self.log),
+            ));
         }
         self.db_target()?;
         Ok(self)
@@ -197,7 +248,10 @@ impl Settings {
             .and_then(|mut a| a.next())
             .ok_or_else(|| ConfigError::Invalid {
                 key: "bind",
-                problem: format!("must be HOST:PORT, like 127.0.0.1:8080, got {:?}", self.bind),
+                problem: format!(
+                    "must be HOST:PORT, like 127.0.0.1:8080, got {:?}",
+                    self.bind
+                ),
             })
     }
 
@@ -231,41 +285,66 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         let s = with(|_| {}).unwrap();
-        assert_eq!(s.db_target().unwrap(), DbTarget::Sqlite("data/townhall.db".into()));
+        assert_eq!(
+            s.db_target().unwrap(),
+            DbTarget::Sqlite("data/townhall.db".into())
+        );
     }
 
     #[test]
     fn bad_values_name_the_setting() {
         let e = with(|s| s.posts_per_page = 0).unwrap_err().to_string();
-        assert!(e.contains("posts_per_page") && e.contains("between 1 and 100"), "{e}");
-        let e = with(|s| s.base_url = "ftp://x".into()).unwrap_err().to_string();
+        assert!(
+            e.contains("posts_per_page") && e.contains("between 1 and 100"),
+            "{e}"
+        );
+        let e = with(|s| s.base_url = "ftp://x".into())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("base_url"), "{e}");
-        let e = with(|s| s.bind = "nonsense".into()).unwrap_err().to_string();
+        let e = with(|s| s.bind = "nonsense".into())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("bind"), "{e}");
-        let e = with(|s| s.database_url = Some("mysql://x".into())).unwrap_err().to_string();
+        let e = with(|s| s.database_url = Some("mysql://x".into()))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("database_url") && e.contains("mysql"), "{e}");
     }
 
     #[test]
     fn base_url_loses_its_trailing_slash() {
-        assert_eq!(with(|s| s.base_url = "https://blog.example.org/".into()).unwrap().base_url, "https://blog.example.org");
+        assert_eq!(
+            with(|s| s.base_url = "https://blog.example.org/".into())
+                .unwrap()
+                .base_url,
+            "https://blog.example.org"
+        );
     }
 
     #[test]
     fn the_file_and_environment_are_read_in_order() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("townhall.toml", "site_title = \"From file\"\nposts_per_page = 7\n")?;
+            jail.create_file(
+                "townhall.toml",
+                "site_title = \"From file\"\nposts_per_page = 7\n",
+            )?;
             jail.set_env("TOWNHALL_POSTS_PER_PAGE", "3");
             jail.set_env("DATABASE_URL", "postgres://db.example/th");
             let s = Settings::load(None).map_err(|e| e.to_string())?;
             assert_eq!(s.site_title, "From file");
             assert_eq!(s.posts_per_page, 3);
-            assert_eq!(s.db_target().unwrap(), DbTarget::Postgres("postgres://db.example/th".into()));
+            assert_eq!(
+                s.db_target().unwrap(),
+                DbTarget::Postgres("postgres://db.example/th".into())
+            );
             jail.set_env("TOWNHALL_POSTS_PER_PAGE", "lots");
             let e = Settings::load(None).unwrap_err().to_string();
             assert!(e.contains("posts_per_page"), "{e}");
             jail.create_file("bad.toml", "no_such_setting = 1\n")?;
-            let e = Settings::load(Some(Path::new("bad.toml"))).unwrap_err().to_string();
+            let e = Settings::load(Some(Path::new("bad.toml")))
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("no_such_setting"), "{e}");
             Ok(())
         });

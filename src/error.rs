@@ -22,7 +22,9 @@ pub enum AppError {
     #[error("Please sign in.")]
     SignIn(String),
     /// A form without a valid CSRF token.
-    #[error("This form has expired or did not come from this site. Go back, reload the page and try again.")]
+    #[error(
+        "This form has expired or did not come from this site. Go back, reload the page and try again."
+    )]
     Csrf,
     /// Too many attempts.
     #[error("{0}")]
@@ -49,9 +51,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden(m) => AppError::Forbidden(m),
             ServiceError::Throttled(m) => AppError::TooMany(m),
             ServiceError::Unavailable(e) => AppError::Unavailable(e.to_string()),
-            ServiceError::Invalid(errors) => AppError::BadRequest(
-                errors.0.values().cloned().collect::<Vec<_>>().join(" "),
-            ),
+            ServiceError::Invalid(errors) => {
+                AppError::BadRequest(errors.0.values().cloned().collect::<Vec<_>>().join(" "))
+            }
             ServiceError::Db(e) => AppError::Internal(e.to_string()),
             ServiceError::Hash(e) => AppError::Internal(e),
         }
@@ -87,11 +89,16 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         match self {
             AppError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
-            AppError::Unavailable(detail) => tracing::warn!(error = %detail, "database unavailable"),
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unavailable")
+            }
             other => tracing::debug!(error = %other, "request refused"),
         }
         if let AppError::SignIn(next) = self {
-            let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+            let target = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
             return HttpResponse::SeeOther()
                 .insert_header(("Location", target))
                 .finish();

@@ -9,7 +9,9 @@ fn main() -> std::process::ExitCode {
         .or_else(|| std::env::var("TOWNHALL_LOG").ok())
         .unwrap_or_else(|| "info".into());
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()),
+        )
         .with_target(false)
         .init();
     match townhall::cli::run(cli) {

@@ -90,11 +90,18 @@ pub fn load_templates(dir: Option<&Path>) -> Result<Handlebars<'static>, Startup
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     for name in EmbeddedTemplates::iter() {
-        let Some(stem) = name.strip_suffix(".hbs") else { continue };
-        let Some(file) = EmbeddedTemplates::get(&name) else { continue };
+        let Some(stem) = name.strip_suffix(".hbs") else {
+            continue;
+        };
+        let Some(file) = EmbeddedTemplates::get(&name) else {
+            continue;
+        };
         let text = String::from_utf8_lossy(&file.data);
         hb.register_template_string(stem, text.as_ref())
-            .map_err(|e| StartupError::Template { name: name.to_string(), message: e.to_string() })?;
+            .map_err(|e| StartupError::Template {
+                name: name.to_string(),
+                message: e.to_string(),
+            })?;
     }
     if let Some(dir) = dir {
         register_dir(&mut hb, dir, dir)?;
@@ -103,17 +110,24 @@ pub fn load_templates(dir: Option<&Path>) -> Result<Handlebars<'static>, Startup
 }
 
 fn register_dir(hb: &mut Handlebars<'static>, root: &Path, dir: &Path) -> Result<(), StartupError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| StartupError::TemplateDir(dir.display().to_string(), e))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| StartupError::TemplateDir(dir.display().to_string(), e))?;
     for entry in entries {
-        let path = entry.map_err(|e| StartupError::TemplateDir(dir.display().to_string(), e))?.path();
+        let path = entry
+            .map_err(|e| StartupError::TemplateDir(dir.display().to_string(), e))?
+            .path();
         if path.is_dir() {
             register_dir(hb, root, &path)?;
         } else if path.extension().is_some_and(|e| e == "hbs") {
             let rel = path.strip_prefix(root).unwrap_or(&path).with_extension("");
             let name = rel.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&path).map_err(|e| StartupError::TemplateDir(path.display().to_string(), e))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| StartupError::TemplateDir(path.display().to_string(), e))?;
             hb.register_template_string(&name, text)
-                .map_err(|e| StartupError::Template { name: path.display().to_string(), message: e.to_string() })?;
+                .map_err(|e| StartupError::Template {
+                    name: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
         }
     }
     Ok(())
@@ -127,7 +141,12 @@ fn static_version() -> String {
             hasher.update(&f.data);
         }
     }
-    hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Opens and migrates the store, does first-start work and compiles the templates.
@@ -162,7 +181,10 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
 
 /// Starts serving on a bound listener; the returned server runs until stopped.
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let workers = state.settings.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let workers = state
+        .settings
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()

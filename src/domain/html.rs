@@ -55,7 +55,9 @@ mod tests {
 
     #[test]
     fn markdown_renders_and_scripts_do_not_survive() {
-        let html = SafeHtml::from_markdown("# Hi\n\n**bold** <script>alert(1)</script> <img src=x onerror=alert(1)>");
+        let html = SafeHtml::from_markdown(
+            "# Hi\n\n**bold** <script>alert(1)</script> <img src=x onerror=alert(1)>",
+        );
         assert!(html.as_str().contains("<strong>bold</strong>"));
         assert!(!html.as_str().contains("<script"));
         assert!(!html.as_str().contains("onerror"));
@@ -70,7 +72,9 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(
-            markdown_plain_text("## Title\n\nSome *emphasis* and [a link](http://x).\n\n- one\n- two"),
+            markdown_plain_text(
+                "## Title\n\nSome *emphasis* and [a link](http://x).\n\n- one\n- two"
+            ),
             "Title Some emphasis and a link. one two"
         );
     }

@@ -3,9 +3,9 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::FieldErrors;
 use super::slug::Slug;
 use super::text::{has_forbidden_controls, has_line_controls};
-use super::FieldErrors;
 
 /// Longest title, in characters.
 pub const MAX_TITLE: usize = 200;
@@ -63,9 +63,14 @@ pub struct PostDraft {
 /// Parses the editor's date field (`datetime-local` sends no seconds).
 pub fn parse_publish_at(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
 }
 
 /// Splits and checks the tags field.
@@ -77,7 +82,10 @@ pub fn parse_tags(raw: &str, errors: &mut FieldErrors) -> Vec<TagName> {
             continue;
         }
         if name.chars().count() > MAX_TAG {
-            errors.add("tags", format!("Each tag can be at most {MAX_TAG} characters."));
+            errors.add(
+                "tags",
+                format!("Each tag can be at most {MAX_TAG} characters."),
+            );
             continue;
         }
         let Some(slug) = Slug::from_text(name) else {
@@ -109,9 +117,15 @@ impl PostInput {
         if title.is_empty() {
             errors.add("title", "Give the post a title.");
         } else if title.chars().count() > MAX_TITLE {
-            errors.add("title", format!("The title can be at most {MAX_TITLE} characters."));
+            errors.add(
+                "title",
+                format!("The title can be at most {MAX_TITLE} characters."),
+            );
         } else if has_line_controls(title) {
-            errors.add("title", "The title cannot contain control characters or line breaks.");
+            errors.add(
+                "title",
+                "The title cannot contain control characters or line breaks.",
+            );
         }
 
         let slug = if self.slug.trim().is_empty() {
@@ -130,9 +144,15 @@ impl PostInput {
         if self.body.trim().is_empty() {
             errors.add("body", "Write something in the body.");
         } else if self.body.chars().count() > MAX_BODY {
-            errors.add("body", format!("The body can be at most {MAX_BODY} characters."));
+            errors.add(
+                "body",
+                format!("The body can be at most {MAX_BODY} characters."),
+            );
         } else if has_forbidden_controls(&self.body) {
-            errors.add("body", "The body contains control characters that cannot be stored.");
+            errors.add(
+                "body",
+                "The body contains control characters that cannot be stored.",
+            );
         }
 
         let publish_at = if self.publish_at.trim().is_empty() {
@@ -141,7 +161,10 @@ impl PostInput {
             match parse_publish_at(&self.publish_at) {
                 Some(t) => Some(t),
                 None => {
-                    errors.add("publish_at", "Use a date and time like 2026-12-01T09:30 (UTC).");
+                    errors.add(
+                        "publish_at",
+                        "Use a date and time like 2026-12-01T09:30 (UTC).",
+                    );
                     None
                 }
             }
@@ -176,7 +199,9 @@ mod tests {
 
     #[test]
     fn a_good_post_passes() {
-        let d = input(" Housing ", "London, housing, London", "Body").validate().unwrap();
+        let d = input(" Housing ", "London, housing, London", "Body")
+            .validate()
+            .unwrap();
         assert_eq!(d.title, "Housing");
         assert_eq!(d.tags.len(), 2);
         assert!(d.slug.is_none());
@@ -197,7 +222,11 @@ mod tests {
     fn control_characters_are_refused() {
         assert!(input("a\u{0}b", "", "x").validate().is_err());
         assert!(input("ok", "", "nul \u{0} here").validate().is_err());
-        assert!(input("ok", "", "tabs\tand\nnewlines are fine").validate().is_ok());
+        assert!(
+            input("ok", "", "tabs\tand\nnewlines are fine")
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]

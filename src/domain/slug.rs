@@ -90,10 +90,15 @@ mod tests {
     #[test]
     fn titles_become_readable_slugs() {
         assert_eq!(
-            Slug::from_text("What London's next mayor should say").unwrap().as_str(),
+            Slug::from_text("What London's next mayor should say")
+                .unwrap()
+                .as_str(),
             "what-london-s-next-mayor-should-say"
         );
-        assert_eq!(Slug::from_text("Żółć & café").unwrap().as_str(), "zolc-cafe");
+        assert_eq!(
+            Slug::from_text("Żółć & café").unwrap().as_str(),
+            "zolc-cafe"
+        );
         assert!(Slug::from_text("!!! ???").is_none());
     }
 

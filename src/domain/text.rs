@@ -22,7 +22,10 @@ pub fn truncate_words(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &cut[..i],
         _ => cut.as_str(),
     };
-    format!("{}…", trimmed.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
+    format!(
+        "{}…",
+        trimmed.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+    )
 }
 
 /// The words of a search query: letters and digits only, at most `max_words`.

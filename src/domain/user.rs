@@ -13,9 +13,9 @@ pub fn normalize_email(raw: &str) -> Result<String, String> {
     let valid = email.len() <= 254
         && !has_line_controls(&email)
         && !email.contains(char::is_whitespace)
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        });
     if valid {
         Ok(email)
     } else {
@@ -41,9 +41,13 @@ pub fn check_display_name(raw: &str) -> Result<String, String> {
 pub fn check_password(pw: &str) -> Result<(), String> {
     let n = pw.chars().count();
     if n < MIN_PASSWORD {
-        Err(format!("A password needs at least {MIN_PASSWORD} characters."))
+        Err(format!(
+            "A password needs at least {MIN_PASSWORD} characters."
+        ))
     } else if n > MAX_PASSWORD {
-        Err(format!("A password can be at most {MAX_PASSWORD} characters."))
+        Err(format!(
+            "A password can be at most {MAX_PASSWORD} characters."
+        ))
     } else {
         Ok(())
     }
@@ -55,7 +59,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalize_email(" Jo@Example.ORG ").unwrap(), "jo@example.org");
+        assert_eq!(
+            normalize_email(" Jo@Example.ORG ").unwrap(),
+            "jo@example.org"
+        );
         assert!(normalize_email("admin@localhost").is_ok());
         assert!(normalize_email("no-at-sign").is_err());
         assert!(normalize_email("a@b@c").is_err());

@@ -56,7 +56,9 @@ fn admin_render<P: Permission>(
 }
 
 fn see_other(to: impl Into<String>) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", to.into())).finish()
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to.into()))
+        .finish()
 }
 
 /// Messages shown after an action, chosen from a fixed list so nothing typed is reflected.
@@ -82,7 +84,11 @@ struct DoneQuery {
 
 #[get("/admin")]
 async fn dashboard(who: RequireRole<AnyStaff>) -> HttpResponse {
-    if who.role.can_write() { see_other("/admin/posts") } else { see_other("/admin/account") }
+    if who.role.can_write() {
+        see_other("/admin/posts")
+    } else {
+        see_other("/admin/account")
+    }
 }
 
 #[derive(Serialize)]
@@ -105,7 +111,9 @@ async fn post_list(
 ) -> Result<HttpResponse, AppError> {
     let only = (!who.role.can_edit_any_post()).then_some(who.user.id);
     let t = now();
-    let rows = state.db(move |c| Ok(post_store::list_admin(c, only)?)).await?;
+    let rows = state
+        .db(move |c| Ok(post_store::list_admin(c, only)?))
+        .await?;
     let rows: Vec<PostListRow> = rows
         .into_iter()
         .map(|(p, author)| PostListRow {
@@ -164,7 +172,11 @@ fn editor<P: Permission>(
     v: EditorView<'_>,
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let title = if v.post_id.is_some() { "Edit post" } else { "New post" };
+    let title = if v.post_id.is_some() {
+        "Edit post"
+    } else {
+        "New post"
+    };
     admin_render(
         state,
         who,
@@ -184,7 +196,11 @@ fn editor<P: Permission>(
 }
 
 #[get("/admin/posts/new")]
-async fn new_post_page(state: web::Data<AppState>, who: RequireRole<CanWrite>, csrf: Csrf) -> Result<HttpResponse, AppError> {
+async fn new_post_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    csrf: Csrf,
+) -> Result<HttpResponse, AppError> {
     let input = PostInput::default();
     let view = EditorView {
         post_id: None,
@@ -219,7 +235,11 @@ async fn submit_editor(
     let current = match post_id {
         Some(id) => {
             let user = who.user.clone();
-            Some(state.db(move |c| post_service::editable(c, &user, id)).await?)
+            Some(
+                state
+                    .db(move |c| post_service::editable(c, &user, id))
+                    .await?,
+            )
         }
         None => None,
     };
@@ -237,7 +257,11 @@ async fn submit_editor(
         editor(&state, &who, &csrf, view, None)
     };
     if action == "preview" {
-        return show(FieldErrors::default(), Some(SafeHtml::from_markdown(&input.body)), StatusCode::OK);
+        return show(
+            FieldErrors::default(),
+            Some(SafeHtml::from_markdown(&input.body)),
+            StatusCode::OK,
+        );
     }
     let Some(save_action) = action_of(&action) else {
         return Err(AppError::BadRequest("Unknown editor action.".into()));
@@ -248,7 +272,16 @@ async fn submit_editor(
     };
     let user = who.user.clone();
     let saved = state
-        .db(move |c| separate_field_errors(post_service::save(c, &user, post_id, &draft, save_action, t)))
+        .db(move |c| {
+            separate_field_errors(post_service::save(
+                c,
+                &user,
+                post_id,
+                &draft,
+                save_action,
+                t,
+            ))
+        })
         .await?;
     match saved {
         Ok(post) => {
@@ -258,7 +291,10 @@ async fn submit_editor(
                 (SaveAction::Unpublish, _) => "unpublished",
                 (SaveAction::Save, _) => "saved",
             };
-            Ok(see_other(format!("/admin/posts/{}/edit?done={done}", post.id)))
+            Ok(see_other(format!(
+                "/admin/posts/{}/edit?done={done}",
+                post.id
+            )))
         }
         Err(errors) => show(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
     }
@@ -287,16 +323,25 @@ async fn edit_post_page(
     let (post, tags) = state
         .db(move |c| {
             let post = post_service::editable(c, &user, id)?;
-            let tags = post_store::tags_for(c, &[id])?.remove(&id).unwrap_or_default();
+            let tags = post_store::tags_for(c, &[id])?
+                .remove(&id)
+                .unwrap_or_default();
             Ok((post, tags))
         })
         .await?;
     let input = PostInput {
         title: post.title.clone(),
         slug: post.slug.clone(),
-        tags: tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+        tags: tags
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         body: post.body_markdown.clone(),
-        publish_at: post.published_at.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default(),
+        publish_at: post
+            .published_at
+            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default(),
     };
     let view = EditorView {
         post_id: Some(id),
@@ -322,7 +367,11 @@ async fn update_post(
 }
 
 #[get("/admin/posts/{id}/preview")]
-async fn preview_post(state: web::Data<AppState>, who: RequireRole<CanWrite>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+async fn preview_post(
+    state: web::Data<AppState>,
+    who: RequireRole<CanWrite>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let user = who.user.clone();
     let page = state
@@ -343,7 +392,9 @@ async fn set_published(
 ) -> Result<HttpResponse, AppError> {
     let user = who.user.clone();
     let t = now();
-    let post = state.db(move |c| post_service::set_published(c, &user, id, publish, t)).await?;
+    let post = state
+        .db(move |c| post_service::set_published(c, &user, id, publish, t))
+        .await?;
     let done = match (publish, post_service::state(&post, t)) {
         (false, _) => "unpublished",
         (true, PostState::Scheduled) => "scheduled",
@@ -381,7 +432,9 @@ async fn delete_post_page(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let user = who.user.clone();
-    let post = state.db(move |c| post_service::editable(c, &user, id)).await?;
+    let post = state
+        .db(move |c| post_service::editable(c, &user, id))
+        .await?;
     admin_render(
         &state,
         &who,
@@ -400,7 +453,9 @@ async fn delete_post(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let user = who.user.clone();
-    let post = state.db(move |c| post_service::delete(c, &user, id)).await?;
+    let post = state
+        .db(move |c| post_service::delete(c, &user, id))
+        .await?;
     tracing::info!(post = post.id, by = who.user.id, "post deleted");
     Ok(see_other("/admin/posts?done=deleted"))
 }
@@ -441,7 +496,12 @@ async fn change_password(
     csrf: Csrf,
     form: CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let PasswordForm { current_password, new_password, confirm_password, .. } = form.0;
+    let PasswordForm {
+        current_password,
+        new_password,
+        confirm_password,
+        ..
+    } = form.0;
     let mut errors = FieldErrors::default();
     let current_ok = who
         .user
@@ -457,14 +517,18 @@ async fn change_password(
     let result = if errors.is_empty() {
         let id = who.user.id;
         state
-            .db(move |c| separate_field_errors(user_service::set_password(c, id, &new_password, now())))
+            .db(move |c| {
+                separate_field_errors(user_service::set_password(c, id, &new_password, now()))
+            })
             .await?
     } else {
         Err(errors)
     };
     match result {
         // Every session was ended, this one too: sign in again with the new password.
-        Ok(()) => Ok(see_other("/login?next=%2Fadmin%2Faccount%3Fdone%3Dpassword")),
+        Ok(()) => Ok(see_other(
+            "/login?next=%2Fadmin%2Faccount%3Fdone%3Dpassword",
+        )),
         Err(errors) => admin_render(
             &state,
             &who,
@@ -524,12 +588,23 @@ async fn users_view(
             created: display_date(u.created_at),
         })
         .collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut data = json!({ "users": rows, "input": input, "errors": errors, "generated_password": null });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut data =
+        json!({ "users": rows, "input": input, "errors": errors, "generated_password": null });
     if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
         d.extend(e);
     }
-    admin_render(state, who, csrf, Page::new("admin/users", "Staff accounts").status(status), data)
+    admin_render(
+        state,
+        who,
+        csrf,
+        Page::new("admin/users", "Staff accounts").status(status),
+        data,
+    )
 }
 
 #[get("/admin/users")]
@@ -539,8 +614,19 @@ async fn users_page(
     csrf: Csrf,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let input = NewUserForm { role: "author".into(), ..Default::default() };
-    users_view(&state, &who, &csrf, &input, FieldErrors::default(), json!({ "notice": notice(q.done.as_deref()) })).await
+    let input = NewUserForm {
+        role: "author".into(),
+        ..Default::default()
+    };
+    users_view(
+        &state,
+        &who,
+        &csrf,
+        &input,
+        FieldErrors::default(),
+        json!({ "notice": notice(q.done.as_deref()) }),
+    )
+    .await
 }
 
 #[post("/admin/users")]
@@ -556,16 +642,35 @@ async fn create_user(
         e.add("role", "Choose a role.");
         return users_view(&state, &who, &csrf, &input, e, json!({})).await;
     };
-    let generated = input.password.is_empty().then(crate::service::auth::random_password);
-    let password = if input.password.is_empty() { generated.clone().unwrap_or_default() } else { input.password.clone() };
+    let generated = input
+        .password
+        .is_empty()
+        .then(crate::service::auth::random_password);
+    let password = if input.password.is_empty() {
+        generated.clone().unwrap_or_default()
+    } else {
+        input.password.clone()
+    };
     let (email, name) = (input.email.clone(), input.name.clone());
     let created = state
-        .db(move |c| separate_field_errors(user_service::create(c, &email, &name, role, Some(&password), now())))
+        .db(move |c| {
+            separate_field_errors(user_service::create(
+                c,
+                &email,
+                &name,
+                role,
+                Some(&password),
+                now(),
+            ))
+        })
         .await?;
     match created {
         Ok(user) => {
             tracing::info!(user = user.id, by = who.user.id, "staff account created");
-            let blank = NewUserForm { role: "author".into(), ..Default::default() };
+            let blank = NewUserForm {
+                role: "author".into(),
+                ..Default::default()
+            };
             users_view(
                 &state,
                 &who,
@@ -587,7 +692,9 @@ async fn set_user_disabled(
     disabled: bool,
 ) -> Result<HttpResponse, AppError> {
     if id == who.user.id && disabled {
-        return Err(AppError::BadRequest("You cannot disable your own account.".into()));
+        return Err(AppError::BadRequest(
+            "You cannot disable your own account.".into(),
+        ));
     }
     state
         .db(move |c| {
@@ -595,7 +702,14 @@ async fn set_user_disabled(
             user_service::set_disabled(c, id, disabled, now())
         })
         .await?;
-    Ok(see_other(format!("/admin/users?done={}", if disabled { "user-disabled" } else { "user-enabled" })))
+    Ok(see_other(format!(
+        "/admin/users?done={}",
+        if disabled {
+            "user-disabled"
+        } else {
+            "user-enabled"
+        }
+    )))
 }
 
 #[post("/admin/users/{id}/disable")]

@@ -15,7 +15,12 @@ async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<HttpRe
     let file = StaticFiles::get(&path).ok_or(AppError::NotFound)?;
     let etag = format!(
         "\"{}\"",
-        file.metadata.sha256_hash().iter().take(8).map(|b| format!("{b:02x}")).collect::<String>()
+        file.metadata
+            .sha256_hash()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
     if req
         .headers()
@@ -23,7 +28,9 @@ async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<HttpRe
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == etag)
     {
-        return Ok(HttpResponse::NotModified().insert_header(("ETag", etag)).finish());
+        return Ok(HttpResponse::NotModified()
+            .insert_header(("ETag", etag))
+            .finish());
     }
     let mime = mime_guess::from_path(path.as_str()).first_or_octet_stream();
     // URLs carry a version, so a changed file gets a new URL; a day's caching is safe.

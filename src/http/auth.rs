@@ -21,7 +21,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Only same-site paths may be returned to, so the sign-in page cannot be used to
 /// send someone elsewhere.
 pub fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
     if ok { next } else { "/admin" }
 }
 
@@ -41,13 +44,19 @@ fn login_form(
 ) -> Result<HttpResponse, AppError> {
     render(
         state,
-        Page::new("public/login", "Staff sign-in").noindex().status(status),
+        Page::new("public/login", "Staff sign-in")
+            .noindex()
+            .status(status),
         json!({ "csrf": csrf.token(), "email": email, "next": safe_next(next), "error": error }),
     )
 }
 
 #[get("/login")]
-async fn login_page(state: web::Data<AppState>, csrf: Csrf, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+async fn login_page(
+    state: web::Data<AppState>,
+    csrf: Csrf,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
     login_form(&state, &csrf, "", &q.next, None, StatusCode::OK)
 }
 
@@ -76,7 +85,11 @@ crate::csrf_form!(LoginForm, TokenForm);
 /// The address sign-in attempts are counted against.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
     let info = req.connection_info();
-    let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+    let addr = if trust_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
     addr.unwrap_or("unknown").to_owned()
 }
 
@@ -98,7 +111,12 @@ async fn login(
     csrf: Csrf,
     form: CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let LoginForm { email, password, next, .. } = form.0;
+    let LoginForm {
+        email,
+        password,
+        next,
+        ..
+    } = form.0;
     let ip = client_ip(&req, state.settings.trust_proxy);
     let days = state.settings.session_days;
     let attempt_email = email.clone();
@@ -110,17 +128,39 @@ async fn login(
             tracing::info!(user = signed_in.user.id, "signed in");
             Ok(HttpResponse::SeeOther()
                 .insert_header(("Location", safe_next(&next).to_owned()))
-                .cookie(session_cookie(signed_in.token, state.settings.is_https(), days.into()))
+                .cookie(session_cookie(
+                    signed_in.token,
+                    state.settings.is_https(),
+                    days.into(),
+                ))
                 .finish())
         }
-        Err(AppError::TooMany(msg)) => login_form(&state, &csrf, &email, &next, Some(msg), StatusCode::TOO_MANY_REQUESTS),
-        Err(AppError::BadRequest(msg)) => login_form(&state, &csrf, &email, &next, Some(msg), StatusCode::UNAUTHORIZED),
+        Err(AppError::TooMany(msg)) => login_form(
+            &state,
+            &csrf,
+            &email,
+            &next,
+            Some(msg),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(AppError::BadRequest(msg)) => login_form(
+            &state,
+            &csrf,
+            &email,
+            &next,
+            Some(msg),
+            StatusCode::UNAUTHORIZED,
+        ),
         Err(e) => Err(e),
     }
 }
 
 #[post("/logout")]
-async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<TokenForm>) -> Result<HttpResponse, AppError> {
+async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _form: CsrfForm<TokenForm>,
+) -> Result<HttpResponse, AppError> {
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         state.db(move |c| auth::sign_out(c, &token)).await?;
     }

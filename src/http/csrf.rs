@@ -77,7 +77,9 @@ impl Csrf {
     /// The form token.
     pub fn token(&self) -> String {
         sign(&self.secret, &self.seed, &self.session)
-            .map(|m| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+            .map(|m| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+            })
             .unwrap_or_default()
     }
 
@@ -101,8 +103,15 @@ impl Csrf {
             .get::<Seed>()
             .map(|s| s.0.clone())
             .ok_or_else(|| AppError::Internal("csrf middleware missing".into()))?;
-        let session = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-        Ok(Csrf { seed, session, secret: state.secret.clone() })
+        let session = req
+            .cookie(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default();
+        Ok(Csrf {
+            seed,
+            session,
+            secret: state.secret.clone(),
+        })
     }
 }
 

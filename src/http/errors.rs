@@ -55,17 +55,24 @@ pub async fn error_pages(
         _ => status.canonical_reason().unwrap_or("Error").to_owned(),
     };
     let new = if wants_json(&req) {
-        builder.json(json!({"error": {"status": status.as_u16(), "title": title, "message": message}}))
+        builder
+            .json(json!({"error": {"status": status.as_u16(), "title": title, "message": message}}))
     } else {
         let html = req.app_data::<web::Data<AppState>>().and_then(|state| {
             let page = Page::new("public/error", title.clone()).noindex();
-            render_string(state, &page, json!({"status": status.as_u16(), "title": title, "message": message}))
-                .map_err(|e| tracing::error!(error = %e, "error page failed to render"))
-                .ok()
+            render_string(
+                state,
+                &page,
+                json!({"status": status.as_u16(), "title": title, "message": message}),
+            )
+            .map_err(|e| tracing::error!(error = %e, "error page failed to render"))
+            .ok()
         });
         match html {
             Some(html) => builder.content_type("text/html; charset=utf-8").body(html),
-            None => builder.content_type("text/plain; charset=utf-8").body(message),
+            None => builder
+                .content_type("text/plain; charset=utf-8")
+                .body(message),
         }
     };
     Ok(ServiceResponse::new(req, new))

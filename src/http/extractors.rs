@@ -95,7 +95,9 @@ impl<P: Permission> RequireRole<P> {
 /// The page to come back to after signing in: this request's path and query.
 fn return_path(req: &HttpRequest) -> String {
     if req.method() == actix_web::http::Method::GET {
-        req.uri().path_and_query().map_or("/admin".to_owned(), |p| p.to_string())
+        req.uri()
+            .path_and_query()
+            .map_or("/admin".to_owned(), |p| p.to_string())
     } else {
         "/admin".to_owned()
     }
@@ -118,11 +120,16 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
                 .db(move |c| auth::session_user(c, &token, super::now()))
                 .await?
                 .ok_or(AppError::SignIn(back))?;
-            let role = Role::parse(&user.role).ok_or_else(|| AppError::Forbidden(P::REFUSAL.into()))?;
+            let role =
+                Role::parse(&user.role).ok_or_else(|| AppError::Forbidden(P::REFUSAL.into()))?;
             if !P::allows(role) {
                 return Err(AppError::Forbidden(P::REFUSAL.into()));
             }
-            Ok(RequireRole { user, role, _p: PhantomData })
+            Ok(RequireRole {
+                user,
+                role,
+                _p: PhantomData,
+            })
         })
     }
 }

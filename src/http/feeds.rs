@@ -12,7 +12,10 @@ use crate::startup::AppState;
 
 /// Registers the machine-readable routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(atom_feed).service(rss_feed).service(sitemap).service(robots);
+    cfg.service(atom_feed)
+        .service(rss_feed)
+        .service(sitemap)
+        .service(robots);
 }
 
 fn parse_iso(s: &str) -> DateTime<FixedOffset> {
@@ -37,10 +40,16 @@ async fn atom_feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
     let base = &state.settings.base_url;
     let mut feed = atom::Feed::default();
     feed.set_title(state.settings.site_title.as_str());
-    feed.set_subtitle(Some(atom::Text::plain(state.settings.site_description.clone())));
+    feed.set_subtitle(Some(atom::Text::plain(
+        state.settings.site_description.clone(),
+    )));
     feed.set_id(format!("{base}/"));
     feed.set_links(vec![
-        link(format!("{base}/feed.atom"), "self", Some("application/atom+xml")),
+        link(
+            format!("{base}/feed.atom"),
+            "self",
+            Some("application/atom+xml"),
+        ),
         link(format!("{base}/"), "alternate", Some("text/html")),
     ]);
     feed.set_updated(
@@ -57,7 +66,11 @@ async fn atom_feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
                 let mut e = atom::Entry::default();
                 e.set_title(p.title.as_str());
                 e.set_id(post_url(&state, p));
-                e.set_links(vec![link(post_url(&state, p), "alternate", Some("text/html"))]);
+                e.set_links(vec![link(
+                    post_url(&state, p),
+                    "alternate",
+                    Some("text/html"),
+                )]);
                 e.set_published(Some(parse_iso(&p.published_iso)));
                 e.set_updated(parse_iso(&p.updated_iso));
                 let mut author = atom::Person::default();
@@ -156,7 +169,9 @@ async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
         add(&format!("{base}/tags/{}", t.slug), None);
     }
     xml.push_str("</urlset>\n");
-    Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
+    Ok(HttpResponse::Ok()
+        .content_type("application/xml; charset=utf-8")
+        .body(xml))
 }
 
 #[get("/robots.txt")]

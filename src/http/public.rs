@@ -28,11 +28,18 @@ struct PageQuery {
 }
 
 fn page_path(base: &str, page: u32) -> String {
-    if page <= 1 { base.to_owned() } else { format!("{base}?page={page}") }
+    if page <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}?page={page}")
+    }
 }
 
 #[get("/")]
-async fn home(state: web::Data<AppState>, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+async fn home(
+    state: web::Data<AppState>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = q.page.unwrap_or(1);
     let per = state.settings.posts_per_page;
     let list = state.db(move |c| site::home(c, page, per, now())).await?;
@@ -41,11 +48,18 @@ async fn home(state: web::Data<AppState>, q: web::Query<PageQuery>) -> Result<Ht
     } else {
         state.settings.site_title.clone()
     };
-    render(&state, Page::new("public/home", title).canonical(page_path("/", page)), json!({ "list": list, "page_prefix": "/?page=" }))
+    render(
+        &state,
+        Page::new("public/home", title).canonical(page_path("/", page)),
+        json!({ "list": list, "page_prefix": "/?page=" }),
+    )
 }
 
 #[get("/posts/{slug}")]
-async fn post(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn post(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     match state.db(move |c| site::post(c, &slug, now())).await? {
         PostLookup::Moved(to) => Ok(HttpResponse::MovedPermanently()
@@ -64,31 +78,56 @@ async fn post(state: web::Data<AppState>, slug: web::Path<String>) -> Result<Htt
 #[get("/tags")]
 async fn tags_index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let tags = state.db(|c| site::tags(c, now())).await?;
-    render(&state, Page::new("public/tags", "Topics").canonical("/tags"), json!({ "tags": tags }))
+    render(
+        &state,
+        Page::new("public/tags", "Topics").canonical("/tags"),
+        json!({ "tags": tags }),
+    )
 }
 
 #[get("/tags/{slug}")]
-async fn tag(state: web::Data<AppState>, slug: web::Path<String>, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+async fn tag(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = q.page.unwrap_or(1);
     let per = state.settings.posts_per_page;
     let slug = slug.into_inner();
-    let (tag, list) = state.db(move |c| site::tag(c, &slug, page, per, now())).await?;
+    let (tag, list) = state
+        .db(move |c| site::tag(c, &slug, page, per, now()))
+        .await?;
     let base = format!("/tags/{}", tag.slug);
-    let p = Page::new("public/tag", format!("Posts tagged “{}”", tag.name)).canonical(page_path(&base, page));
-    render(&state, p, json!({ "tag": tag, "list": list, "page_prefix": format!("{base}?page=") }))
+    let p = Page::new("public/tag", format!("Posts tagged “{}”", tag.name))
+        .canonical(page_path(&base, page));
+    render(
+        &state,
+        p,
+        json!({ "tag": tag, "list": list, "page_prefix": format!("{base}?page=") }),
+    )
 }
 
 #[get("/archive")]
 async fn archive(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let months = state.db(|c| site::archive(c, now())).await?;
-    render(&state, Page::new("public/archive", "Archive").canonical("/archive"), json!({ "months": months }))
+    render(
+        &state,
+        Page::new("public/archive", "Archive").canonical("/archive"),
+        json!({ "months": months }),
+    )
 }
 
 #[get("/archive/{year}/{month}")]
-async fn archive_month(state: web::Data<AppState>, path: web::Path<(i32, u32)>) -> Result<HttpResponse, AppError> {
+async fn archive_month(
+    state: web::Data<AppState>,
+    path: web::Path<(i32, u32)>,
+) -> Result<HttpResponse, AppError> {
     let (year, month) = path.into_inner();
-    let (label, posts) = state.db(move |c| site::archive_month(c, year, month, now())).await?;
-    let p = Page::new("public/archive_month", format!("Posts from {label}")).canonical(format!("/archive/{year}/{month:02}"));
+    let (label, posts) = state
+        .db(move |c| site::archive_month(c, year, month, now()))
+        .await?;
+    let p = Page::new("public/archive_month", format!("Posts from {label}"))
+        .canonical(format!("/archive/{year}/{month:02}"));
     render(&state, p, json!({ "label": label, "posts": posts }))
 }
 
@@ -103,7 +142,10 @@ struct SearchQuery {
 const MAX_QUERY: usize = 200;
 
 #[get("/search")]
-async fn search(state: web::Data<AppState>, q: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+async fn search(
+    state: web::Data<AppState>,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
     let SearchQuery { q, page } = q.into_inner();
     let query: String = q.trim().chars().take(MAX_QUERY).collect();
     let page = page.unwrap_or(1);
@@ -112,13 +154,21 @@ async fn search(state: web::Data<AppState>, q: web::Query<SearchQuery>) -> Resul
         None
     } else {
         let qq = query.clone();
-        Some(state.db(move |c| site::search(c, &qq, page, per, now())).await?)
+        Some(
+            state
+                .db(move |c| site::search(c, &qq, page, per, now()))
+                .await?,
+        )
     };
     let base = format!(
         "/search?q={}",
         url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
     );
-    let title = if query.is_empty() { "Search".to_owned() } else { format!("Search results for “{query}”") };
+    let title = if query.is_empty() {
+        "Search".to_owned()
+    } else {
+        format!("Search results for “{query}”")
+    };
     render(
         &state,
         Page::new("public/search", title).noindex(),
@@ -129,9 +179,16 @@ async fn search(state: web::Data<AppState>, q: web::Query<SearchQuery>) -> Resul
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     use diesel::connection::SimpleConnection;
-    let backend = state.settings.db_target().map(|t| t.backend_name()).unwrap_or("unknown");
+    let backend = state
+        .settings
+        .db_target()
+        .map(|t| t.backend_name())
+        .unwrap_or("unknown");
     let ok = state
-        .db(|c| c.batch_execute("SELECT 1").map_err(crate::service::ServiceError::Db))
+        .db(|c| {
+            c.batch_execute("SELECT 1")
+                .map_err(crate::service::ServiceError::Db)
+        })
         .await;
     match ok {
         Ok(()) => HttpResponse::Ok()

@@ -38,7 +38,11 @@ pub fn hash_password(password: &str) -> ServiceResult<String> {
 /// Checks a password against a stored hash (its own parameters are honoured).
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -113,16 +117,29 @@ pub fn sign_in(
     let user = user.filter(|u| ok && !u.disabled);
     throttle::record(conn, &account, ip, user.is_some(), now)?;
     let Some(user) = user else {
-        return Err(super::invalid("password", "That e-mail and password do not match an active account."));
+        return Err(super::invalid(
+            "password",
+            "That e-mail and password do not match an active account.",
+        ));
     };
     let token = random_token();
     sessions::purge_expired(conn, now)?;
-    sessions::create(conn, &token_hash(&token), user.id, now, now + Duration::days(session_days.into()))?;
+    sessions::create(
+        conn,
+        &token_hash(&token),
+        user.id,
+        now,
+        now + Duration::days(session_days.into()),
+    )?;
     Ok(SignedIn { user, token })
 }
 
 /// The enabled account behind a session token.
-pub fn session_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> ServiceResult<Option<UserRow>> {
+pub fn session_user(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<UserRow>> {
     Ok(sessions::find_user(conn, &token_hash(token), now)?)
 }
 

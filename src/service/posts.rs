@@ -7,9 +7,9 @@ use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{PostDraft, Role, Slug};
+use crate::storage::DbConn;
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
-use crate::storage::DbConn;
 
 /// Longest excerpt, in characters.
 const EXCERPT_CHARS: usize = 280;
@@ -51,19 +51,30 @@ pub fn editable(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<Pos
     let post = posts::find(conn, id)?.ok_or(ServiceError::NotFound)?;
     let role = Role::parse(&user.role).unwrap_or(Role::Author);
     if !role.can_write() {
-        return Err(ServiceError::Forbidden("Your role cannot edit posts.".into()));
+        return Err(ServiceError::Forbidden(
+            "Your role cannot edit posts.".into(),
+        ));
     }
     if post.author_id != user.id && !role.can_edit_any_post() {
-        return Err(ServiceError::Forbidden("You can only edit your own posts.".into()));
+        return Err(ServiceError::Forbidden(
+            "You can only edit your own posts.".into(),
+        ));
     }
     Ok(post)
 }
 
 /// Picks the slug: the one asked for (if free), the current one, or one derived from the title.
-fn choose_slug(conn: &mut DbConn, draft: &PostDraft, existing: Option<&PostRow>) -> ServiceResult<Slug> {
+fn choose_slug(
+    conn: &mut DbConn,
+    draft: &PostDraft,
+    existing: Option<&PostRow>,
+) -> ServiceResult<Slug> {
     if let Some(asked) = &draft.slug {
         if posts::slug_taken(conn, asked.as_str(), existing.map(|p| p.id))? {
-            return Err(invalid("slug", format!("Another post already uses the slug “{asked}”.")));
+            return Err(invalid(
+                "slug",
+                format!("Another post already uses the slug “{asked}”."),
+            ));
         }
         return Ok(asked.clone());
     }
@@ -97,7 +108,9 @@ pub fn save(
             None => {
                 let role = Role::parse(&user.role).unwrap_or(Role::Author);
                 if !role.can_write() {
-                    return Err(ServiceError::Forbidden("Your role cannot write posts.".into()));
+                    return Err(ServiceError::Forbidden(
+                        "Your role cannot write posts.".into(),
+                    ));
                 }
                 None
             }
@@ -110,13 +123,25 @@ pub fn save(
                 "published",
                 draft
                     .publish_at
-                    .or_else(|| current.as_ref().filter(|_| was_published).and_then(|p| p.published_at))
+                    .or_else(|| {
+                        current
+                            .as_ref()
+                            .filter(|_| was_published)
+                            .and_then(|p| p.published_at)
+                    })
                     .or(Some(now)),
             ),
-            SaveAction::Unpublish => ("draft", draft.publish_at.or(current.as_ref().and_then(|p| p.published_at))),
+            SaveAction::Unpublish => (
+                "draft",
+                draft
+                    .publish_at
+                    .or(current.as_ref().and_then(|p| p.published_at)),
+            ),
             SaveAction::Save => (
                 if was_published { "published" } else { "draft" },
-                draft.publish_at.or(current.as_ref().and_then(|p| p.published_at)),
+                draft
+                    .publish_at
+                    .or(current.as_ref().and_then(|p| p.published_at)),
             ),
         };
         let write = PostWrite {
@@ -142,12 +167,24 @@ pub fn save(
 }
 
 /// Publishes now (or keeps the scheduled time) or unpublishes, from the post list.
-pub fn set_published(conn: &mut DbConn, user: &UserRow, id: i64, publish: bool, now: NaiveDateTime) -> ServiceResult<PostRow> {
+pub fn set_published(
+    conn: &mut DbConn,
+    user: &UserRow,
+    id: i64,
+    publish: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<PostRow> {
     conn.transaction(|conn| {
         let post = editable(conn, user, id)?;
         if publish {
             // A post keeps its date: a scheduled one stays scheduled, a new one goes out now.
-            posts::set_status(conn, id, "published", Some(post.published_at.unwrap_or(now)), now)?;
+            posts::set_status(
+                conn,
+                id,
+                "published",
+                Some(post.published_at.unwrap_or(now)),
+                now,
+            )?;
         } else {
             posts::set_status(conn, id, "draft", post.published_at, now)?;
         }

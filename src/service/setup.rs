@@ -28,7 +28,11 @@ pub struct FirstStart {
 pub fn secret(conn: &mut DbConn, configured: Option<&str>) -> ServiceResult<String> {
     match configured {
         Some(k) => Ok(k.to_owned()),
-        None => Ok(meta::get_or_insert(conn, "secret_key", &super::auth::random_token())?),
+        None => Ok(meta::get_or_insert(
+            conn,
+            "secret_key",
+            &super::auth::random_token(),
+        )?),
     }
 }
 
@@ -45,7 +49,8 @@ pub fn first_start(
     if users::count(conn)? == 0 {
         let generated = admin_password.is_none().then(super::auth::random_password);
         let password = admin_password.or(generated.as_deref());
-        let admin = super::users::create(conn, admin_email, "Site admin", Role::Admin, password, now)?;
+        let admin =
+            super::users::create(conn, admin_email, "Site admin", Role::Admin, password, now)?;
         done.admin_created = Some((admin.email, generated));
     }
     if meta::get(conn, "first_start_done")?.is_none() {
@@ -70,11 +75,21 @@ struct DemoPost {
 pub fn load_demo(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<usize> {
     conn.transaction(|conn| {
         if !posts::list_admin(conn, None)?.is_empty() {
-            return Err(super::invalid("demo", "The site already has posts; demo content goes only into an empty site."));
+            return Err(super::invalid(
+                "demo",
+                "The site already has posts; demo content goes only into an empty site.",
+            ));
         }
         let author = match users::find_by_email(conn, DEMO_AUTHOR_EMAIL)? {
             Some(u) => u,
-            None => super::users::create(conn, DEMO_AUTHOR_EMAIL, "Editorial team", Role::Author, None, now)?,
+            None => super::users::create(
+                conn,
+                DEMO_AUTHOR_EMAIL,
+                "Editorial team",
+                Role::Author,
+                None,
+                now,
+            )?,
         };
         let demo: Vec<DemoPost> = DEMO_POSTS
             .lines()
@@ -84,7 +99,11 @@ pub fn load_demo(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<usize> 
             .map_err(|e| super::invalid("demo", format!("the demo content is damaged: {e}")))?;
         let dates: Vec<NaiveDateTime> = demo
             .iter()
-            .map(|p| DateTime::parse_from_rfc3339(&p.published_at).map(|d| d.naive_utc()).unwrap_or(now))
+            .map(|p| {
+                DateTime::parse_from_rfc3339(&p.published_at)
+                    .map(|d| d.naive_utc())
+                    .unwrap_or(now)
+            })
             .collect();
         let newest = dates.iter().copied().max().unwrap_or(now);
         let shift = (now - Duration::days(1)) - newest;

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::{ServiceError, ServiceResult};
 use crate::domain::SafeHtml;
 use crate::domain::text::search_words;
-use crate::storage::posts::{self, PostRow, TagRow};
 use crate::storage::DbConn;
+use crate::storage::posts::{self, PostRow, TagRow};
 
 /// How many related posts a post page offers.
 const RELATED: usize = 4;
@@ -102,7 +102,8 @@ pub fn display_date(t: NaiveDateTime) -> String {
 
 /// Formats a time as RFC 3339 UTC.
 pub fn iso(t: NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Turns rows into list entries with their authors and tags, in two queries.
@@ -113,10 +114,17 @@ pub fn summaries(conn: &mut DbConn, rows: &[PostRow]) -> ServiceResult<Vec<PostS
     author_ids.dedup();
     let authors = posts::author_names(conn, &author_ids)?;
     let mut tags = posts::tags_for(conn, &ids)?;
-    Ok(rows.iter().map(|p| summary(p, &authors, &mut tags)).collect())
+    Ok(rows
+        .iter()
+        .map(|p| summary(p, &authors, &mut tags))
+        .collect())
 }
 
-fn summary(p: &PostRow, authors: &HashMap<i64, String>, tags: &mut HashMap<i64, Vec<TagRow>>) -> PostSummary {
+fn summary(
+    p: &PostRow,
+    authors: &HashMap<i64, String>,
+    tags: &mut HashMap<i64, Vec<TagRow>>,
+) -> PostSummary {
     let published = p.published_at.unwrap_or(p.created_at);
     PostSummary {
         id: p.id,
@@ -131,7 +139,11 @@ fn summary(p: &PostRow, authors: &HashMap<i64, String>, tags: &mut HashMap<i64, 
             .remove(&p.id)
             .unwrap_or_default()
             .into_iter()
-            .map(|t| TagView { name: t.name, slug: t.slug, count: 0 })
+            .map(|t| TagView {
+                name: t.name,
+                slug: t.slug,
+                count: 0,
+            })
             .collect(),
         comment_count: 0,
     }
@@ -158,7 +170,12 @@ fn offset(page: u32, per_page: u32) -> i64 {
 }
 
 /// The home page list.
-pub fn home(conn: &mut DbConn, page: u32, per_page: u32, now: NaiveDateTime) -> ServiceResult<Paged<PostSummary>> {
+pub fn home(
+    conn: &mut DbConn,
+    page: u32,
+    per_page: u32,
+    now: NaiveDateTime,
+) -> ServiceResult<Paged<PostSummary>> {
     let total = posts::count_public(conn, now)?;
     let rows = posts::list_public(conn, now, offset(page, per_page), per_page.into())?;
     let items = summaries(conn, &rows)?;
@@ -178,7 +195,10 @@ pub enum PostLookup {
 pub fn post(conn: &mut DbConn, slug: &str, now: NaiveDateTime) -> ServiceResult<PostLookup> {
     let Some(row) = posts::find_public_by_slug(conn, slug, now)? else {
         return match posts::redirect_target(conn, slug)? {
-            Some(new_slug) if new_slug != slug && posts::find_public_by_slug(conn, &new_slug, now)?.is_some() => {
+            Some(new_slug)
+                if new_slug != slug
+                    && posts::find_public_by_slug(conn, &new_slug, now)?.is_some() =>
+            {
                 Ok(PostLookup::Moved(new_slug))
             }
             _ => Err(ServiceError::NotFound),
@@ -213,9 +233,14 @@ pub fn tag(
     if total == 0 {
         return Err(ServiceError::NotFound);
     }
-    let rows = posts::list_public_tagged(conn, tag.id, now, offset(page, per_page), per_page.into())?;
+    let rows =
+        posts::list_public_tagged(conn, tag.id, now, offset(page, per_page), per_page.into())?;
     let items = summaries(conn, &rows)?;
-    let view = TagView { name: tag.name, slug: tag.slug, count: total };
+    let view = TagView {
+        name: tag.name,
+        slug: tag.slug,
+        count: total,
+    };
     Ok((view, paged(items, page, per_page, total)?))
 }
 
@@ -223,7 +248,11 @@ pub fn tag(
 pub fn tags(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<Vec<TagView>> {
     Ok(posts::tags_in_use(conn, now)?
         .into_iter()
-        .map(|(t, count)| TagView { name: t.name, slug: t.slug, count })
+        .map(|(t, count)| TagView {
+            name: t.name,
+            slug: t.slug,
+            count,
+        })
         .collect())
 }
 
@@ -242,7 +271,12 @@ pub fn archive(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<Vec<Archi
     Ok(counts
         .into_iter()
         .rev()
-        .map(|((year, month), count)| ArchiveMonth { year, month, label: month_label(year, month), count })
+        .map(|((year, month), count)| ArchiveMonth {
+            year,
+            month,
+            label: month_label(year, month),
+            count,
+        })
         .collect())
 }
 
@@ -298,7 +332,10 @@ pub fn feed(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<Vec<(PostSum
 }
 
 /// Every public post (slug and last change) for the sitemap.
-pub fn sitemap(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<(Vec<PostSummary>, Vec<TagView>)> {
+pub fn sitemap(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> ServiceResult<(Vec<PostSummary>, Vec<TagView>)> {
     let total = posts::count_public(conn, now)?;
     let rows = posts::list_public(conn, now, 0, total)?;
     let items = rows
@@ -323,7 +360,10 @@ mod tests {
 
     #[test]
     fn dates_read_well() {
-        let t = NaiveDate::from_ymd_opt(2026, 11, 7).unwrap().and_hms_opt(9, 5, 0).unwrap();
+        let t = NaiveDate::from_ymd_opt(2026, 11, 7)
+            .unwrap()
+            .and_hms_opt(9, 5, 0)
+            .unwrap();
         assert_eq!(display_date(t), "7 November 2026");
         assert_eq!(iso(t), "2026-11-07T09:05:00Z");
     }

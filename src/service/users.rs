@@ -28,7 +28,10 @@ pub fn create(
         None => None,
     };
     if users::find_by_email(conn, &email)?.is_some() {
-        return Err(invalid("email", format!("An account for {email} already exists.")));
+        return Err(invalid(
+            "email",
+            format!("An account for {email} already exists."),
+        ));
     }
     Ok(users::insert(
         conn,
@@ -51,7 +54,12 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> ServiceResult<UserRow> {
 }
 
 /// Sets a new password and signs the account out everywhere.
-pub fn set_password(conn: &mut DbConn, user_id: i64, password: &str, now: NaiveDateTime) -> ServiceResult<()> {
+pub fn set_password(
+    conn: &mut DbConn,
+    user_id: i64,
+    password: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
     check_password(password).map_err(|e| invalid("new_password", e))?;
     let hash = hash_password(password)?;
     users::set_password(conn, user_id, &hash, now)?;
@@ -60,7 +68,12 @@ pub fn set_password(conn: &mut DbConn, user_id: i64, password: &str, now: NaiveD
 }
 
 /// Disables or re-enables an account; disabling signs it out everywhere.
-pub fn set_disabled(conn: &mut DbConn, user_id: i64, disabled: bool, now: NaiveDateTime) -> ServiceResult<()> {
+pub fn set_disabled(
+    conn: &mut DbConn,
+    user_id: i64,
+    disabled: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
     users::set_disabled(conn, user_id, disabled, now)?;
     if disabled {
         sessions::delete_for_user(conn, user_id)?;

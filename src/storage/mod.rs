@@ -57,7 +57,9 @@ pub enum DbTarget {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DbUrlError {
     /// Neither sqlite nor postgres.
-    #[error("unsupported database scheme `{0}`: use `sqlite://PATH`, a file path, or `postgres://…`")]
+    #[error(
+        "unsupported database scheme `{0}`: use `sqlite://PATH`, a file path, or `postgres://…`"
+    )]
     Scheme(String),
     /// Nothing after the scheme.
     #[error("the database URL names no file or server")]

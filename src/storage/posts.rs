@@ -79,7 +79,12 @@ macro_rules! public {
 }
 
 /// Creates a post.
-pub fn insert(conn: &mut DbConn, w: &PostWrite<'_>, author_id: i64, now: NaiveDateTime) -> QueryResult<PostRow> {
+pub fn insert(
+    conn: &mut DbConn,
+    w: &PostWrite<'_>,
+    author_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<PostRow> {
     dispatch!(conn, |c| diesel::insert_into(posts::table)
         .values((w, posts::author_id.eq(author_id), posts::created_at.eq(now)))
         .returning(PostRow::as_returning())
@@ -126,7 +131,11 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostRow>> {
 }
 
 /// A post readers may see, by slug.
-pub fn find_public_by_slug(conn: &mut DbConn, slug: &str, now: NaiveDateTime) -> QueryResult<Option<PostRow>> {
+pub fn find_public_by_slug(
+    conn: &mut DbConn,
+    slug: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<PostRow>> {
     dispatch!(conn, |c| posts::table
         .filter(posts::slug.eq(slug))
         .filter(public!(now))
@@ -158,7 +167,10 @@ pub fn redirect_target(conn: &mut DbConn, old_slug: &str) -> QueryResult<Option<
 /// Remembers that an old slug now belongs to a post; a slug in use again stops redirecting.
 pub fn add_redirect(conn: &mut DbConn, old_slug: &str, post_id: i64) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::insert_into(slug_redirects::table)
-        .values((slug_redirects::old_slug.eq(old_slug), slug_redirects::post_id.eq(post_id)))
+        .values((
+            slug_redirects::old_slug.eq(old_slug),
+            slug_redirects::post_id.eq(post_id)
+        ))
         .on_conflict(slug_redirects::old_slug)
         .do_update()
         .set(slug_redirects::post_id.eq(post_id))
@@ -167,11 +179,17 @@ pub fn add_redirect(conn: &mut DbConn, old_slug: &str, post_id: i64) -> QueryRes
 
 /// Drops the redirect from a slug that a live post now uses.
 pub fn remove_redirect(conn: &mut DbConn, slug: &str) -> QueryResult<usize> {
-    dispatch!(conn, |c| diesel::delete(slug_redirects::table.find(slug)).execute(c))
+    dispatch!(conn, |c| diesel::delete(slug_redirects::table.find(slug))
+        .execute(c))
 }
 
 /// A page of public posts, newest first.
-pub fn list_public(conn: &mut DbConn, now: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<Vec<PostRow>> {
+pub fn list_public(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<PostRow>> {
     dispatch!(conn, |c| posts::table
         .filter(public!(now))
         .order((posts::published_at.desc(), posts::id.desc()))
@@ -183,7 +201,10 @@ pub fn list_public(conn: &mut DbConn, now: NaiveDateTime, offset: i64, limit: i6
 
 /// How many posts readers can see.
 pub fn count_public(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
-    dispatch!(conn, |c| posts::table.filter(public!(now)).count().get_result(c))
+    dispatch!(conn, |c| posts::table
+        .filter(public!(now))
+        .count()
+        .get_result(c))
 }
 
 /// A page of public posts with a tag, newest first.
@@ -232,7 +253,10 @@ pub fn list_public_between(
 }
 
 /// Publication times of every public post, for the archive index.
-pub fn public_dates(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<Option<NaiveDateTime>>> {
+pub fn public_dates(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Option<NaiveDateTime>>> {
     dispatch!(conn, |c| posts::table
         .filter(public!(now))
         .select(posts::published_at)
@@ -265,7 +289,10 @@ pub fn author_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, 
 
 /// Finds or creates each tag, then makes them the post's only tags.
 pub fn set_tags(conn: &mut DbConn, post_id: i64, names: &[TagName]) -> QueryResult<()> {
-    dispatch!(conn, |c| diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(c))?;
+    dispatch!(conn, |c| diesel::delete(
+        post_tags::table.filter(post_tags::post_id.eq(post_id))
+    )
+    .execute(c))?;
     for t in names {
         dispatch!(conn, |c| diesel::insert_into(tags::table)
             .values((tags::slug.eq(t.slug.as_str()), tags::name.eq(&t.name)))
@@ -321,7 +348,12 @@ pub fn tags_in_use(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<(Ta
 }
 
 /// Public posts sharing tags with a post: most shared tags first, then newest.
-pub fn related(conn: &mut DbConn, post_id: i64, now: NaiveDateTime, limit: usize) -> QueryResult<Vec<PostRow>> {
+pub fn related(
+    conn: &mut DbConn,
+    post_id: i64,
+    now: NaiveDateTime,
+    limit: usize,
+) -> QueryResult<Vec<PostRow>> {
     let tag_ids: Vec<i64> = dispatch!(conn, |c| post_tags::table
         .filter(post_tags::post_id.eq(post_id))
         .select(post_tags::tag_id)
@@ -334,7 +366,10 @@ pub fn related(conn: &mut DbConn, post_id: i64, now: NaiveDateTime, limit: usize
         .group_by(posts::id)
         .select((PostRow::as_select(), diesel::dsl::count(post_tags::tag_id)))
         .load(c))?;
-    shared.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.published_at.cmp(&a.0.published_at)));
+    shared.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| b.0.published_at.cmp(&a.0.published_at))
+    });
     let mut out: Vec<PostRow> = shared.into_iter().take(limit).map(|(p, _)| p).collect();
     if out.len() < limit {
         let recent = list_public(conn, now, 0, (limit + out.len() + 1) as i64)?;

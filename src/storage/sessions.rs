@@ -26,7 +26,11 @@ pub fn create(
 }
 
 /// The enabled account behind a live session.
-pub fn find_user(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<UserRow>> {
+pub fn find_user(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<UserRow>> {
     dispatch!(conn, |c| sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
@@ -39,15 +43,22 @@ pub fn find_user(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> Que
 
 /// Ends one session.
 pub fn delete(conn: &mut DbConn, token_hash: &str) -> QueryResult<usize> {
-    dispatch!(conn, |c| diesel::delete(sessions::table.find(token_hash)).execute(c))
+    dispatch!(conn, |c| diesel::delete(sessions::table.find(token_hash))
+        .execute(c))
 }
 
 /// Ends every session of one account (after a password change or when disabled).
 pub fn delete_for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
-    dispatch!(conn, |c| diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(c))
+    dispatch!(conn, |c| diesel::delete(
+        sessions::table.filter(sessions::user_id.eq(user_id))
+    )
+    .execute(c))
 }
 
 /// Forgets expired sessions.
 pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
-    dispatch!(conn, |c| diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(c))
+    dispatch!(conn, |c| diesel::delete(
+        sessions::table.filter(sessions::expires_at.le(now))
+    )
+    .execute(c))
 }

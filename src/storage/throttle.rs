@@ -7,7 +7,13 @@ use super::schema::login_attempts as la;
 use super::{DbConn, dispatch};
 
 /// Records one attempt.
-pub fn record(conn: &mut DbConn, account: &str, ip: &str, succeeded: bool, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn record(
+    conn: &mut DbConn,
+    account: &str,
+    ip: &str,
+    succeeded: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::insert_into(la::table)
         .values((
             la::account.eq(account),
@@ -19,7 +25,11 @@ pub fn record(conn: &mut DbConn, account: &str, ip: &str, succeeded: bool, now: 
 }
 
 /// Failed attempts on an account since a time.
-pub fn failures_for_account(conn: &mut DbConn, account: &str, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn failures_for_account(
+    conn: &mut DbConn,
+    account: &str,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
     dispatch!(conn, |c| la::table
         .filter(la::account.eq(account))
         .filter(la::attempted_at.gt(since))
@@ -40,5 +50,8 @@ pub fn failures_for_ip(conn: &mut DbConn, ip: &str, since: NaiveDateTime) -> Que
 
 /// Forgets attempts older than a time.
 pub fn purge(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    dispatch!(conn, |c| diesel::delete(la::table.filter(la::attempted_at.lt(before))).execute(c))
+    dispatch!(conn, |c| diesel::delete(
+        la::table.filter(la::attempted_at.lt(before))
+    )
+    .execute(c))
 }

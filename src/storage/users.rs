@@ -88,14 +88,24 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<UserRow>> {
 }
 
 /// Replaces an account's password hash.
-pub fn set_password(conn: &mut DbConn, id: i64, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConn,
+    id: i64,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(c))
 }
 
 /// Disables or re-enables an account.
-pub fn set_disabled(conn: &mut DbConn, id: i64, disabled: bool, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_disabled(
+    conn: &mut DbConn,
+    id: i64,
+    disabled: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::update(users::table.find(id))
         .set((users::disabled.eq(disabled), users::updated_at.eq(now)))
         .execute(c))

@@ -1,1 +1,10 @@
+//! The integration suite: the real app over real HTTP, on SQLite and on PostgreSQL.
 
+mod support;
+
+mod auth;
+mod cli;
+mod feeds;
+mod hostile;
+mod publishing;
+mod site;

@@ -1,0 +1,228 @@
+//! The command line: help, accounts, migrations and bad settings.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::*;
+
+fn townhall(
+    dir: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_townhall"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("TOWNHALL_DATA_DIR", dir)
+        .env("TOWNHALL_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("run townhall");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_describes_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = townhall(dir.path(), &["--help"], &[], None);
+    assert_eq!(code, 0);
+    for cmd in ["serve", "migrate", "user", "demo"] {
+        assert!(out.contains(cmd), "{cmd} in --help: {out}");
+    }
+    let (code, out, _) = townhall(dir.path(), &["user", "--help"], &[], None);
+    assert_eq!(code, 0);
+    for cmd in ["add", "list", "set-password", "disable"] {
+        assert!(out.contains(cmd), "{cmd} in user --help: {out}");
+    }
+}
+
+#[test]
+fn users_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = townhall(dir.path(), &["migrate"], &[], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Applied 1 migration"), "{out}");
+    let (code, out, _) = townhall(dir.path(), &["migrate"], &[], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("up to date"), "{out}");
+    let (code, out, err) = townhall(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "Ed@Example.org",
+            "--name",
+            "Ed Editor",
+            "--role",
+            "moderator",
+            "--password-stdin",
+        ],
+        &[],
+        Some("a long enough password\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Created moderator account ed@example.org"),
+        "{out}"
+    );
+    let (code, _, err) = townhall(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "ed@example.org",
+            "--name",
+            "Again",
+            "--password-stdin",
+        ],
+        &[],
+        Some("a long enough password\n"),
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("already exists"), "{err}");
+    let (code, _, err) = townhall(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--password-stdin",
+        ],
+        &[],
+        Some("short\n"),
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("at least 10 characters"), "{err}");
+    let (code, out, _) = townhall(
+        dir.path(),
+        &["user", "add", "--email", "gen@example.org", "--name", "Gen"],
+        &[],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Password (shown once): "),
+        "a password is generated when none is given: {out}"
+    );
+    let (code, _, _) = townhall(
+        dir.path(),
+        &["user", "disable", "ed@example.org"],
+        &[],
+        None,
+    );
+    assert_eq!(code, 0);
+    let (code, out, _) = townhall(dir.path(), &["user", "list"], &[], None);
+    assert_eq!(code, 0);
+    let ed = out
+        .lines()
+        .find(|l| l.starts_with("ed@example.org"))
+        .expect("ed listed");
+    assert!(ed.contains("moderator") && ed.contains("disabled"), "{ed}");
+    let (code, _, err) = townhall(
+        dir.path(),
+        &[
+            "user",
+            "set-password",
+            "nobody@example.org",
+            "--password-stdin",
+        ],
+        &[],
+        Some("another long password\n"),
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("no such account"), "{err}");
+    let (code, _, err) = townhall(
+        dir.path(),
+        &[
+            "user",
+            "set-password",
+            "gen@example.org",
+            "--password-stdin",
+        ],
+        &[],
+        Some("another long password\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = townhall(dir.path(), &["demo"], &[], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("Loaded 8 demo posts"), "{out}");
+    let (code, _, err) = townhall(dir.path(), &["demo"], &[], None);
+    assert_ne!(code, 0);
+    assert!(err.contains("already has posts"), "{err}");
+}
+
+#[test]
+fn bad_settings_stop_start_up_with_a_message_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        ("TOWNHALL_POSTS_PER_PAGE", "lots", "posts_per_page"),
+        ("TOWNHALL_POSTS_PER_PAGE", "0", "posts_per_page"),
+        ("TOWNHALL_BASE_URL", "not a url", "base_url"),
+        ("TOWNHALL_BIND", "nowhere", "bind"),
+        ("DATABASE_URL", "mysql://db/x", "database_url"),
+        ("TOWNHALL_SESSION_DAYS", "-1", "session_days"),
+    ];
+    for (var, value, setting) in cases {
+        let (code, _, err) = townhall(dir.path(), &["migrate"], &[(var, value)], None);
+        assert_ne!(code, 0, "{var}={value} must stop start-up");
+        assert!(
+            err.contains("configuration error") && err.contains(setting),
+            "{var}={value}: {err}"
+        );
+    }
+    std::fs::write(dir.path().join("townhall.toml"), "site_titel = \"typo\"\n").unwrap();
+    let (code, _, err) = townhall(dir.path(), &["migrate"], &[], None);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("site_titel"),
+        "unknown keys in the file are named: {err}"
+    );
+}
+
+fn migrations_round_trip(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else {
+        return;
+    };
+    let target =
+        townhall::storage::DbTarget::parse(app.settings.database_url.as_deref().unwrap()).unwrap();
+    drop(app.browser());
+    let reverted = townhall::storage::revert_all(&target).expect("every down.sql works");
+    assert_eq!(reverted, 1);
+    let applied = townhall::storage::migrate(&target).expect("re-apply");
+    assert_eq!(applied.len(), 1);
+}
+
+#[test]
+fn migrations_revert_and_reapply_on_sqlite() {
+    migrations_round_trip(Backend::Sqlite);
+}
+
+#[test]
+fn migrations_revert_and_reapply_on_postgres() {
+    migrations_round_trip(Backend::Postgres);
+}
