@@ -220,10 +220,8 @@ impl Settings {
         if self.site_title.trim().is_empty() {
             return Err(invalid("site_title", "must not be empty"));
         }
-        if let Some(key) = &self.secret_key {
-            if key.len() < 32 {
-                return Err(invalid("secret_key", "must be at least 32 characters"));
-            }
+        if self.secret_key.as_ref().is_some_and(|k| k.len() < 32) {
+            return Err(invalid("secret_key", "must be at least 32 characters"));
         }
         crate::domain::user::normalize_email(&self.admin_email)
             .map_err(|e| invalid("admin_email", e))?;
@@ -323,6 +321,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)]
     fn the_file_and_environment_are_read_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

@@ -78,10 +78,8 @@ fn choose_slug(
         }
         return Ok(asked.clone());
     }
-    if let Some(p) = existing {
-        if let Ok(s) = Slug::parse(&p.slug) {
-            return Ok(s);
-        }
+    if let Some(s) = existing.and_then(|p| Slug::parse(&p.slug).ok()) {
+        return Ok(s);
     }
     let base = Slug::from_text(&draft.title).unwrap_or_else(Slug::fallback);
     let mut candidate = base.clone();

@@ -190,13 +190,13 @@ pub enum OpenError {
 
 /// Makes the SQLite file's folder if it is missing.
 fn ensure_parent_dir(target: &DbTarget) -> Result<(), OpenError> {
-    if let DbTarget::Sqlite(path) = target {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
+    if let DbTarget::Sqlite(path) = target
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
     Ok(())
 }
