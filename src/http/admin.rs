@@ -614,19 +614,27 @@ async fn users_page(
     csrf: Csrf,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let input = NewUserForm {
-        role: "author".into(),
-        ..Default::default()
-    };
-    users_view(
+    blank_users_view(
         &state,
         &who,
         &csrf,
-        &input,
-        FieldErrors::default(),
         json!({ "notice": notice(q.done.as_deref()) }),
     )
     .await
+}
+
+/// The accounts page with an empty new-account form (authors by default).
+async fn blank_users_view(
+    state: &web::Data<AppState>,
+    who: &RequireRole<CanManageUsers>,
+    csrf: &Csrf,
+    extra: Value,
+) -> Result<HttpResponse, AppError> {
+    let blank = NewUserForm {
+        role: "author".into(),
+        ..Default::default()
+    };
+    users_view(state, who, csrf, &blank, FieldErrors::default(), extra).await
 }
 
 #[post("/admin/users")]
@@ -667,16 +675,10 @@ async fn create_user(
     match created {
         Ok(user) => {
             tracing::info!(user = user.id, by = who.user.id, "staff account created");
-            let blank = NewUserForm {
-                role: "author".into(),
-                ..Default::default()
-            };
-            users_view(
+            blank_users_view(
                 &state,
                 &who,
                 &csrf,
-                &blank,
-                FieldErrors::default(),
                 json!({ "notice": notice(Some("user-created")), "generated_password": generated, "created_email": user.email }),
             )
             .await
