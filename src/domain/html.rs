@@ -34,15 +34,19 @@ impl SafeHtml {
     }
 }
 
-/// The plain text of a Markdown document, for excerpts and feeds.
+/// The plain text of a Markdown document's paragraphs and list items, for excerpts;
+/// headings are left out so they do not run into the sentences around them.
 pub fn markdown_plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, TagEnd};
+    use pulldown_cmark::{Event, Tag, TagEnd};
     let mut out = String::new();
+    let mut in_heading = false;
     for event in Parser::new(markdown) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if !in_heading => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
             _ => {}
         }
     }
@@ -75,7 +79,7 @@ mod tests {
             markdown_plain_text(
                 "## Title\n\nSome *emphasis* and [a link](http://x).\n\n- one\n- two"
             ),
-            "Title Some emphasis and a link. one two"
+            "Some emphasis and a link. one two"
         );
     }
 }

@@ -31,6 +31,8 @@ both_backends! {
         app.create_post("Unrelated recipes", "food", "Soup.", "publish", "2026-02-03T10:00");
         let slug = app.slug_of(id);
         assert_eq!(slug, "housing-and-the-hostile-environment");
+        let excerpts = app.browser().get("/").texts(".post-card .excerpt");
+        assert_eq!(excerpts[2], "Renters face checks.", "excerpts leave headings out");
         let page = app.browser().get(&format!("/posts/{slug}"));
         assert_eq!(page.status, 200);
         assert_eq!(page.text("article.post h1"), "Housing and the hostile environment");
