@@ -197,7 +197,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(from_fn(crate::http::errors::error_pages))
             .wrap(crate::http::security::headers(data.settings.is_https()))
             .wrap(Compress::default())
-            .wrap(from_fn(crate::http::security::access_log))
+            .wrap(from_fn(crate::http::access_log::access_log))
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(crate::http::routes)
     })

@@ -1,5 +1,6 @@
 //! Thin handlers: extract, call a service inside one `web::block`, render.
 
+pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;

@@ -41,6 +41,18 @@ fn townhall(
     )
 }
 
+/// Runs a command that must fail, and returns what it said on standard error.
+fn fails(
+    dir: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> String {
+    let (code, _, err) = townhall(dir, args, envs, stdin);
+    assert_ne!(code, 0, "`townhall {}` must fail", args.join(" "));
+    err
+}
+
 #[test]
 fn help_describes_every_command() {
     let dir = tempfile::tempdir().unwrap();
@@ -86,7 +98,7 @@ fn users_are_managed_from_the_command_line() {
         out.contains("Created moderator account ed@example.org"),
         "{out}"
     );
-    let (code, _, err) = townhall(
+    let err = fails(
         dir.path(),
         &[
             "user",
@@ -100,9 +112,8 @@ fn users_are_managed_from_the_command_line() {
         &[],
         Some("a long enough password\n"),
     );
-    assert_ne!(code, 0);
     assert!(err.contains("already exists"), "{err}");
-    let (code, _, err) = townhall(
+    let err = fails(
         dir.path(),
         &[
             "user",
@@ -116,7 +127,6 @@ fn users_are_managed_from_the_command_line() {
         &[],
         Some("short\n"),
     );
-    assert_ne!(code, 0);
     assert!(err.contains("at least 10 characters"), "{err}");
     let (code, out, _) = townhall(
         dir.path(),
@@ -143,7 +153,7 @@ fn users_are_managed_from_the_command_line() {
         .find(|l| l.starts_with("ed@example.org"))
         .expect("ed listed");
     assert!(ed.contains("moderator") && ed.contains("disabled"), "{ed}");
-    let (code, _, err) = townhall(
+    let err = fails(
         dir.path(),
         &[
             "user",
@@ -154,7 +164,6 @@ fn users_are_managed_from_the_command_line() {
         &[],
         Some("another long password\n"),
     );
-    assert_ne!(code, 0);
     assert!(err.contains("no such account"), "{err}");
     let (code, _, err) = townhall(
         dir.path(),
@@ -171,8 +180,7 @@ fn users_are_managed_from_the_command_line() {
     let (code, out, _) = townhall(dir.path(), &["demo"], &[], None);
     assert_eq!(code, 0);
     assert!(out.contains("Loaded 8 demo posts"), "{out}");
-    let (code, _, err) = townhall(dir.path(), &["demo"], &[], None);
-    assert_ne!(code, 0);
+    let err = fails(dir.path(), &["demo"], &[], None);
     assert!(err.contains("already has posts"), "{err}");
 }
 
@@ -188,16 +196,14 @@ fn bad_settings_stop_start_up_with_a_message_naming_the_setting() {
         ("TOWNHALL_SESSION_DAYS", "-1", "session_days"),
     ];
     for (var, value, setting) in cases {
-        let (code, _, err) = townhall(dir.path(), &["migrate"], &[(var, value)], None);
-        assert_ne!(code, 0, "{var}={value} must stop start-up");
+        let err = fails(dir.path(), &["migrate"], &[(var, value)], None);
         assert!(
             err.contains("configuration error") && err.contains(setting),
             "{var}={value}: {err}"
         );
     }
     std::fs::write(dir.path().join("townhall.toml"), "site_titel = \"typo\"\n").unwrap();
-    let (code, _, err) = townhall(dir.path(), &["migrate"], &[], None);
-    assert_ne!(code, 0);
+    let err = fails(dir.path(), &["migrate"], &[], None);
     assert!(
         err.contains("site_titel"),
         "unknown keys in the file are named: {err}"
