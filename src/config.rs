@@ -50,6 +50,10 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Log filter, e.g. `info` or `townhall=debug,info`.
     pub log: String,
+    /// The folder of moderation rule files; when it does not exist the built-in rules are used.
+    pub rules_dir: PathBuf,
+    /// Days a commenter's full IP address is kept; after that only its network prefix remains.
+    pub ip_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -74,6 +78,8 @@ impl Default for Settings {
             workers: None,
             trust_proxy: false,
             log: "info".into(),
+            rules_dir: PathBuf::from("moderation-rules"),
+            ip_retention_days: 7,
         }
     }
 }
@@ -98,6 +104,8 @@ const KEYS: &[&str] = &[
     "workers",
     "trust_proxy",
     "log",
+    "rules_dir",
+    "ip_retention_days",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -212,6 +220,12 @@ impl Settings {
             return Err(invalid(
                 "db_pool_size",
                 format!("must be between 1 and 128, got {}", self.db_pool_size),
+            ));
+        }
+        if !(1..=365).contains(&self.ip_retention_days) {
+            return Err(invalid(
+                "ip_retention_days",
+                format!("must be between 1 and 365, got {}", self.ip_retention_days),
             ));
         }
         if self.workers == Some(0) {

@@ -1,6 +1,6 @@
 //! Townhall: a blog with moderated comments for a small advocacy NGO.
 //!
-//! Dependencies point one way: `http → service → {domain, storage}`.
+//! Dependencies point one way: `http → service → {domain, moderation, storage}`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod moderation;
 pub mod service;
 pub mod startup;
 pub mod storage;

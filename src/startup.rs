@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::service::rules::{LiveRules, RulesError, RulesSource};
 use crate::service::setup::FirstStart;
 use crate::service::{ServiceError, ServiceResult, setup};
 use crate::storage::{self, DbConn, Pool};
@@ -41,6 +42,8 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     /// A hash of the static files, appended to their URLs so browsers refetch after a change.
     pub static_version: String,
+    /// The moderation rules in force (reloaded when their files change).
+    pub rules: Arc<LiveRules>,
 }
 
 impl AppState {
@@ -80,6 +83,9 @@ pub enum StartupError {
         /// What is wrong, with line and column.
         message: String,
     },
+    /// The moderation rules are broken.
+    #[error("moderation rules ({0}): {1}")]
+    Rules(String, RulesError),
     /// The template folder could not be read.
     #[error("cannot read the templates folder {0}: {1}")]
     TemplateDir(String, std::io::Error),
@@ -153,6 +159,10 @@ fn static_version() -> String {
 pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupError> {
     let target = settings.db_target()?;
     let templates = load_templates(settings.templates_dir.as_deref())?;
+    let source = RulesSource::pick(&settings.rules_dir);
+    let rules =
+        LiveRules::load(source.clone()).map_err(|e| StartupError::Rules(source.describe(), e))?;
+    tracing::info!(rules = %source.describe(), version = rules.current().version(), "moderation rules loaded");
     let applied = storage::migrate(&target)?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
@@ -175,6 +185,7 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
         templates: Arc::new(templates),
         secret: Arc::new(secret.into_bytes()),
         static_version: static_version(),
+        rules: Arc::new(rules),
     };
     Ok((state, first))
 }

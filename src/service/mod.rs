@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod posts;
+pub mod rules;
 pub mod setup;
 pub mod site;
 pub mod users;

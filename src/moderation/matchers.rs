@@ -1,0 +1,1 @@
+//! Word lists, patterns, links, shouting and repeats.

@@ -1,0 +1,20 @@
+//! The house-rules engine. PURE: no IO, no clock, no database, no actix.
+//! The caller loads the rule files (as text), gathers the facts (history, standing, time)
+//! and hands them in; `evaluate` returns a verdict that explains itself.
+
+pub mod duplicates;
+pub mod engine;
+pub mod identity;
+pub mod input;
+pub mod matchers;
+pub mod normalize;
+pub mod relevance;
+pub mod rules;
+pub mod verdict;
+
+pub use duplicates::Fingerprint;
+pub use engine::evaluate;
+pub use identity::Identity;
+pub use input::{Facts, FormTiming, PostContext, Prior, Standing, Submission};
+pub use rules::{Limits, RuleError, RuleSet, SourceFile};
+pub use verdict::{Action, Evidence, Field, Hit, Verdict};

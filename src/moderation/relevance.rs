@@ -1,0 +1,1 @@
+//! Comment-to-post similarity.
