@@ -1,14 +1,17 @@
-//! The command line: serve (the default), migrate, user, demo.
+//! The command line: serve (the default), migrate, user, demo, rules.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::domain::Role;
+use crate::moderation::RuleSet;
+use crate::service::corpus::{self, CorpusLine, CorpusPost};
+use crate::service::rules::RulesSource;
 use crate::service::{ServiceError, setup, users};
 use crate::storage::{self, DbConn};
 
@@ -41,6 +44,42 @@ pub enum Command {
     User(UserCommand),
     /// Load the demo posts into a site that has no posts.
     Demo,
+    /// Check the moderation rules and run comments through them.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Moderation rule commands. They read the rules from `--dir`, else the `rules_dir`
+/// setting, else the rules built into the binary.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate the rule files; errors name the file, line and problem.
+    Lint {
+        /// The rules folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Judge comments: JSON Lines on stdin, one JSON verdict per line on stdout.
+    Check {
+        /// Posts (JSON Lines with id, title, tags, body) that comment lines refer to by id.
+        #[arg(long, value_name = "FILE")]
+        posts: Option<PathBuf>,
+        /// The rules folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Score a labelled corpus: leak, false-reject, auto-publish rates, accuracy per category.
+    Test {
+        /// Posts (JSON Lines).
+        #[arg(long, value_name = "FILE")]
+        posts: PathBuf,
+        /// Labelled comments (JSON Lines with expected, acceptable, harmful, category).
+        #[arg(long, value_name = "FILE")]
+        corpus: PathBuf,
+        /// The rules folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Staff account commands.
@@ -165,6 +204,73 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&settings, cmd),
+        Command::Rules(cmd) => rules_command(&settings, cmd),
+    }
+}
+
+fn load_rules(settings: &Settings, dir: Option<PathBuf>) -> Result<(RuleSet, String)> {
+    let source = match dir {
+        Some(d) if !d.is_dir() => bail!("{} is not a folder", d.display()),
+        Some(d) => RulesSource::Dir(d),
+        None => RulesSource::pick(&settings.rules_dir),
+    };
+    let rules = source
+        .load()
+        .with_context(|| format!("moderation rules in {}", source.describe()))?;
+    Ok((rules, source.describe()))
+}
+
+fn read_posts(path: Option<&Path>) -> Result<Vec<CorpusPost>> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    corpus::parse_lines(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
+    match cmd {
+        RulesCommand::Lint { dir } => {
+            let (rules, from) = load_rules(settings, dir)?;
+            println!(
+                "{} rules OK in {from} (version {}).",
+                rules.rules().len(),
+                rules.version()
+            );
+            Ok(())
+        }
+        RulesCommand::Check { posts, dir } => {
+            let (rules, _) = load_rules(settings, dir)?;
+            let posts = read_posts(posts.as_deref())?;
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+                .context("reading standard input")?;
+            let lines: Vec<CorpusLine> =
+                corpus::parse_lines(&input).map_err(|e| anyhow::anyhow!("stdin {e}"))?;
+            let out = corpus::replay(&rules, &posts, &lines).map_err(anyhow::Error::msg)?;
+            let mut stdout = std::io::stdout().lock();
+            for o in out {
+                serde_json::to_writer(&mut stdout, &o)?;
+                std::io::Write::write_all(&mut stdout, b"\n")?;
+            }
+            Ok(())
+        }
+        RulesCommand::Test {
+            posts,
+            corpus: file,
+            dir,
+        } => {
+            let (rules, _) = load_rules(settings, dir)?;
+            let posts = read_posts(Some(&posts))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let lines: Vec<CorpusLine> = corpus::parse_lines(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let out = corpus::replay(&rules, &posts, &lines).map_err(anyhow::Error::msg)?;
+            print!("{}", corpus::score(&lines, &out));
+            Ok(())
+        }
     }
 }
 

@@ -1,16 +1,407 @@
 //! `evaluate`: runs every rule over a submission and combines the hits into a verdict.
+//!
+//! Combining: the strictest action asked for by any hit wins (reject > hold > publish),
+//! and the rule files decide what is strict: only unambiguous evidence is written as
+//! `reject`; everything uncertain is `hold`. Trusted commenters skip `soft` rules.
 
-use super::{Action, Facts, Fingerprint, RuleSet, Submission, Verdict};
+use super::matchers::{self, ListHit};
+use super::normalize::{self, Folded};
+use super::rules::{Check, Rule, View};
+use super::{
+    Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, Identity, Prior, RuleSet,
+    Standing, Submission, Verdict,
+};
+
+/// The submission's fields, folded once.
+struct Texts<'a> {
+    submission: &'a Submission<'a>,
+    body: Folded,
+    author: Folded,
+    body_lists: Vec<ListHit>,
+    author_lists: Vec<ListHit>,
+}
+
+impl Texts<'_> {
+    fn raw(&self, field: Field) -> &str {
+        match field {
+            Field::Body => self.submission.body,
+            Field::Author => self.submission.author,
+            Field::Email => self.submission.email,
+            Field::Website => self.submission.website,
+            Field::Form | Field::Context => "",
+        }
+    }
+
+    fn folded(&self, field: Field) -> Option<&Folded> {
+        match field {
+            Field::Body => Some(&self.body),
+            Field::Author => Some(&self.author),
+            _ => None,
+        }
+    }
+}
 
 /// Judges one submission. Pure: same inputs, same verdict.
 pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verdict {
-    let _ = facts;
+    let body = normalize::fold(submission.body);
+    let author = normalize::fold(submission.author);
+    let texts = Texts {
+        body_lists: rules.lists.find(&body),
+        author_lists: rules.lists.find(&author),
+        body,
+        author,
+        submission,
+    };
+    let fingerprint = Fingerprint::of(submission.body);
+    let mut hits = Vec::new();
+    let mut score = 0.0;
+    let mut close_thread = false;
+    for (index, rule) in rules.rules().iter().enumerate() {
+        if rule.soft && facts.standing == Standing::Trusted {
+            continue;
+        }
+        let Some((action, evidence)) = check(rules, index, rule, &texts, facts, &fingerprint)
+        else {
+            continue;
+        };
+        score += rule.weight;
+        close_thread |= rule.close_thread;
+        hits.push(Hit {
+            rule: rule.id.clone(),
+            house_rule: rule.house_rule,
+            action,
+            evidence,
+            summary: rule.summary.clone(),
+            reason: rule.reason.clone(),
+        });
+    }
+    let action = hits
+        .iter()
+        .map(|h| h.action)
+        .max()
+        .unwrap_or(Action::Publish);
+    // The deciding hits first, so the commenter is told the reason that counted.
+    hits.sort_by_key(|h| std::cmp::Reverse(h.action));
     Verdict {
-        action: Action::Publish,
-        score: 0.0,
-        hits: Vec::new(),
-        close_thread: false,
+        action,
+        score,
+        hits,
+        close_thread,
         engine_version: rules.version().to_string(),
-        fingerprint: Fingerprint::of(submission.body),
+        fingerprint,
+    }
+}
+
+type Outcome = Option<(Action, Option<Evidence>)>;
+
+fn evidence(field: Field, text: &str, start: usize, end: usize) -> Option<Evidence> {
+    let end = end.min(text.len());
+    let start = start.min(end);
+    Some(Evidence {
+        field,
+        start,
+        end,
+        text: text.get(start..end).unwrap_or_default().to_string(),
+    })
+}
+
+fn context(text: String) -> Option<Evidence> {
+    Some(Evidence {
+        field: Field::Context,
+        start: 0,
+        end: 0,
+        text,
+    })
+}
+
+fn check(
+    rules: &RuleSet,
+    index: usize,
+    rule: &Rule,
+    texts: &Texts,
+    facts: &Facts,
+    fingerprint: &Fingerprint,
+) -> Outcome {
+    let fire = |ev: Option<Evidence>| Some((rule.action, ev));
+    match &rule.check {
+        Check::Words { fields } => fields.iter().find_map(|field| {
+            let found = match field {
+                Field::Body => &texts.body_lists,
+                Field::Author => &texts.author_lists,
+                _ => return None,
+            };
+            let hit = found.iter().find(|h| h.tag == index)?;
+            fire(evidence(*field, texts.raw(*field), hit.start, hit.end))
+        }),
+        Check::Patterns {
+            set,
+            each,
+            view,
+            fields,
+        } => fields.iter().find_map(|field| {
+            let folded = texts.folded(*field)?;
+            let views = match view {
+                View::Plain => vec![&folded.plain],
+                _ => std::iter::once(&folded.words)
+                    .chain(folded.words_alt.as_ref())
+                    .collect(),
+            };
+            views.into_iter().find_map(|mapped| {
+                let which = set.matches(&mapped.text).into_iter().next()?;
+                let m = each[which].find(&mapped.text)?;
+                let (s, e) = mapped.origin(m.start(), m.end());
+                fire(evidence(*field, texts.raw(*field), s, e))
+            })
+        }),
+        Check::Signals {
+            signals,
+            hold_at,
+            reject_at,
+        } => {
+            let mut total = 0.0;
+            let mut first: Option<(Field, usize, usize)> = None;
+            for (re, weight, view) in signals {
+                let (field, mapped) = match view {
+                    View::Words => (Field::Body, &texts.body.words),
+                    View::Plain => (Field::Body, &texts.body.plain),
+                    View::Author => (Field::Author, &texts.author.words),
+                };
+                if let Some(m) = re.find(&mapped.text) {
+                    total += weight;
+                    if first.is_none() {
+                        let (s, e) = mapped.origin(m.start(), m.end());
+                        first = Some((field, s, e));
+                    }
+                }
+            }
+            let action = if total >= *reject_at {
+                Action::Reject
+            } else if total >= *hold_at {
+                Action::Hold
+            } else {
+                return None;
+            };
+            let (field, s, e) = first?;
+            Some((
+                action.min(rule.action),
+                evidence(field, texts.raw(field), s, e),
+            ))
+        }
+        Check::StaffName => {
+            let name = texts.author.words.text.trim();
+            facts.staff_names.iter().find_map(|staff| {
+                let staff = normalize::fold(staff);
+                (!name.is_empty() && staff.words.text.trim() == name).then_some(())?;
+                fire(evidence(
+                    Field::Author,
+                    texts.raw(Field::Author),
+                    0,
+                    texts.raw(Field::Author).len(),
+                ))
+            })
+        }
+        Check::LinkCount { max } => {
+            let links = matchers::links(texts.submission.body);
+            if links.len() <= *max {
+                return None;
+            }
+            let first = &links[*max];
+            fire(evidence(
+                Field::Body,
+                texts.submission.body,
+                first.start,
+                first.end,
+            ))
+        }
+        Check::Domains { domains } => {
+            let body_links = matchers::links(texts.submission.body)
+                .into_iter()
+                .map(|l| (Field::Body, l));
+            let site_links = matchers::links(texts.submission.website)
+                .into_iter()
+                .map(|l| (Field::Website, l));
+            body_links.chain(site_links).find_map(|(field, link)| {
+                domains
+                    .iter()
+                    .any(|d| matchers::host_matches(&link.host, d))
+                    .then_some(())?;
+                fire(evidence(field, texts.raw(field), link.start, link.end))
+            })
+        }
+        Check::Honeypot => {
+            let pot = texts.submission.honeypot;
+            (!pot.trim().is_empty()).then_some(())?;
+            fire(evidence(Field::Form, pot, 0, pot.len()))
+        }
+        Check::FormToken => match texts.submission.timing {
+            FormTiming::Seconds(_) => None,
+            FormTiming::Missing => fire(context("the form token is missing".into())),
+            FormTiming::Invalid => {
+                fire(context("the form token is not valid for this post".into()))
+            }
+            FormTiming::Replayed => fire(context("the form token was already used".into())),
+        },
+        Check::TooFast { min_seconds } => match texts.submission.timing {
+            FormTiming::Seconds(s) if s < *min_seconds => fire(context(format!(
+                "submitted {s:.1} s after the page was shown"
+            ))),
+            _ => None,
+        },
+        Check::Shouting { min_letters, ratio } => {
+            let (share, letters) = matchers::upper_ratio(texts.submission.body);
+            (letters >= *min_letters && share >= *ratio).then_some(())?;
+            fire(context(format!(
+                "{:.0}% of {letters} letters are capitals",
+                share * 100.0
+            )))
+        }
+        Check::Repeated {
+            max_char_run,
+            max_repeat_share,
+            min_words,
+        } => {
+            let body = texts.submission.body;
+            let (run, at) = matchers::longest_char_run(body);
+            if run > *max_char_run {
+                let end = body[at..]
+                    .char_indices()
+                    .nth(run)
+                    .map_or(body.len(), |(i, _)| at + i);
+                return fire(evidence(Field::Body, body, at, end));
+            }
+            let (share, words) = matchers::repeated_word_share(&texts.body.words);
+            (words >= *min_words && share > *max_repeat_share).then_some(())?;
+            fire(context(format!(
+                "{:.0}% of {words} words are repeats",
+                share * 100.0
+            )))
+        }
+        Check::OffTopic {
+            threshold,
+            min_words,
+            min_english,
+        } => {
+            let r = &rules.relevance;
+            let title = normalize::fold(facts.post.title);
+            let body = normalize::fold(facts.post.body);
+            let tags = normalize::fold(&facts.post.tags.join(" "));
+            let post = r.profile([&title, &body, &tags]);
+            let parent = facts.parent.map(|p| r.profile([&normalize::fold(p)]));
+            let mut against = vec![&post];
+            against.extend(parent.as_ref());
+            let score = r.score(&texts.body, &against);
+            (score.content_words >= *min_words
+                && score.english >= *min_english
+                && score.overlap < *threshold)
+                .then_some(())?;
+            fire(context(format!(
+                "{:.0}% of the comment's words relate to the {} (threshold {:.0}%)",
+                score.overlap * 100.0,
+                if facts.parent.is_some() {
+                    "post or the comment it answers"
+                } else {
+                    "post"
+                },
+                threshold * 100.0
+            )))
+        }
+        Check::Volume { limit, window } => {
+            let earlier = counted(facts.prior, *window)
+                .filter(|p| p.identity.same_person(facts.identity))
+                .count();
+            (earlier >= *limit).then_some(())?;
+            fire(context(format!(
+                "comment {} from this person on this post within {}",
+                earlier + 1,
+                describe_window(*window)
+            )))
+        }
+        Check::GroupVolume { limit, window } => {
+            let earlier = group_count(facts.identity, counted(facts.prior, *window).collect());
+            (earlier >= *limit).then_some(())?;
+            fire(context(format!(
+                "comment {} from a group of linked e-mail addresses and networks on this post within {}",
+                earlier + 1,
+                describe_window(*window)
+            )))
+        }
+        Check::Flood {
+            similarity,
+            count,
+            window,
+        } => {
+            let near = facts
+                .prior
+                .iter()
+                .filter(|p| p.age_seconds <= *window)
+                .filter(|p| p.fingerprint.similarity(fingerprint) >= *similarity)
+                .count();
+            (near + 1 >= *count).then_some(())?;
+            fire(context(format!(
+                "near-duplicate number {} on this post within {}",
+                near + 1,
+                describe_window(*window)
+            )))
+        }
+        Check::FloodClosed => facts.thread_flood_closed.then(|| {
+            (
+                rule.action,
+                context("comments on this post were closed after a flood".into()),
+            )
+        }),
+        Check::Banned => (facts.standing == Standing::Banned)
+            .then(|| (rule.action, context("the commenter is banned".into()))),
+    }
+}
+
+/// Earlier comments inside the window that count towards volume (rejected ones do not:
+/// they were never shown, so they did not crowd anyone out).
+fn counted(prior: &[Prior], window: i64) -> impl Iterator<Item = &Prior> {
+    prior
+        .iter()
+        .filter(move |p| p.age_seconds <= window && p.action != Action::Reject)
+}
+
+/// Comments from the cluster of identities linked to `me` through shared e-mail keys or
+/// networks (one person with several addresses, or a small group on one network).
+fn group_count(me: &Identity, prior: Vec<&Prior>) -> usize {
+    let mut emails = vec![me.email_key.as_str()];
+    let mut networks: Vec<&str> = vec![me.network.as_str()];
+    networks.retain(|n| !n.is_empty());
+    let mut inside = vec![false; prior.len()];
+    loop {
+        let mut grew = false;
+        for (i, p) in prior.iter().enumerate() {
+            if inside[i] {
+                continue;
+            }
+            let linked = emails.contains(&p.identity.email_key.as_str())
+                || (!p.identity.network.is_empty()
+                    && networks.contains(&p.identity.network.as_str()));
+            if linked {
+                inside[i] = true;
+                grew = true;
+                emails.push(&p.identity.email_key);
+                if !p.identity.network.is_empty() {
+                    networks.push(&p.identity.network);
+                }
+            }
+        }
+        if !grew {
+            return inside.iter().filter(|x| **x).count();
+        }
+    }
+}
+
+fn describe_window(seconds: i64) -> String {
+    if seconds % 3600 == 0 {
+        let h = seconds / 3600;
+        if h == 1 {
+            "1 hour".into()
+        } else {
+            format!("{h} hours")
+        }
+    } else {
+        format!("{} minutes", seconds / 60)
     }
 }

@@ -83,4 +83,6 @@ pub struct Facts<'a> {
     pub thread_flood_closed: bool,
     /// Moderators' mark on this commenter.
     pub standing: Standing,
+    /// Display names of the site's staff accounts, which commenters may not use.
+    pub staff_names: &'a [String],
 }

@@ -1,1 +1,429 @@
-//! Word lists, patterns, links, shouting and repeats.
+//! Word lists (one Aho-Corasick automaton for every list at once), pattern sets, links,
+//! shouting and repeated text. Matchers work on `normalize::Folded` views and return
+//! spans of the original text.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::normalize::{Folded, Mapped};
+
+/// Endings added to a whole-word entry, so `cunt` also catches `cunts` and `bitch`
+/// `bitching`, without substring matching (which would hit Scunthorpe).
+const INFLECTIONS: &[&str] = &["", "s", "es", "ed", "ing", "in", "er", "ers"];
+
+/// How a list entry matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// The whole word (or phrase), with common endings.
+    Word,
+    /// Any word starting with it: `fuck*`.
+    Prefix,
+    /// Any word containing it: `*fuck*` (use only for roots no innocent word contains).
+    Infix,
+}
+
+/// One parsed list line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The folded term, words separated by single spaces.
+    pub term: String,
+    /// How it matches.
+    pub kind: EntryKind,
+    /// 1-based line in its file.
+    pub line: usize,
+}
+
+/// Parses a list file: one entry per line, `#` starts a comment, `word*` a prefix,
+/// `*word*` an infix. Entries are folded like comments, so a list may be written with
+/// capitals or accents.
+pub fn parse_list(text: &str) -> Result<Vec<Entry>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let raw = raw.split_once('#').map_or(raw, |(a, _)| a).trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let (kind, body) = match (raw.strip_prefix('*'), raw.strip_suffix('*')) {
+            (Some(inner), _) => match inner.strip_suffix('*') {
+                Some(inner) => (EntryKind::Infix, inner),
+                None => {
+                    return Err((
+                        line,
+                        format!("`{raw}`: a leading `*` needs a trailing `*` too (write `*word*`)"),
+                    ));
+                }
+            },
+            (None, Some(inner)) => (EntryKind::Prefix, inner),
+            (None, None) => (EntryKind::Word, raw),
+        };
+        if body.contains('*') {
+            return Err((line, format!("`{raw}`: `*` may only start or end an entry")));
+        }
+        let chars: Vec<char> = body.chars().collect();
+        if chars
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic())
+        {
+            return Err((
+                line,
+                format!(
+                    "`{raw}`: three identical letters in a row never match (comments are read with long runs of a letter shortened)"
+                ),
+            ));
+        }
+        let folded = super::normalize::fold(body);
+        let term = folded
+            .words
+            .text
+            .split(' ')
+            .filter(|w| !w.is_empty() && *w != "|")
+            .collect::<Vec<_>>()
+            .join(" ");
+        if term.is_empty() {
+            return Err((line, format!("`{raw}` has no letters")));
+        }
+        if kind != EntryKind::Word && term.contains(' ') {
+            return Err((line, format!("`{raw}`: only single words may use `*`")));
+        }
+        out.push(Entry { term, kind, line });
+    }
+    Ok(out)
+}
+
+/// Where a list entry matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListHit {
+    /// The tag the entry was added with (which rule it belongs to).
+    pub tag: usize,
+    /// The entry's term.
+    pub term: String,
+    /// Span in the original field.
+    pub start: usize,
+    /// End of the span.
+    pub end: usize,
+}
+
+/// Every word list of a rule set in one automaton.
+#[derive(Debug)]
+pub struct ListMatcher {
+    automaton: Option<AhoCorasick>,
+    /// For each automaton pattern: (tag, term, kind).
+    patterns: Vec<(usize, String, EntryKind)>,
+    /// Single-word forms for matching masked words such as `f*ck`.
+    masked_forms: Vec<(usize, Vec<char>, EntryKind)>,
+    allow: HashSet<String>,
+}
+
+impl ListMatcher {
+    /// Builds the automaton from `(tag, entry)` pairs and a list of words never flagged.
+    pub fn new<'a>(entries: impl IntoIterator<Item = (usize, &'a Entry)>, allow: &[Entry]) -> Self {
+        let mut patterns = Vec::new();
+        let mut needles = Vec::new();
+        let mut masked_forms = Vec::new();
+        let mut seen = HashSet::new();
+        for (tag, entry) in entries {
+            let forms: Vec<String> = match entry.kind {
+                EntryKind::Word => INFLECTIONS
+                    .iter()
+                    .map(|end| format!(" {}{} ", entry.term, end))
+                    .collect(),
+                EntryKind::Prefix => vec![format!(" {}", entry.term)],
+                EntryKind::Infix => vec![entry.term.clone()],
+            };
+            for form in forms {
+                if !seen.insert((tag, form.clone())) {
+                    continue;
+                }
+                if !form.trim().contains(' ') {
+                    masked_forms.push((tag, form.trim().chars().collect(), entry.kind));
+                }
+                needles.push(form);
+                patterns.push((tag, entry.term.clone(), entry.kind));
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&needles)
+            .ok();
+        ListMatcher {
+            automaton,
+            patterns,
+            masked_forms,
+            allow: allow.iter().map(|e| e.term.clone()).collect(),
+        }
+    }
+
+    /// Every match in a folded field, at most one per (tag, span).
+    pub fn find(&self, folded: &Folded) -> Vec<ListHit> {
+        let mut hits: Vec<ListHit> = Vec::new();
+        let mut push = |hit: ListHit| {
+            if !hits
+                .iter()
+                .any(|h| h.tag == hit.tag && h.start < hit.end && hit.start < h.end)
+            {
+                hits.push(hit);
+            }
+        };
+        if let Some(ac) = &self.automaton {
+            for view in std::iter::once(&folded.words).chain(folded.words_alt.as_ref()) {
+                for m in ac.find_overlapping_iter(&view.text) {
+                    let (tag, term, kind) = &self.patterns[m.pattern().as_usize()];
+                    let (ws, we) = word_bounds(&view.text, m.start(), m.end());
+                    if *kind != EntryKind::Word && self.allow.contains(&view.text[ws..we]) {
+                        continue;
+                    }
+                    let (start, end) = view.origin(ws, we);
+                    push(ListHit {
+                        tag: *tag,
+                        term: term.clone(),
+                        start,
+                        end,
+                    });
+                }
+            }
+        }
+        for word in &folded.masked {
+            if let Some((tag, form, _)) = self
+                .masked_forms
+                .iter()
+                .find(|(_, form, kind)| masked_matches(&word.pattern, form, *kind))
+            {
+                push(ListHit {
+                    tag: *tag,
+                    term: form.iter().collect(),
+                    start: word.start,
+                    end: word.end,
+                });
+            }
+        }
+        hits.sort_by_key(|h| (h.start, h.tag));
+        hits
+    }
+}
+
+/// The whole word(s) around a match in a words view (without the surrounding spaces).
+fn word_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut s = start;
+    while s < bytes.len() && bytes[s] == b' ' {
+        s += 1;
+    }
+    while s > 0 && bytes[s - 1] != b' ' {
+        s -= 1;
+    }
+    let mut e = end.max(s);
+    while e > s && bytes[e - 1] == b' ' {
+        e -= 1;
+    }
+    while e < bytes.len() && bytes[e] != b' ' {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// `f*ck` against `fuck`: masks stand for one letter each; the first letter and at
+/// least half of the letters must be real.
+fn masked_matches(pattern: &[char], form: &[char], kind: EntryKind) -> bool {
+    let compared = match kind {
+        EntryKind::Word if pattern.len() == form.len() => pattern,
+        EntryKind::Prefix | EntryKind::Infix if pattern.len() >= form.len() => {
+            &pattern[..form.len()]
+        }
+        _ => return false,
+    };
+    let real = compared.iter().filter(|c| **c != '*').count();
+    compared.first() != Some(&'*')
+        && real * 2 >= compared.len()
+        && compared.contains(&'*')
+        && compared.iter().zip(form).all(|(p, f)| *p == '*' || p == f)
+}
+
+/// A link found in a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The host, lower-cased, without `www.`.
+    pub host: String,
+    /// Span in the original.
+    pub start: usize,
+    /// End of the span.
+    pub end: usize,
+}
+
+/// Every web link in a text, with or without a scheme (`www.x.org`, `x.co.uk/path`).
+pub fn links(text: &str) -> Vec<Link> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    finder.url_must_have_scheme(false);
+    finder
+        .links(text)
+        .filter_map(|l| {
+            let s = l.as_str();
+            let with_scheme = if s.contains("://") {
+                s.to_string()
+            } else {
+                format!("http://{s}")
+            };
+            let parsed = url::Url::parse(&with_scheme).ok()?;
+            let host = parsed.host_str()?.to_ascii_lowercase();
+            // Bare words with a dot ("e.g", "Mr.Smith") are not links: need a real TLD shape.
+            let tld = host.rsplit('.').next().unwrap_or("");
+            if !host.contains('.') || tld.len() < 2 || !tld.chars().all(|c| c.is_ascii_alphabetic())
+            {
+                return None;
+            }
+            let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+            Some(Link {
+                host,
+                start: l.start(),
+                end: l.end(),
+            })
+        })
+        .collect()
+}
+
+/// True when `host` is `domain` or a subdomain of it; a `domain` starting with `.` is a
+/// suffix such as a top-level domain (`.xyz`).
+pub fn host_matches(host: &str, domain: &str) -> bool {
+    if let Some(suffix) = domain.strip_prefix('.') {
+        return host.ends_with(&format!(".{suffix}"));
+    }
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+/// Share of upper-case letters among the letters, and how many letters there are.
+pub fn upper_ratio(text: &str) -> (f32, usize) {
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let (mut upper, mut total) = (0usize, 0usize);
+    for c in letters {
+        total += 1;
+        if c.is_uppercase() {
+            upper += 1;
+        }
+    }
+    if total == 0 {
+        (0.0, 0)
+    } else {
+        (upper as f32 / total as f32, total)
+    }
+}
+
+/// The longest run of one character (`!!!!!!!`, `aaaaaaa`) and where it starts.
+pub fn longest_char_run(text: &str) -> (usize, usize) {
+    let (mut best, mut best_at) = (0, 0);
+    let (mut run, mut run_at, mut prev) = (0, 0, None);
+    for (i, c) in text.char_indices() {
+        if Some(c) == prev && !c.is_whitespace() {
+            run += 1;
+        } else {
+            run = 1;
+            run_at = i;
+        }
+        prev = Some(c);
+        if run > best {
+            best = run;
+            best_at = run_at;
+        }
+    }
+    (best, best_at)
+}
+
+/// Share of words that repeat an earlier word, in a words view.
+pub fn repeated_word_share(words: &Mapped) -> (f32, usize) {
+    let list: Vec<&str> = words
+        .text
+        .split(' ')
+        .filter(|w| !w.is_empty() && *w != "|")
+        .collect();
+    if list.is_empty() {
+        return (0.0, 0);
+    }
+    let distinct: HashSet<&str> = list.iter().copied().collect();
+    (1.0 - distinct.len() as f32 / list.len() as f32, list.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::normalize::fold;
+    use super::*;
+
+    fn matcher(list: &str, allow: &str) -> ListMatcher {
+        let entries = parse_list(list).unwrap();
+        let allow = parse_list(allow).unwrap();
+        ListMatcher::new(entries.iter().map(|e| (0, e)), &allow)
+    }
+
+    fn found(m: &ListMatcher, text: &str) -> Vec<String> {
+        m.find(&fold(text))
+            .into_iter()
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn parses_lists_with_comments_and_wildcards() {
+        let e = parse_list("# a comment\nFuck*\n*shit*  # root\nkill yourself\n\n").unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!(
+            (e[0].term.as_str(), e[0].kind, e[0].line),
+            ("fuck", EntryKind::Prefix, 2)
+        );
+        assert_eq!((e[1].term.as_str(), e[1].kind), ("shit", EntryKind::Infix));
+        assert_eq!(e[2].term, "kill yourself");
+        assert_eq!(parse_list("ok\n*bad\n").unwrap_err().0, 2);
+        assert!(parse_list("f*ck\n").is_err());
+    }
+
+    #[test]
+    fn whole_words_with_endings_and_phrases() {
+        let m = matcher("cunt\nbitch\ngo back to your country\n", "");
+        assert_eq!(found(&m, "they are cunts"), ["cunts"]);
+        assert_eq!(found(&m, "stop bitching"), ["bitching"]);
+        assert_eq!(
+            found(&m, "Go back to your country!"),
+            ["Go back to your country"]
+        );
+        assert!(found(&m, "I live in Scunthorpe").is_empty());
+    }
+
+    #[test]
+    fn prefixes_infixes_and_the_allow_list() {
+        let m = matcher("fuck*\n*shit*\n", "shitake\nshiitake\n");
+        assert_eq!(found(&m, "fucking hell"), ["fucking"]);
+        assert_eq!(
+            found(&m, "a clusterfuck"),
+            Vec::<String>::new(),
+            "prefix only"
+        );
+        assert_eq!(found(&m, "bullshit"), ["bullshit"]);
+        assert!(found(&m, "shitake mushrooms").is_empty());
+    }
+
+    #[test]
+    fn masked_words() {
+        let m = matcher("fuck*\nshit\ncunt\n", "");
+        assert_eq!(found(&m, "a f*cking joke"), ["f*cking"]);
+        assert_eq!(found(&m, "sh*t"), ["sh*t"]);
+        assert_eq!(found(&m, "f**k"), ["f**k"]);
+        assert!(
+            found(&m, "s***").is_empty(),
+            "half the letters must be real"
+        );
+        assert!(found(&m, "c*t").is_empty(), "length must fit");
+    }
+
+    #[test]
+    fn finds_links_with_and_without_schemes() {
+        let l = links(
+            "See https://www.gov.uk/x and www.redcross.org.uk, or fastvisa-solicitors.co.uk. e.g. this",
+        );
+        let hosts: Vec<_> = l.iter().map(|l| l.host.as_str()).collect();
+        assert_eq!(
+            hosts,
+            ["gov.uk", "redcross.org.uk", "fastvisa-solicitors.co.uk"]
+        );
+        assert!(host_matches("cheap.xyz", ".xyz") && host_matches("a.bit.ly", "bit.ly"));
+        assert!(!host_matches("notbit.ly", "bit.ly"));
+    }
+}

@@ -1,1 +1,175 @@
-//! Comment-to-post similarity.
+//! Comment-to-post similarity: the share of the comment's content words (stemmed, stop
+//! words and everyday words dropped) that also occur in the post (title, body, tags),
+//! in the parent comment for replies, or in the site's own subject vocabulary (words
+//! about migration, and words that talk about the article itself, such as "article" or
+//! "thanks"). Dropping everyday words is a crude inverse-document-frequency weight: "people",
+//! "day" or "think" say nothing about what a comment is about.
+
+use std::collections::HashSet;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::normalize::Folded;
+
+/// Stop words, everyday words, the site's vocabulary and the stemmer.
+pub struct Relevance {
+    stemmer: Stemmer,
+    stop: HashSet<String>,
+    common: HashSet<String>,
+    topic: HashSet<String>,
+}
+
+impl std::fmt::Debug for Relevance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relevance")
+            .field("stop", &self.stop.len())
+            .field("common", &self.common.len())
+            .finish()
+    }
+}
+
+/// The stems of a text, for comparing against.
+#[derive(Debug, Default, Clone)]
+pub struct Profile(HashSet<String>);
+
+/// How a comment relates to what it answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    /// Weighted share of content words found in the post or parent, `0.0..=1.0`.
+    pub overlap: f32,
+    /// Number of content words in the comment.
+    pub content_words: usize,
+    /// Share of the comment's words that are English stop words (low for other languages).
+    pub english: f32,
+}
+
+impl Relevance {
+    /// Builds from stop words, everyday words and the site's vocabulary (already folded).
+    pub fn new(
+        stop: impl IntoIterator<Item = String>,
+        common: impl IntoIterator<Item = String>,
+        topic: impl IntoIterator<Item = String>,
+    ) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let stems = |words: &mut dyn Iterator<Item = String>| -> HashSet<String> {
+            words
+                .flat_map(|w| {
+                    w.split(' ')
+                        .map(|p| stemmer.stem(p).into_owned())
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let common = stems(&mut common.into_iter());
+        let topic = stems(&mut topic.into_iter());
+        Relevance {
+            stemmer,
+            stop: stop.into_iter().collect(),
+            common,
+            topic,
+        }
+    }
+
+    fn words(folded: &Folded) -> impl Iterator<Item = &str> {
+        folded
+            .words
+            .text
+            .split(' ')
+            .filter(|w| w.len() > 1 && *w != "|" && w.chars().any(|c| c.is_alphabetic()))
+    }
+
+    /// The stems of some folded texts.
+    pub fn profile<'a>(&self, texts: impl IntoIterator<Item = &'a Folded>) -> Profile {
+        let mut stems = HashSet::new();
+        for folded in texts {
+            for w in Self::words(folded) {
+                if !self.stop.contains(w) {
+                    stems.insert(self.stemmer.stem(w).into_owned());
+                }
+            }
+        }
+        Profile(stems)
+    }
+
+    /// Scores a comment against the profiles of what it answers.
+    pub fn score(&self, comment: &Folded, against: &[&Profile]) -> Score {
+        let (mut found, mut words, mut stops, mut content) = (0usize, 0usize, 0usize, 0usize);
+        let mut seen = HashSet::new();
+        for w in Self::words(comment) {
+            words += 1;
+            if self.stop.contains(w) {
+                stops += 1;
+                continue;
+            }
+            let stem = self.stemmer.stem(w);
+            if self.common.contains(stem.as_ref()) || !seen.insert(stem.clone().into_owned()) {
+                continue;
+            }
+            content += 1;
+            if self.topic.contains(stem.as_ref())
+                || against.iter().any(|p| p.0.contains(stem.as_ref()))
+            {
+                found += 1;
+            }
+        }
+        Score {
+            overlap: if content > 0 {
+                found as f32 / content as f32
+            } else {
+                1.0
+            },
+            content_words: content,
+            english: if words > 0 {
+                stops as f32 / words as f32
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::normalize::fold;
+    use super::*;
+
+    fn relevance() -> Relevance {
+        let stop = [
+            "the", "a", "of", "to", "and", "is", "in", "on", "for", "we", "it", "i", "did", "you",
+            "what", "at",
+        ]
+        .map(String::from);
+        let common = ["people", "see", "show"].map(String::from);
+        Relevance::new(stop, common, ["article".to_string()])
+    }
+
+    #[test]
+    fn on_topic_comments_overlap_more_than_off_topic_ones() {
+        let r = relevance();
+        let post = fold("Charging for NHS care keeps migrants away from doctors and hospitals.");
+        let profile = r.profile([&post]);
+        let on = r.score(
+            &fold("The charges frightened my mother away from the hospital."),
+            &[&profile],
+        );
+        let off = r.score(
+            &fold("Did you see what Taylor Swift wore at the Wembley show?"),
+            &[&profile],
+        );
+        assert!(on.overlap > 0.3, "{on:?}");
+        assert!(off.overlap < 0.1, "{off:?}");
+        assert!(on.english > 0.2);
+        let thanks = r.score(&fold("Lovely article, thank you"), &[&profile]);
+        assert!(thanks.overlap > 0.3, "{thanks:?}");
+    }
+
+    #[test]
+    fn other_languages_have_few_english_stop_words() {
+        let r = relevance();
+        let s = r.score(
+            &fold("Dziękuję za ten artykuł. Moja mama od roku czeka na miejsce."),
+            &[],
+        );
+        assert!(s.english < 0.1, "{s:?}");
+    }
+}

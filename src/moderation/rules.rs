@@ -1,4 +1,20 @@
-//! The rule files: schema, loading from text, validation with file and line.
+//! The rule files: schema, loading from text, validation with file and line, compiling.
+//!
+//! Every `*.toml` file declares `[[rule]]` tables (and optionally `[engine]` and
+//! `[network]`); word and domain lists are `*.txt` files referenced by their path
+//! relative to the rules folder. Patterns may embed a list as `{stem}` (the list
+//! file's name without folder or `.txt`), which expands to an alternation of its entries.
+
+use std::collections::{BTreeMap, HashMap};
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use super::matchers::{self, Entry, EntryKind, ListMatcher};
+use super::relevance::Relevance;
+use super::{Action, Field};
 
 /// One rule file's name and contents, as the caller read it.
 #[derive(Debug, Clone)]
@@ -32,28 +48,418 @@ pub struct Limits {
     pub ipv6_prefix: u8,
 }
 
+/// Which derived text a pattern runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Words with evasions undone, ` w1 w2 | w3 `.
+    Words,
+    /// Folded text with punctuation and digits.
+    Plain,
+    /// The name field's words.
+    Author,
+}
+
+/// What a rule checks, compiled.
+#[derive(Debug)]
+pub enum Check {
+    /// Word and phrase lists (matched by the shared automaton).
+    Words {
+        /// Fields searched.
+        fields: Vec<Field>,
+    },
+    /// Regular expressions; the first that matches is the evidence.
+    Patterns {
+        /// All patterns, for one pass.
+        set: RegexSet,
+        /// Each pattern, to find the span.
+        each: Vec<Regex>,
+        /// Which view.
+        view: View,
+        /// Fields searched.
+        fields: Vec<Field>,
+    },
+    /// Weighted signals; the rule fires when their weights add up.
+    Signals {
+        /// Pattern, weight, view.
+        signals: Vec<(Regex, f32, View)>,
+        /// Total weight that holds.
+        hold_at: f32,
+        /// Total weight that rejects.
+        reject_at: f32,
+    },
+    /// The name field uses a staff member's display name.
+    StaffName,
+    /// More links in the body than allowed.
+    LinkCount {
+        /// Links allowed.
+        max: usize,
+    },
+    /// A link (in the body or website field) to a listed domain.
+    Domains {
+        /// Domains (`example.com`) and suffixes (`.xyz`).
+        domains: Vec<String>,
+    },
+    /// The hidden field was filled in.
+    Honeypot,
+    /// The signed form token is missing, forged or reused.
+    FormToken,
+    /// Submitted faster than a person reads and types.
+    TooFast {
+        /// Seconds.
+        min_seconds: f64,
+    },
+    /// Mostly capitals.
+    Shouting {
+        /// Letters needed before judging.
+        min_letters: usize,
+        /// Share of capitals.
+        ratio: f32,
+    },
+    /// The same character or words over and over.
+    Repeated {
+        /// Longest run of one character allowed.
+        max_char_run: usize,
+        /// Largest share of repeated words allowed.
+        max_repeat_share: f32,
+        /// Words needed before judging the share.
+        min_words: usize,
+    },
+    /// Little in common with the post or the parent comment.
+    OffTopic {
+        /// Overlap below which a comment is off topic.
+        threshold: f32,
+        /// Content words needed before judging.
+        min_words: usize,
+        /// Share of English stop words needed before judging (other languages are skipped).
+        min_english: f32,
+    },
+    /// Comments by one person on the post within a window.
+    Volume {
+        /// Comments allowed.
+        limit: usize,
+        /// Window in seconds.
+        window: i64,
+    },
+    /// Comments by a cluster of linked identities (shared e-mails or networks).
+    GroupVolume {
+        /// Comments allowed.
+        limit: usize,
+        /// Window in seconds.
+        window: i64,
+    },
+    /// Near-duplicate comments on the post within a window.
+    Flood {
+        /// Estimated Jaccard similarity that counts as a near-duplicate.
+        similarity: f32,
+        /// The near-duplicate that closes the thread (5 = the fifth).
+        count: usize,
+        /// Window in seconds.
+        window: i64,
+    },
+    /// The thread was closed by an earlier flood.
+    FloodClosed,
+    /// Moderators banned the commenter.
+    Banned,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable id, e.g. `civility.slur`.
+    pub id: String,
+    /// House rule number (1–6).
+    pub house_rule: u8,
+    /// What a hit asks for.
+    pub action: Action,
+    /// Trusted commenters skip it.
+    pub soft: bool,
+    /// Adds to the score.
+    pub weight: f32,
+    /// Closes comments on the post when it fires.
+    pub close_thread: bool,
+    /// For moderators.
+    pub summary: String,
+    /// For the commenter.
+    pub reason: String,
+    /// What it checks.
+    pub check: Check,
+}
+
 /// The compiled rules, ready to evaluate comments.
 #[derive(Debug)]
 pub struct RuleSet {
     version: String,
     limits: Limits,
+    pub(super) rules: Vec<Rule>,
+    pub(super) lists: ListMatcher,
+    pub(super) relevance: Relevance,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    engine: Option<EngineDef>,
+    network: Option<NetworkDef>,
+    #[serde(default)]
+    rule: Vec<RuleDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EngineDef {
+    version: String,
+    allow: Option<Spanned<String>>,
+    stop_words: Option<Spanned<String>>,
+    common_words: Option<Spanned<String>>,
+    topic_words: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkDef {
+    ipv4_prefix: u8,
+    ipv6_prefix: u8,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignalDef {
+    pattern: Spanned<String>,
+    weight: f32,
+    #[serde(default)]
+    on: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    id: Spanned<String>,
+    house_rule: u8,
+    kind: Spanned<String>,
+    action: Spanned<String>,
+    summary: String,
+    reason: String,
+    #[serde(default)]
+    soft: bool,
+    weight: Option<f32>,
+    #[serde(default)]
+    close_thread: bool,
+    #[serde(default)]
+    lists: Vec<Spanned<String>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    fields: Vec<Spanned<String>>,
+    on: Option<Spanned<String>>,
+    #[serde(default)]
+    signals: Vec<SignalDef>,
+    hold_at: Option<f32>,
+    reject_at: Option<f32>,
+    max: Option<usize>,
+    min_seconds: Option<f64>,
+    min_letters: Option<usize>,
+    ratio: Option<f32>,
+    max_char_run: Option<usize>,
+    max_repeat_share: Option<f32>,
+    min_words: Option<usize>,
+    threshold: Option<f32>,
+    min_english: Option<f32>,
+    limit: Option<usize>,
+    window_hours: Option<f64>,
+    window_minutes: Option<f64>,
+    similarity: Option<f32>,
+    count: Option<usize>,
+}
+
+/// Turns a byte offset into a 1-based line number.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Builds errors for one file.
+struct At<'a> {
+    file: &'a SourceFile,
+}
+
+impl At<'_> {
+    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
+        RuleError {
+            file: self.file.name.clone(),
+            line: line_of(&self.file.text, span.start),
+            message: message.into(),
+        }
+    }
+}
+
+/// The list files, parsed, by path and by stem.
+struct Lists {
+    by_path: BTreeMap<String, Vec<Entry>>,
+}
+
+impl Lists {
+    fn stem(path: &str) -> &str {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        name.strip_suffix(".txt").unwrap_or(name)
+    }
+
+    fn by_stem(&self, stem: &str) -> Option<&Vec<Entry>> {
+        self.by_path
+            .iter()
+            .find(|(p, _)| Self::stem(p) == stem)
+            .map(|(_, v)| v)
+    }
 }
 
 impl RuleSet {
     /// Parses, validates and compiles the rule files.
     pub fn compile(files: &[SourceFile]) -> Result<RuleSet, RuleError> {
-        let _ = files;
+        let mut lists = Lists {
+            by_path: BTreeMap::new(),
+        };
+        for f in files.iter().filter(|f| f.name.ends_with(".txt")) {
+            let entries = matchers::parse_list(&f.text).map_err(|(line, message)| RuleError {
+                file: f.name.clone(),
+                line,
+                message,
+            })?;
+            lists.by_path.insert(f.name.clone(), entries);
+        }
+        let mut hasher = Sha256::new();
+        let mut declared_version = None;
+        let mut network = None;
+        let mut extra: HashMap<&'static str, Vec<Entry>> = HashMap::new();
+        let mut rules = Vec::new();
+        let mut word_entries: Vec<(usize, Entry)> = Vec::new();
+        let mut seen_ids: HashMap<String, (String, usize)> = HashMap::new();
+        let mut sorted: Vec<&SourceFile> = files.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        for f in &sorted {
+            hasher.update(f.name.as_bytes());
+            hasher.update([0]);
+            hasher.update(f.text.as_bytes());
+            hasher.update([0]);
+        }
+        let tomls: Vec<&SourceFile> = sorted
+            .into_iter()
+            .filter(|f| f.name.ends_with(".toml"))
+            .collect();
+        if tomls.is_empty() {
+            return Err(RuleError {
+                file: "(rules folder)".into(),
+                line: 0,
+                message: "no rule files (*.toml) found".into(),
+            });
+        }
+        for f in tomls {
+            let at = At { file: f };
+            let def: FileDef = toml::from_str(&f.text).map_err(|e| {
+                at.err(
+                    e.span().unwrap_or(0..0),
+                    e.message().trim().replace('\n', " "),
+                )
+            })?;
+            if let Some(engine) = def.engine {
+                if declared_version.is_some() {
+                    return Err(at.err(0..0, "[engine] is declared in more than one file"));
+                }
+                declared_version = Some(engine.version);
+                for (key, path) in [
+                    ("allow", engine.allow),
+                    ("stop_words", engine.stop_words),
+                    ("common_words", engine.common_words),
+                    ("topic_words", engine.topic_words),
+                ] {
+                    if let Some(path) = path {
+                        let entries = lists.by_path.get(path.get_ref()).ok_or_else(|| {
+                            at.err(
+                                path.span(),
+                                format!("list file `{}` not found", path.get_ref()),
+                            )
+                        })?;
+                        extra.insert(key, entries.clone());
+                    }
+                }
+            }
+            if let Some(n) = def.network {
+                if n.ipv4_prefix > 32 || n.ipv6_prefix > 128 {
+                    return Err(at.err(
+                        0..0,
+                        "[network] prefixes must be at most 32 (IPv4) and 128 (IPv6)",
+                    ));
+                }
+                network = Some(n);
+            }
+            for r in def.rule {
+                let index = rules.len();
+                let rule = compile_rule(&at, &lists, r, index, &mut word_entries)?;
+                if let Some((other_file, other_line)) = seen_ids.get(&rule.0.id) {
+                    return Err(at.err(
+                        rule.1,
+                        format!(
+                            "rule id `{}` is already used at {other_file}:{other_line}",
+                            rule.0.id
+                        ),
+                    ));
+                }
+                seen_ids.insert(
+                    rule.0.id.clone(),
+                    (f.name.clone(), line_of(&f.text, rule.1.start)),
+                );
+                rules.push(rule.0);
+            }
+        }
+        let declared = declared_version.ok_or_else(|| RuleError {
+            file: "(rules folder)".into(),
+            line: 0,
+            message: "no file declares [engine] version".into(),
+        })?;
+        let digest = hasher.finalize();
+        let version = format!(
+            "{declared}+{}",
+            digest
+                .iter()
+                .take(4)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        let network = network.unwrap_or(NetworkDef {
+            ipv4_prefix: 24,
+            ipv6_prefix: 64,
+        });
+        let lookback = rules
+            .iter()
+            .map(|r| match r.check {
+                Check::Volume { window, .. }
+                | Check::GroupVolume { window, .. }
+                | Check::Flood { window, .. } => window,
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        let allow = extra.remove("allow").unwrap_or_default();
+        let lists_matcher = ListMatcher::new(word_entries.iter().map(|(t, e)| (*t, e)), &allow);
+        let terms = |v: Option<Vec<Entry>>| -> Vec<String> {
+            v.unwrap_or_default().into_iter().map(|e| e.term).collect()
+        };
+        let relevance = Relevance::new(
+            terms(extra.remove("stop_words")),
+            terms(extra.remove("common_words")),
+            terms(extra.remove("topic_words")),
+        );
         Ok(RuleSet {
-            version: "stub".into(),
+            version,
             limits: Limits {
-                lookback_seconds: 24 * 3600,
-                ipv4_prefix: 24,
-                ipv6_prefix: 64,
+                lookback_seconds: lookback,
+                ipv4_prefix: network.ipv4_prefix,
+                ipv6_prefix: network.ipv6_prefix,
             },
+            rules,
+            lists: lists_matcher,
+            relevance,
         })
     }
 
-    /// The version string declared in the rule files (stored with each verdict).
+    /// The declared version plus a digest of the files (stored with each verdict).
     pub fn version(&self) -> &str {
         &self.version
     }
@@ -61,5 +467,416 @@ impl RuleSet {
     /// Windows and prefixes for gathering facts.
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    /// The compiled rules, in file order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+fn compile_rule(
+    at: &At,
+    lists: &Lists,
+    r: RuleDef,
+    index: usize,
+    word_entries: &mut Vec<(usize, Entry)>,
+) -> Result<(Rule, std::ops::Range<usize>), RuleError> {
+    let id_span = r.id.span();
+    let id = r.id.into_inner();
+    let named = |m: String| format!("rule `{id}`: {m}");
+    if id.trim().is_empty() || id.contains(char::is_whitespace) {
+        return Err(at.err(id_span, "a rule id must be one word, e.g. `civility.slur`"));
+    }
+    if !(1..=6).contains(&r.house_rule) {
+        return Err(at.err(id_span, named("house_rule must be 1 to 6".into())));
+    }
+    let (action, close_thread) = match r.action.get_ref().as_str() {
+        "close_thread" => (Action::Hold, true),
+        other => match Action::parse(other) {
+            Some(a) => (a, r.close_thread),
+            None => {
+                return Err(at.err(
+                    r.action.span(),
+                    named(format!(
+                        "action must be publish, hold, reject or close_thread, not `{other}`"
+                    )),
+                ));
+            }
+        },
+    };
+    if r.summary.trim().is_empty() || r.reason.trim().is_empty() {
+        return Err(at.err(
+            id_span.clone(),
+            named("summary and reason must not be empty".into()),
+        ));
+    }
+    let need = |v: Option<f64>, key: &str| -> Result<f64, RuleError> {
+        v.ok_or_else(|| {
+            at.err(
+                id_span.clone(),
+                named(format!("kind `{}` needs `{key}`", r.kind.get_ref())),
+            )
+        })
+    };
+    let window = |hours: Option<f64>, minutes: Option<f64>| -> Result<i64, RuleError> {
+        match (hours, minutes) {
+            (Some(h), None) if h > 0.0 => Ok((h * 3600.0) as i64),
+            (None, Some(m)) if m > 0.0 => Ok((m * 60.0) as i64),
+            _ => Err(at.err(
+                id_span.clone(),
+                named("give a positive `window_hours` or `window_minutes` (one of them)".into()),
+            )),
+        }
+    };
+    let fields = r
+        .fields
+        .iter()
+        .map(|f| match f.get_ref().as_str() {
+            "body" => Ok(Field::Body),
+            "author" | "name" => Ok(Field::Author),
+            "email" => Ok(Field::Email),
+            "website" => Ok(Field::Website),
+            other => Err(at.err(
+                f.span(),
+                named(format!(
+                    "unknown field `{other}` (body, author, email, website)"
+                )),
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let fields = if fields.is_empty() {
+        vec![Field::Body]
+    } else {
+        fields
+    };
+    let view = |on: Option<&Spanned<String>>| -> Result<View, RuleError> {
+        match on.map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("words", _)) => Ok(View::Words),
+            Some(("text", _)) => Ok(View::Plain),
+            Some((other, span)) => Err(at.err(
+                span,
+                named(format!("`on` must be `words` or `text`, not `{other}`")),
+            )),
+        }
+    };
+    let list_entries = |paths: &[Spanned<String>]| -> Result<Vec<Entry>, RuleError> {
+        if paths.is_empty() {
+            return Err(at.err(id_span.clone(), named("needs `lists`".into())));
+        }
+        let mut out = Vec::new();
+        for p in paths {
+            let entries = lists.by_path.get(p.get_ref()).ok_or_else(|| {
+                at.err(
+                    p.span(),
+                    named(format!("list file `{}` not found", p.get_ref())),
+                )
+            })?;
+            out.extend(entries.iter().cloned());
+        }
+        Ok(out)
+    };
+    let compile_pattern = |p: &Spanned<String>| -> Result<String, RuleError> {
+        let expanded = expand_lists(p.get_ref(), lists).map_err(|m| at.err(p.span(), named(m)))?;
+        Regex::new(&expanded)
+            .map_err(|e| at.err(p.span(), named(format!("bad pattern: {e}"))))
+            .map(|_| expanded)
+    };
+    let check = match r.kind.get_ref().as_str() {
+        "words" => {
+            for e in list_entries(&r.lists)? {
+                word_entries.push((index, e));
+            }
+            Check::Words { fields }
+        }
+        "patterns" => {
+            if r.patterns.is_empty() {
+                return Err(at.err(id_span.clone(), named("needs `patterns`".into())));
+            }
+            let expanded = r
+                .patterns
+                .iter()
+                .map(compile_pattern)
+                .collect::<Result<Vec<_>, _>>()?;
+            let set = RegexSet::new(&expanded)
+                .map_err(|e| at.err(id_span.clone(), named(e.to_string())))?;
+            let each = expanded
+                .iter()
+                .map(|p| Regex::new(p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| at.err(id_span.clone(), named(e.to_string())))?;
+            Check::Patterns {
+                set,
+                each,
+                view: view(r.on.as_ref())?,
+                fields,
+            }
+        }
+        "signals" => {
+            if r.signals.is_empty() {
+                return Err(at.err(id_span.clone(), named("needs `signals`".into())));
+            }
+            let mut signals = Vec::new();
+            for s in &r.signals {
+                let p = compile_pattern(&s.pattern)?;
+                let v = match s.on.as_deref() {
+                    None | Some("words") => View::Words,
+                    Some("text") => View::Plain,
+                    Some("author") => View::Author,
+                    Some(other) => {
+                        return Err(at.err(
+                            s.pattern.span(),
+                            named(format!(
+                                "`on` must be `words`, `text` or `author`, not `{other}`"
+                            )),
+                        ));
+                    }
+                };
+                signals.push((
+                    Regex::new(&p).map_err(|e| at.err(s.pattern.span(), named(e.to_string())))?,
+                    s.weight,
+                    v,
+                ));
+            }
+            let hold_at = need(r.hold_at.map(f64::from), "hold_at")? as f32;
+            let reject_at = r.reject_at.unwrap_or(f32::INFINITY);
+            Check::Signals {
+                signals,
+                hold_at,
+                reject_at,
+            }
+        }
+        "staff_names" => Check::StaffName,
+        "link_count" => Check::LinkCount {
+            max: need(r.max.map(|m| m as f64), "max")? as usize,
+        },
+        "domains" => Check::Domains {
+            domains: list_entries(&r.lists)?
+                .into_iter()
+                .map(|e| {
+                    // Domains are not folded words: keep dots, drop the spaces folding added.
+                    e.term.replace(' ', ".")
+                })
+                .collect(),
+        },
+        "honeypot" => Check::Honeypot,
+        "form_token" => Check::FormToken,
+        "too_fast" => Check::TooFast {
+            min_seconds: need(r.min_seconds, "min_seconds")?,
+        },
+        "shouting" => Check::Shouting {
+            min_letters: need(r.min_letters.map(|m| m as f64), "min_letters")? as usize,
+            ratio: need(r.ratio.map(f64::from), "ratio")? as f32,
+        },
+        "repeated" => Check::Repeated {
+            max_char_run: need(r.max_char_run.map(|m| m as f64), "max_char_run")? as usize,
+            max_repeat_share: need(r.max_repeat_share.map(f64::from), "max_repeat_share")? as f32,
+            min_words: need(r.min_words.map(|m| m as f64), "min_words")? as usize,
+        },
+        "off_topic" => Check::OffTopic {
+            threshold: need(r.threshold.map(f64::from), "threshold")? as f32,
+            min_words: need(r.min_words.map(|m| m as f64), "min_words")? as usize,
+            min_english: need(r.min_english.map(f64::from), "min_english")? as f32,
+        },
+        "volume" => Check::Volume {
+            limit: need(r.limit.map(|m| m as f64), "limit")? as usize,
+            window: window(r.window_hours, r.window_minutes)?,
+        },
+        "group_volume" => Check::GroupVolume {
+            limit: need(r.limit.map(|m| m as f64), "limit")? as usize,
+            window: window(r.window_hours, r.window_minutes)?,
+        },
+        "flood" => {
+            let similarity = need(r.similarity.map(f64::from), "similarity")? as f32;
+            if !(0.05..=1.0).contains(&similarity) {
+                return Err(at.err(
+                    id_span.clone(),
+                    named("similarity must be between 0.05 and 1".into()),
+                ));
+            }
+            Check::Flood {
+                similarity,
+                count: need(r.count.map(|m| m as f64), "count")?.max(1.0) as usize,
+                window: window(r.window_hours, r.window_minutes)?,
+            }
+        }
+        "flood_closed" => Check::FloodClosed,
+        "banned" => Check::Banned,
+        other => {
+            return Err(at.err(
+                r.kind.span(),
+                named(format!(
+                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned)"
+                )),
+            ));
+        }
+    };
+    let weight = r.weight.unwrap_or(match action {
+        Action::Reject => 10.0,
+        Action::Hold => 4.0,
+        Action::Publish => 0.0,
+    });
+    Ok((
+        Rule {
+            id,
+            house_rule: r.house_rule,
+            action,
+            soft: r.soft,
+            weight,
+            close_thread,
+            summary: r.summary.trim().to_string(),
+            reason: r.reason.trim().to_string(),
+            check,
+        },
+        id_span,
+    ))
+}
+
+/// Replaces `{stem}` with an alternation of that list's entries (whole words with
+/// endings, prefixes with any ending). `{{` and `}}` stay literal braces for
+/// repetition counts such as `{0,3}`, which are left alone when they hold digits.
+fn expand_lists(pattern: &str, lists: &Lists) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return Ok(out);
+        };
+        let name = &after[..close];
+        if name.chars().all(|c| c.is_ascii_digit() || c == ',') {
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
+        } else {
+            let entries = lists.by_stem(name).ok_or_else(|| {
+                format!("pattern uses `{{{name}}}` but there is no list file `{name}.txt`")
+            })?;
+            let alternatives: Vec<String> = entries
+                .iter()
+                .map(|e| {
+                    let t = regex::escape(&e.term);
+                    match e.kind {
+                        EntryKind::Word => format!("{t}(?:s|es|ed|ing|er|ers)?"),
+                        EntryKind::Prefix => format!("{t}\\w*"),
+                        EntryKind::Infix => format!("\\w*{t}\\w*"),
+                    }
+                })
+                .collect();
+            out.push_str("(?:");
+            out.push_str(&alternatives.join("|"));
+            out.push(')');
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(toml: &str) -> Vec<SourceFile> {
+        vec![
+            SourceFile {
+                name: "house-rules.toml".into(),
+                text: toml.into(),
+            },
+            SourceFile {
+                name: "lists/swears.txt".into(),
+                text: "fuck*\nshit\n".into(),
+            },
+        ]
+    }
+
+    const GOOD: &str = r#"
+[engine]
+version = "t1"
+
+[[rule]]
+id = "civility.swear"
+house_rule = 1
+kind = "words"
+lists = ["lists/swears.txt"]
+action = "reject"
+summary = "Swearing."
+reason = "it contains swearing."
+
+[[rule]]
+id = "volume.person"
+house_rule = 4
+kind = "volume"
+limit = 5
+window_hours = 24
+action = "hold"
+summary = "Over the limit."
+reason = "you have posted a lot."
+"#;
+
+    #[test]
+    fn compiles_and_versions() {
+        let rules = RuleSet::compile(&files(GOOD)).unwrap();
+        assert!(rules.version().starts_with("t1+"));
+        assert_eq!(rules.limits().lookback_seconds, 86_400);
+        assert_eq!(rules.rules().len(), 2);
+    }
+
+    fn error(toml: &str) -> RuleError {
+        RuleSet::compile(&files(toml)).unwrap_err()
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_problem() {
+        let e = error(&GOOD.replace("kind = \"volume\"", "kind = \"volumes\""));
+        assert_eq!((e.file.as_str(), e.line), ("house-rules.toml", 17));
+        assert!(e.message.contains("unknown kind `volumes`"), "{e}");
+
+        let e = error(&GOOD.replace("lists/swears.txt", "lists/missing.txt"));
+        assert_eq!(e.line, 9);
+        assert!(
+            e.message
+                .contains("list file `lists/missing.txt` not found"),
+            "{e}"
+        );
+
+        let e = error(&GOOD.replace("action = \"reject\"", "action = \"delete\""));
+        assert_eq!(e.line, 10);
+
+        let e = error(&GOOD.replace("limit = 5\n", ""));
+        assert!(e.message.contains("needs `limit`"), "{e}");
+
+        let e = error(&GOOD.replace("house_rule = 4", "house_rule = \"four\""));
+        assert_eq!(e.line, 16, "{e}");
+
+        let e = error(&GOOD.replace("id = \"volume.person\"", "id = \"civility.swear\""));
+        assert!(
+            e.message.contains("already used at house-rules.toml:6"),
+            "{e}"
+        );
+
+        let e = error(&format!(
+            "{GOOD}\n[[rule]]\nid = \"x\"\nhouse_rule = 1\nkind = \"patterns\"\npatterns = [\"(unclosed\"]\naction = \"hold\"\nsummary = \"s\"\nreason = \"r\"\n"
+        ));
+        assert_eq!(e.line, 28, "{e}");
+        assert!(e.message.contains("bad pattern"), "{e}");
+
+        let e = error(&format!("{GOOD}\nsurprise = 1\n"));
+        assert!(e.message.contains("unknown field `surprise`"), "{e}");
+    }
+
+    #[test]
+    fn list_placeholders_expand_in_patterns() {
+        let toml = format!(
+            "{GOOD}\n[[rule]]\nid = \"x\"\nhouse_rule = 1\nkind = \"patterns\"\npatterns = ['\\byou (?:\\w+ ){{0,2}}{{swears}}\\b']\naction = \"reject\"\nsummary = \"s\"\nreason = \"r\"\n"
+        );
+        let rules = RuleSet::compile(&files(&toml)).unwrap();
+        let Check::Patterns { each, .. } = &rules.rules()[2].check else {
+            panic!("not patterns");
+        };
+        assert!(each[0].is_match(" you absolute shits "), "{}", each[0]);
+        assert!(!each[0].is_match(" you absolute gem "));
     }
 }

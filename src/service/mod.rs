@@ -2,6 +2,7 @@
 //! They take the current time as an argument so tests can move it.
 
 pub mod auth;
+pub mod corpus;
 pub mod posts;
 pub mod rules;
 pub mod setup;
