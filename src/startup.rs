@@ -196,6 +196,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         .settings
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    crate::service::rules::watch(&state.rules, std::time::Duration::from_secs(2));
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()

@@ -2,6 +2,7 @@
 //! campaign copies with small edits (case, punctuation, emoji, a few words swapped or
 //! added) are recognised. The estimated similarity approximates word-set Jaccard.
 
+use rustc_hash::FxHashSet;
 use std::hash::Hasher;
 
 use super::normalize;
@@ -16,19 +17,30 @@ pub struct Fingerprint(Vec<u32>);
 impl Fingerprint {
     /// The fingerprint of a text.
     pub fn of(text: &str) -> Fingerprint {
-        let words = normalize::word_set(text);
+        Self::of_folded(&normalize::fold_plain(text))
+    }
+
+    /// The fingerprint of an already folded text.
+    pub fn of_folded(plain: &normalize::Mapped) -> Fingerprint {
+        let words: FxHashSet<&str> = plain
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
         if words.is_empty() {
             return Fingerprint::default();
         }
-        let mut mins = vec![u32::MAX; HASHES];
-        for word in &words {
-            let base = fnv1a(word.as_bytes());
-            for (i, slot) in mins.iter_mut().enumerate() {
-                let h = mix(base ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut mins = [u32::MAX; HASHES];
+        for word in words {
+            let x = fnv1a(word.as_bytes());
+            // Hash i is a fixed affine map of one well-mixed 64-bit hash: cheap, and
+            // independent enough for MinHash.
+            for (slot, (a, b)) in mins.iter_mut().zip(SEEDS.iter()) {
+                let h = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
                 *slot = (*slot).min(h);
             }
         }
-        Fingerprint(mins)
+        Fingerprint(mins.to_vec())
     }
 
     /// Estimated Jaccard similarity in `0.0..=1.0` (0 when either is empty).
@@ -57,11 +69,35 @@ impl Fingerprint {
     }
 }
 
-/// A fixed hash (not `RandomState`) so fingerprints stay comparable across processes.
+/// Odd multipliers and offsets for the hash functions, fixed so fingerprints stay
+/// comparable across processes and versions.
+const SEEDS: [(u64, u64); HASHES] = {
+    let mut out = [(0u64, 0u64); HASHES];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut i = 0;
+    while i < HASHES {
+        state = splitmix(state);
+        let a = state | 1;
+        state = splitmix(state);
+        out[i] = (a, state);
+        i += 1;
+    }
+    out
+};
+
+const fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A fixed hash (not `RandomState`) so fingerprints stay comparable across processes;
+/// finished with a mix so the affine maps above see well-spread bits.
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h = FixedFnv(0xcbf2_9ce4_8422_2325);
     h.write(bytes);
-    h.finish()
+    splitmix(h.finish())
 }
 
 struct FixedFnv(u64);
@@ -76,13 +112,6 @@ impl Hasher for FixedFnv {
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
-}
-
-/// SplitMix64 finaliser: spreads the bits so each seed acts as its own hash function.
-fn mix(mut z: u64) -> u32 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) as u32
 }
 
 #[cfg(test)]

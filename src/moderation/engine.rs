@@ -4,8 +4,12 @@
 //! and the rule files decide what is strict: only unambiguous evidence is written as
 //! `reject`; everything uncertain is `hold`. Trusted commenters skip `soft` rules.
 
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
 use super::matchers::{self, ListHit};
 use super::normalize::{self, Folded};
+use super::relevance::Profile;
 use super::rules::{Check, Rule, View};
 use super::{
     Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, Identity, Prior, RuleSet,
@@ -52,7 +56,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
         author,
         submission,
     };
-    let fingerprint = Fingerprint::of(submission.body);
+    let fingerprint = Fingerprint::of_folded(&texts.body.plain);
     let mut hits = Vec::new();
     let mut score = 0.0;
     let mut close_thread = false;
@@ -282,12 +286,9 @@ fn check(
             min_english,
         } => {
             let r = &rules.relevance;
-            let title = normalize::fold(facts.post.title);
-            let body = normalize::fold(facts.post.body);
-            let tags = normalize::fold(&facts.post.tags.join(" "));
-            let post = r.profile([&title, &body, &tags]);
+            let post = post_profile(rules, &facts.post);
             let parent = facts.parent.map(|p| r.profile([&normalize::fold(p)]));
-            let mut against = vec![&post];
+            let mut against = vec![post.as_ref()];
             against.extend(parent.as_ref());
             let score = r.score(&texts.body, &against);
             (score.content_words >= *min_words
@@ -352,6 +353,30 @@ fn check(
         Check::Banned => (facts.standing == Standing::Banned)
             .then(|| (rule.action, context("the commenter is banned".into()))),
     }
+}
+
+/// The post's vocabulary, from the memo when the same post was seen recently.
+fn post_profile(rules: &RuleSet, post: &super::PostContext) -> Arc<Profile> {
+    const KEEP: usize = 64;
+    let mut hasher = rustc_hash::FxHasher::default();
+    (post.title, post.body, post.tags).hash(&mut hasher);
+    let key = hasher.finish();
+    if let Ok(memo) = rules.post_profiles.lock()
+        && let Some((_, p)) = memo.iter().find(|(k, _)| *k == key)
+    {
+        return p.clone();
+    }
+    let title = normalize::fold(post.title);
+    let body = normalize::fold(post.body);
+    let tags = normalize::fold(&post.tags.join(" "));
+    let profile = Arc::new(rules.relevance.profile([&title, &body, &tags]));
+    if let Ok(mut memo) = rules.post_profiles.lock() {
+        if memo.len() >= KEEP {
+            memo.remove(0);
+        }
+        memo.push((key, profile.clone()));
+    }
+    profile
 }
 
 /// Earlier comments inside the window that count towards volume (rejected ones do not:

@@ -329,18 +329,23 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
     (best, best_at)
 }
 
-/// Share of words that repeat an earlier word, in a words view.
+/// Share of three-word sequences that repeat an earlier one, and the number of words.
+/// Ordinary prose almost never repeats a three-word sequence; pasted spam does.
 pub fn repeated_word_share(words: &Mapped) -> (f32, usize) {
     let list: Vec<&str> = words
         .text
         .split(' ')
         .filter(|w| !w.is_empty() && *w != "|")
         .collect();
-    if list.is_empty() {
-        return (0.0, 0);
+    if list.len() < 3 {
+        return (0.0, list.len());
     }
-    let distinct: HashSet<&str> = list.iter().copied().collect();
-    (1.0 - distinct.len() as f32 / list.len() as f32, list.len())
+    let trigrams: Vec<&[&str]> = list.windows(3).collect();
+    let distinct: HashSet<&[&str]> = trigrams.iter().copied().collect();
+    (
+        1.0 - distinct.len() as f32 / trigrams.len() as f32,
+        list.len(),
+    )
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ pub mod matchers;
 pub mod normalize;
 pub mod relevance;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 pub mod verdict;
 
 pub use duplicates::Fingerprint;

@@ -5,7 +5,7 @@
 //! "thanks"). Dropping everyday words is a crude inverse-document-frequency weight: "people",
 //! "day" or "think" say nothing about what a comment is about.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -27,6 +27,9 @@ impl std::fmt::Debug for Relevance {
             .finish()
     }
 }
+
+/// Words of a comment looked at (stop words included).
+const MAX_WORDS: usize = 160;
 
 /// The stems of a text, for comparing against.
 #[derive(Debug, Default, Clone)]
@@ -80,7 +83,7 @@ impl Relevance {
 
     /// The stems of some folded texts.
     pub fn profile<'a>(&self, texts: impl IntoIterator<Item = &'a Folded>) -> Profile {
-        let mut stems = HashSet::new();
+        let mut stems = HashSet::default();
         for folded in texts {
             for w in Self::words(folded) {
                 if !self.stop.contains(w) {
@@ -94,8 +97,9 @@ impl Relevance {
     /// Scores a comment against the profiles of what it answers.
     pub fn score(&self, comment: &Folded, against: &[&Profile]) -> Score {
         let (mut found, mut words, mut stops, mut content) = (0usize, 0usize, 0usize, 0usize);
-        let mut seen = HashSet::new();
-        for w in Self::words(comment) {
+        let mut seen = HashSet::default();
+        // The opening of a comment shows what it is about; a bound keeps long comments cheap.
+        for w in Self::words(comment).take(MAX_WORDS) {
             words += 1;
             if self.stop.contains(w) {
                 stops += 1;

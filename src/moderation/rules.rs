@@ -193,6 +193,11 @@ pub struct RuleSet {
     pub(super) rules: Vec<Rule>,
     pub(super) lists: ListMatcher,
     pub(super) relevance: Relevance,
+    /// Vocabulary of recently seen posts: folding and stemming a post takes longer than
+    /// judging a comment, and a post gets many comments. A memo, not state: the
+    /// verdict is the same with or without it.
+    pub(super) post_profiles:
+        std::sync::Mutex<Vec<(u64, std::sync::Arc<super::relevance::Profile>)>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -456,6 +461,7 @@ impl RuleSet {
             rules,
             lists: lists_matcher,
             relevance,
+            post_profiles: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -578,6 +584,13 @@ fn compile_rule(
     };
     let compile_pattern = |p: &Spanned<String>| -> Result<String, RuleError> {
         let expanded = expand_lists(p.get_ref(), lists).map_err(|m| at.err(p.span(), named(m)))?;
+        // ASCII word boundaries: the views are folded to ASCII for Latin text, and
+        // Unicode `\b` would force the regex crate off its fast DFA on any other byte.
+        let expanded = expanded
+            .replace("\\b", "(?-u:\\b)")
+            .replace("\\w", "[0-9A-Za-z_]")
+            .replace("\\d", "[0-9]")
+            .replace("\\s", "[\\t\\n\\r ]");
         Regex::new(&expanded)
             .map_err(|e| at.err(p.span(), named(format!("bad pattern: {e}"))))
             .map(|_| expanded)

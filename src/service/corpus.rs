@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::moderation::{
-    Action, Facts, Fingerprint, FormTiming, Identity, PostContext, Prior, RuleSet, Standing,
-    Submission, evaluate,
+    Action, Facts, FormTiming, Identity, PostContext, Prior, RuleSet, Standing, Submission,
+    evaluate,
 };
 
 /// A post the comments are attached to.
@@ -206,7 +206,7 @@ pub fn replay(
             Prior {
                 identity,
                 age_seconds: 0,
-                fingerprint: Fingerprint::of(&line.body),
+                fingerprint: verdict.fingerprint.clone(),
                 action: verdict.action,
             },
         ));

@@ -223,3 +223,96 @@ impl LiveRules {
         }))
     }
 }
+
+/// Keeps the rules current: every `every`, or at once on SIGHUP, reloads them if a file
+/// changed (SIGHUP reloads even when nothing seems to have changed). A broken edit is
+/// logged with its file and line, and the previous rules stay in force. The thread
+/// ends when the app drops its rules.
+pub fn watch(rules: &Arc<LiveRules>, every: std::time::Duration) {
+    if matches!(rules.source(), RulesSource::Shipped) {
+        return;
+    }
+    let hangup = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGHUP, hangup.clone()) {
+        tracing::warn!(error = %e, "cannot listen for SIGHUP; rule files are still watched");
+    }
+    let weak = Arc::downgrade(rules);
+    let spawned = std::thread::Builder::new()
+        .name("rules-watch".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                let Some(rules) = weak.upgrade() else {
+                    return;
+                };
+                let outcome = if hangup.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                    Some(rules.reload())
+                } else {
+                    rules.reload_if_changed()
+                };
+                match outcome {
+                    None => {}
+                    Some(Ok(())) => tracing::info!(
+                        rules = %rules.source().describe(),
+                        version = rules.current().version(),
+                        "moderation rules reloaded"
+                    ),
+                    Some(Err(e)) => tracing::error!(
+                        rules = %rules.source().describe(),
+                        error = %e,
+                        "moderation rules NOT reloaded: the previous rules stay in force until the files are fixed"
+                    ),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start the rule watcher; rules load only at start-up");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_shipped(to: &Path) {
+        for file in RulesSource::Shipped.read().expect("shipped") {
+            let path = to.join(&file.name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(path, file.text).expect("write");
+        }
+    }
+
+    #[test]
+    fn an_edit_is_picked_up_and_a_broken_one_keeps_the_previous_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        copy_shipped(dir.path());
+        let live = LiveRules::load(RulesSource::Dir(dir.path().to_path_buf())).expect("load");
+        let first = live.current().version().to_string();
+        assert!(live.reload_if_changed().is_none(), "nothing changed");
+
+        let toml = dir.path().join("house-rules.toml");
+        let text = std::fs::read_to_string(&toml).expect("read");
+        std::fs::write(
+            &toml,
+            text.replace("kind = \"volume\"", "kind = \"nonsense\""),
+        )
+        .expect("write");
+        let err = live
+            .reload_if_changed()
+            .expect("a change")
+            .expect_err("broken");
+        assert!(err.to_string().contains("house-rules.toml:"), "{err}");
+        assert_eq!(
+            live.current().version(),
+            first,
+            "the previous rules stay in force"
+        );
+
+        std::fs::write(&toml, text.replace("limit = 5", "limit = 3")).expect("write");
+        live.reload_if_changed().expect("a change").expect("valid");
+        assert_ne!(live.current().version(), first);
+    }
+}

@@ -1,0 +1,487 @@
+//! The shipped rules against the evasion tricks and innocent look-alikes the house
+//! rules name, and the combination logic.
+
+use super::*;
+use crate::service::rules::RulesSource;
+
+fn rules() -> RuleSet {
+    match RulesSource::Shipped.load() {
+        Ok(r) => r,
+        Err(e) => panic!("shipped rules do not load: {e}"),
+    }
+}
+
+struct Case<'a> {
+    body: &'a str,
+    author: &'a str,
+    honeypot: &'a str,
+    timing: FormTiming,
+    parent: Option<&'a str>,
+    prior: Vec<Prior>,
+    standing: Standing,
+    closed: bool,
+}
+
+impl<'a> Case<'a> {
+    fn body(body: &'a str) -> Self {
+        Case {
+            body,
+            author: "Sam Reader",
+            honeypot: "",
+            timing: FormTiming::Seconds(90.0),
+            parent: None,
+            prior: Vec::new(),
+            standing: Standing::Normal,
+            closed: false,
+        }
+    }
+
+    fn judge(&self, rules: &RuleSet) -> Verdict {
+        let identity = Identity::new("sam@example.org", "192.0.2.10".parse().ok(), 24, 64);
+        let tags = vec!["housing".to_string(), "asylum".to_string()];
+        let staff = vec!["Alex Editor".to_string()];
+        evaluate(
+            rules,
+            &Submission {
+                author: self.author,
+                email: "sam@example.org",
+                website: "",
+                body: self.body,
+                honeypot: self.honeypot,
+                timing: self.timing,
+            },
+            &Facts {
+                post: PostContext {
+                    title: "Asylum housing in London",
+                    body: "Hotels, councils and the move-on period for refugees in London boroughs.",
+                    tags: &tags,
+                },
+                parent: self.parent,
+                identity: &identity,
+                prior: &self.prior,
+                thread_flood_closed: self.closed,
+                standing: self.standing,
+                staff_names: &staff,
+            },
+        )
+    }
+}
+
+fn verdict(body: &str) -> Verdict {
+    Case::body(body).judge(&rules())
+}
+
+fn rule_ids(v: &Verdict) -> Vec<&str> {
+    v.hits.iter().map(|h| h.rule.as_str()).collect()
+}
+
+#[test]
+fn every_evasion_trick_is_caught() {
+    let rules = rules();
+    let cases = [
+        ("plain", "The council housing team are fucking useless."),
+        ("case", "The council housing team are FuCkInG useless."),
+        (
+            "nfkc fullwidth",
+            "The council housing team are ｆｕｃｋｉｎｇ useless.",
+        ),
+        ("accents", "The council housing team are fúçkíng useless."),
+        ("cyrillic", "The council housing team are fuсking useless."),
+        ("greek", "The council housing team are fυcking useless."),
+        (
+            "zero width",
+            "The council housing team are f\u{200b}u\u{200c}c\u{200d}king useless.",
+        ),
+        (
+            "soft hyphen",
+            "The council housing team are fuc\u{ad}king useless.",
+        ),
+        ("leet @", "The housing officer is a tw@t."),
+        ("leet 4", "The housing officer is a tw4t."),
+        ("leet 0 and 1", "Sh1t housing, sh0dd1ly run. Sh1t."),
+        ("leet 3", "Housing for refugees? B3llend politics."),
+        ("leet $ and 5", "What a load of $hit, and 5hite housing."),
+        ("v for u", "Khan is a useless fvcking disgrace on housing."),
+        (
+            "dots",
+            "Landlords doing this are c.u.n.t.s, every one of them.",
+        ),
+        (
+            "spaces",
+            "The Home Office can go f u c k itself over housing.",
+        ),
+        ("dashes", "The Home Office can go f-u-c-k itself."),
+        (
+            "mask",
+            "What an absolute f*cking joke this housing policy is.",
+        ),
+        ("double mask", "Housing policy is sh*t."),
+        (
+            "repeats",
+            "Fuuuuuck the housing rules and the shiiiiit politicians.",
+        ),
+        ("repeats slur", "Send the raaaagheads back."),
+        ("compound", "The motherfuckers at the Home Office know it."),
+        ("compound 2", "Absolute clusterfuck of a housing scheme."),
+    ];
+    for (trick, body) in cases {
+        let v = Case::body(body).judge(&rules);
+        assert_eq!(
+            v.action,
+            Action::Reject,
+            "{trick}: {body:?} → {:?}",
+            rule_ids(&v)
+        );
+        let hit = &v.hits[0];
+        let ev = hit.evidence.as_ref().expect("evidence");
+        assert_eq!(
+            &body[ev.start..ev.end],
+            ev.text,
+            "{trick}: evidence is a span of what was written"
+        );
+        assert_eq!(hit.house_rule, 1, "{trick}");
+    }
+}
+
+#[test]
+fn innocent_words_containing_rude_ones_are_published() {
+    let rules = rules();
+    let cases = [
+        "I grew up in Scunthorpe and now work on housing for refugees in London.",
+        "Asylum housing in Essex, Sussex and Middlesex is run by the same contractor.",
+        "The council's housing assessment took three weeks for the refugee family.",
+        "A classic case of the Home Office moving refugees between hotels.",
+        "A cocktail of rising rents and slow councils keeps refugees in hotels.",
+        "Housing in London would not look out of place in Dickens.",
+        "The analysis of asylum hotels in this post matches what our council sees.",
+        "I'm from Penistone; our council housed two refugee families last year.",
+        "We cooked shitake mushrooms with the refugee family we host in London.",
+        "Cllr Hancock has championed housing for refugees in our borough.",
+        "Our hotel in Clitheroe hosted asylum seekers; the council was helpful.",
+        "Sexual violence survivors in asylum hotels need safe housing from councils.",
+        "Many women in the asylum hotels had survived rape; councils must house them safely.",
+        "The title deeds of the refugee housing association were passed to the council.",
+        "Rooms in asylum hotels often have no cooking facilities, say London councils.",
+        "Homelessness among refugees in London boroughs doubled after the move-on period.",
+        "Therapists in Sussex say housing fear keeps refugees from seeing a GP.",
+    ];
+    for body in cases {
+        let v = Case::body(body).judge(&rules);
+        assert_eq!(v.action, Action::Publish, "{body:?} → {:?}", rule_ids(&v));
+    }
+}
+
+#[test]
+fn insults_aimed_at_a_person_are_rejected_but_criticism_is_not() {
+    let rules = rules();
+    for body in [
+        "Nobody cares about your shelter, you sanctimonious idiot.",
+        "Stop whining about housing, you entitled cow.",
+        "You're a thick racist moron and your opinion on hotels is worthless.",
+    ] {
+        assert_eq!(
+            Case::body(body).judge(&rules).action,
+            Action::Reject,
+            "{body}"
+        );
+    }
+    for body in [
+        "The housing minister's plan for asylum hotels is a disgrace and should be scrapped.",
+        "Thank you, the council housing team were brilliant with our refugee family.",
+        "You are entitled to your view on asylum hotels, but the figures say otherwise.",
+    ] {
+        let v = Case::body(body).judge(&rules);
+        assert_eq!(v.action, Action::Publish, "{body} → {:?}", rule_ids(&v));
+    }
+}
+
+#[test]
+fn threats_are_rejected_but_harm_from_policy_is_not() {
+    let rules = rules();
+    for body in [
+        "Someone should burn down the hotel where they put these people.",
+        "Doctors who treat them should be dragged out and strung up.",
+        "I know where your office in Southwark is. Be careful walking home.",
+    ] {
+        assert_eq!(
+            Case::body(body).judge(&rules).action,
+            Action::Reject,
+            "{body}"
+        );
+    }
+    for body in [
+        "The 28-day move-on rule kills: refugees leave hotels for the street.",
+        "A careless joke about immigration officers in a hospital could kill someone.",
+    ] {
+        let v = Case::body(body).judge(&rules);
+        assert_eq!(v.action, Action::Publish, "{body} → {:?}", rule_ids(&v));
+    }
+}
+
+#[test]
+fn legal_risk_is_held_never_rejected_or_published() {
+    let rules = rules();
+    for body in [
+        "The housing charity Fernleigh Trust fiddled the books and kept half the grant money.",
+        "Councillor Ashworth took money from a developer to block the refugee hostel.",
+        "The landlord charged over the hotel fire is guilty; his trial next month is a formality.",
+    ] {
+        let v = Case::body(body).judge(&rules);
+        assert_eq!(v.action, Action::Hold, "{body} → {:?}", rule_ids(&v));
+        assert_eq!(v.hits[0].house_rule, 2);
+    }
+}
+
+#[test]
+fn spam_signals() {
+    let rules = rules();
+    let mut c = Case::body("I really like this post about housing. Keep it up!");
+    c.honeypot = "http://bestdealz.example";
+    assert_eq!(rule_ids(&c.judge(&rules)), ["spam.honeypot"]);
+
+    let mut c = Case::body("Nice article about housing, thank you for sharing.");
+    c.timing = FormTiming::Seconds(1.1);
+    let v = c.judge(&rules);
+    assert_eq!(
+        (v.action, rule_ids(&v)),
+        (Action::Hold, vec!["spam.too_fast"])
+    );
+    for timing in [
+        FormTiming::Missing,
+        FormTiming::Invalid,
+        FormTiming::Replayed,
+    ] {
+        c.timing = timing;
+        assert_eq!(rule_ids(&c.judge(&rules)), ["spam.form_token"]);
+    }
+
+    let v = verdict("Cheap housing help: https://rank1-housing-deals.xyz/offer");
+    assert_eq!(v.action, Action::Reject);
+    assert_eq!(rule_ids(&v)[0], "spam.blocked_domain");
+    let v = verdict("Asylum housing advice for London councils: https://bit.ly/3xYz");
+    assert_eq!(
+        (v.action, rule_ids(&v)),
+        (Action::Hold, vec!["spam.shortener"])
+    );
+    let v = verdict(
+        "On asylum housing see https://www.refugeecouncil.org.uk and https://www.shelter.org.uk",
+    );
+    assert_eq!((v.action, rule_ids(&v)), (Action::Hold, vec!["spam.links"]));
+    let v = verdict("The council's own guide to asylum housing: https://www.gov.uk/housing");
+    assert_eq!(v.action, Action::Publish);
+    let v = verdict(
+        "Learn English FAST! Online classes from £5, use code LONDON20 for 20% off. WhatsApp +44 7700 900123.",
+    );
+    assert_eq!(
+        (v.action, rule_ids(&v)[0]),
+        (Action::Reject, "civility.advert")
+    );
+    let v = verdict("THE HOME OFFICE MUST STOP MOVING REFUGEES BETWEEN HOTELS IN LONDON NOW");
+    assert_eq!(rule_ids(&v), ["spam.shouting"]);
+}
+
+#[test]
+fn impersonation_through_the_name_field() {
+    let rules = rules();
+    for author in [
+        "Admin",
+        "Moderator",
+        "MRN Team",
+        "Migrants' Rights Network",
+        "Alex Editor",
+        "ＡＤＭＩＮ",
+    ] {
+        let mut c = Case::body("Comments on the housing post are now closed for refugees.");
+        c.author = author;
+        let v = c.judge(&rules);
+        assert_eq!(v.action, Action::Hold, "{author} → {:?}", rule_ids(&v));
+    }
+}
+
+#[test]
+fn off_topic_is_held_and_short_or_foreign_comments_are_not() {
+    let rules = rules();
+    let v = verdict("Anyone recommend a good recipe for banana bread that doesn't use eggs?");
+    assert_eq!(
+        (v.action, rule_ids(&v)),
+        (Action::Hold, vec!["relevance.off_topic"])
+    );
+    for body in [
+        "Thank you for this.",
+        "Dziękuję za ten artykuł. Moja mama czeka na miejsce na kursie angielskiego w Ealing.",
+        "شكراً على هذا المقال. وصلت عائلتي من سوريا عام ٢٠١٦",
+    ] {
+        assert_eq!(verdict(body).action, Action::Publish, "{body}");
+    }
+    let mut reply =
+        Case::body("Ring them in August because places in the evening groups go within a week.");
+    reply.parent = Some("Are there any evening ESOL groups in Croydon? My husband works days.");
+    assert_eq!(
+        reply.judge(&rules).action,
+        Action::Publish,
+        "a reply is judged against its parent too"
+    );
+}
+
+fn prior(email: &str, ip: &str, body: &str, age: i64) -> Prior {
+    Prior {
+        identity: Identity::new(email, ip.parse().ok(), 24, 64),
+        age_seconds: age,
+        fingerprint: Fingerprint::of(body),
+        action: Action::Publish,
+    }
+}
+
+#[test]
+fn volume_counts_one_person_across_emails_and_networks() {
+    let rules = rules();
+    let body = "Another point on housing for refugees leaving asylum hotels in London.";
+    let mut c = Case::body(body);
+    c.prior = (0..5)
+        .map(|i| {
+            prior(
+                &format!("other{i}@example.net"),
+                &format!("192.0.2.{}", 50 + i),
+                &format!("housing point {i}"),
+                3600,
+            )
+        })
+        .collect();
+    let v = c.judge(&rules);
+    assert_eq!(
+        (v.action, rule_ids(&v)),
+        (Action::Hold, vec!["volume.person"]),
+        "same /24"
+    );
+    c.prior.iter_mut().for_each(|p| p.age_seconds = 25 * 3600);
+    assert_eq!(
+        c.judge(&rules).action,
+        Action::Publish,
+        "outside the 24-hour window"
+    );
+    c.prior = (0..4)
+        .map(|i| {
+            prior(
+                "SAM+x@example.org",
+                "198.51.100.1",
+                &format!("point {i}"),
+                60,
+            )
+        })
+        .collect();
+    assert_eq!(c.judge(&rules).action, Action::Publish, "the 5th is fine");
+    c.prior
+        .push(prior("sam@example.org", "203.0.113.9", "point 5", 60));
+    assert_eq!(
+        rule_ids(&c.judge(&rules)),
+        ["volume.person"],
+        "the 6th, by e-mail"
+    );
+    c.standing = Standing::Trusted;
+    assert_eq!(
+        c.judge(&rules).action,
+        Action::Publish,
+        "trusted commenters skip soft rules"
+    );
+}
+
+#[test]
+fn a_group_of_linked_identities_is_capped() {
+    let rules = rules();
+    let mut c = Case::body("More on refugees leaving asylum hotels in London for council housing.");
+    // A chain: sam's address used from a second network, where other addresses post too.
+    c.prior = vec![prior("sam@example.org", "198.51.100.7", "a", 60)];
+    c.prior.extend((0..9).map(|i| {
+        prior(
+            &format!("friend{i}@example.net"),
+            "198.51.100.20",
+            &format!("b{i}"),
+            60,
+        )
+    }));
+    let v = c.judge(&rules);
+    assert!(rule_ids(&v).contains(&"volume.group"), "{:?}", rule_ids(&v));
+}
+
+#[test]
+fn the_fifth_near_duplicate_closes_the_thread() {
+    let rules = rules();
+    let campaign = "Stop NHS charging now! Nobody should be too frightened to see a doctor. End data sharing with the Home Office. #PatientsNotPassports";
+    let mut c = Case::body(
+        "stop nhs charging NOW. nobody should be too scared to see a doctor. End data sharing with the Home Office!",
+    );
+    c.prior = (0..3)
+        .map(|i| {
+            prior(
+                &format!("p{i}@example.net"),
+                &format!("203.0.{i}.1"),
+                campaign,
+                600,
+            )
+        })
+        .collect();
+    let v = c.judge(&rules);
+    assert!(
+        !v.close_thread && v.action == Action::Publish,
+        "the 4th is judged on its merits"
+    );
+    c.prior
+        .push(prior("p9@example.net", "203.0.9.1", campaign, 600));
+    let v = c.judge(&rules);
+    assert!(v.close_thread);
+    assert_eq!((v.action, v.hits[0].house_rule), (Action::Hold, 5));
+    c.prior.iter_mut().for_each(|p| p.age_seconds = 7200);
+    assert!(!c.judge(&rules).close_thread, "outside the hour");
+    let mut later = Case::body("A different comment about asylum housing in London.");
+    later.closed = true;
+    assert_eq!(rule_ids(&later.judge(&rules)), ["flood.thread_closed"]);
+}
+
+#[test]
+fn trusted_commenters_still_meet_the_hard_rules_and_banned_ones_are_rejected() {
+    let rules = rules();
+    let mut c = Case::body("The housing officer is a fucking disgrace.");
+    c.standing = Standing::Trusted;
+    assert_eq!(c.judge(&rules).action, Action::Reject);
+    let mut c = Case::body("A polite comment on asylum housing in London.");
+    c.standing = Standing::Banned;
+    assert_eq!(rule_ids(&c.judge(&rules)), ["standing.banned"]);
+}
+
+#[test]
+fn verdicts_explain_themselves() {
+    let v = verdict("What a load of shit this housing policy is.");
+    let hit = &v.hits[0];
+    assert_eq!(hit.rule, "civility.swearing");
+    assert_eq!(hit.house_rule, 1);
+    assert!(!hit.summary.is_empty() && !hit.reason.is_empty());
+    assert_eq!(hit.evidence.as_ref().map(|e| e.text.as_str()), Some("shit"));
+    assert!(v.engine_version.starts_with("2026."));
+    assert!(v.score >= 10.0);
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let rules = rules();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/badinput/blns.txt");
+    let blns = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for line in blns.lines().chain([
+        "",
+        "\u{0}",
+        "*",
+        "* * *",
+        "f * * *",
+        "@@@",
+        "1 1 1 1",
+        "ǅ\u{301}\u{302}",
+    ]) {
+        let v = Case::body(line).judge(&rules);
+        for h in &v.hits {
+            if let Some(e) = &h.evidence
+                && e.field == Field::Body
+            {
+                assert!(line.get(e.start..e.end).is_some(), "{line:?}");
+            }
+        }
+    }
+}
