@@ -26,6 +26,9 @@ pub enum AppError {
         "This form has expired or did not come from this site. Go back, reload the page and try again."
     )]
     Csrf,
+    /// The request conflicts with the state of things (comments closed, say).
+    #[error("{0}")]
+    Conflict(String),
     /// Too many attempts.
     #[error("{0}")]
     TooMany(String),
@@ -50,6 +53,7 @@ impl From<ServiceError> for AppError {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Forbidden(m) => AppError::Forbidden(m),
             ServiceError::Throttled(m) => AppError::TooMany(m),
+            ServiceError::Conflict(m) => AppError::Conflict(m),
             ServiceError::Unavailable(e) => AppError::Unavailable(e.to_string()),
             ServiceError::Invalid(errors) => {
                 AppError::BadRequest(errors.0.values().cloned().collect::<Vec<_>>().join(" "))
@@ -79,6 +83,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::SignIn(_) => StatusCode::SEE_OTHER,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -22,6 +22,26 @@ impl SafeHtml {
         SafeHtml::clean(&raw)
     }
 
+    /// Renders a reader's comment: paragraphs, line breaks, emphasis, strong, block
+    /// quotes and links only. Anything else a reader types (raw HTML, images, headings,
+    /// lists, code) is shown as text or reduced to a paragraph, and the result is cleaned
+    /// by ammonia with a tag set of exactly those elements; links get
+    /// `rel="nofollow ugc noopener"` and may only be http, https or mailto.
+    pub fn from_comment_markdown(markdown: &str) -> SafeHtml {
+        static CLEANER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+        let cleaner = CLEANER.get_or_init(|| {
+            let mut b = ammonia::Builder::empty();
+            b.tags(["p", "br", "em", "strong", "blockquote", "a"].into())
+                .tag_attributes([("a", ["href"].into())].into())
+                .generic_attributes(Default::default())
+                .url_schemes(["http", "https", "mailto"].into())
+                .url_relative(ammonia::UrlRelative::Deny)
+                .link_rel(Some("nofollow ugc noopener"));
+            b
+        });
+        SafeHtml(cleaner.clean(&comment_subset_html(markdown)).to_string())
+    }
+
     /// Cleans arbitrary HTML: scripts, event handlers and unsafe URLs go; links to
     /// other sites get `rel="noopener noreferrer"`.
     pub fn clean(html: &str) -> SafeHtml {
@@ -32,6 +52,163 @@ impl SafeHtml {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Escapes text for HTML content and attribute values.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders the comment subset to HTML. Every block other than a block quote becomes a
+/// paragraph, opened lazily when text arrives, so nested blocks (a list item holding a
+/// paragraph, say) never produce nested or empty paragraphs.
+fn comment_subset_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+
+    #[derive(Default)]
+    struct Out {
+        html: String,
+        in_paragraph: bool,
+        /// A reduced list item's marker, written when its text starts.
+        marker: Option<String>,
+        /// A line break seen in literal text (code, raw HTML), written before more text.
+        pending_break: bool,
+    }
+    impl Out {
+        fn open(&mut self) {
+            if !self.in_paragraph {
+                self.html.push_str("<p>");
+                self.in_paragraph = true;
+                if let Some(m) = self.marker.take() {
+                    self.html.push_str(&m);
+                }
+            }
+            if self.pending_break {
+                self.html.push_str("<br>\n");
+                self.pending_break = false;
+            }
+        }
+        fn close(&mut self) {
+            if self.in_paragraph {
+                self.html.push_str("</p>\n");
+                self.in_paragraph = false;
+            }
+            self.pending_break = false;
+        }
+        fn text(&mut self, t: &str) {
+            if t.is_empty() {
+                return;
+            }
+            self.open();
+            escape_into(&mut self.html, t);
+        }
+        /// Literal text whose line breaks matter (code, raw HTML).
+        fn lines(&mut self, t: &str) {
+            for (i, line) in t.split('\n').enumerate() {
+                if i > 0 {
+                    self.pending_break = true;
+                }
+                self.text(line);
+            }
+        }
+    }
+
+    let mut out = Out {
+        html: String::with_capacity(markdown.len() * 3 / 2),
+        ..Out::default()
+    };
+    // Ordered-list counters, so reduced list items keep their numbers as text.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    for event in pulldown_cmark::Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => {
+                out.close();
+                out.html.push_str("<blockquote>\n");
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                out.close();
+                out.html.push_str("</blockquote>\n");
+            }
+            Event::Start(Tag::List(start)) => {
+                out.close();
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                out.close();
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                out.close();
+                out.marker = Some(match lists.last_mut() {
+                    Some(Some(n)) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => "• ".to_owned(),
+                });
+            }
+            Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock,
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::Item,
+            )
+            | Event::Rule => out.close(),
+            Event::Start(Tag::Emphasis) => {
+                out.open();
+                out.html.push_str("<em>");
+            }
+            Event::End(TagEnd::Emphasis) => out.html.push_str("</em>"),
+            Event::Start(Tag::Strong) => {
+                out.open();
+                out.html.push_str("<strong>");
+            }
+            Event::End(TagEnd::Strong) => out.html.push_str("</strong>"),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                out.open();
+                out.html.push_str("<a href=\"");
+                if link_type == LinkType::Email {
+                    out.html.push_str("mailto:");
+                }
+                escape_into(&mut out.html, &dest_url);
+                out.html.push_str("\">");
+            }
+            Event::End(TagEnd::Link) => out.html.push_str("</a>"),
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => out.lines(&t),
+            Event::Code(t) => out.text(&t),
+            Event::SoftBreak => {
+                out.open();
+                out.html.push('\n');
+            }
+            Event::HardBreak => {
+                out.open();
+                out.html.push_str("<br>\n");
+            }
+            // Images become their alt text (the text events inside them); nothing else
+            // is enabled in the parser.
+            _ => {}
+        }
+    }
+    out.close();
+    out.html
 }
 
 /// The plain text of a Markdown document's paragraphs and list items, for excerpts;
@@ -71,6 +248,98 @@ mod tests {
     fn javascript_links_are_removed() {
         let html = SafeHtml::from_markdown("[x](javascript:alert(1))");
         assert!(!html.as_str().contains("javascript:"));
+    }
+
+    fn comment(md: &str) -> String {
+        SafeHtml::from_comment_markdown(md).as_str().to_owned()
+    }
+
+    #[test]
+    fn comments_keep_the_small_subset() {
+        assert_eq!(
+            comment("Hello *there* and **you**.\nNext line  \nbroken\n\nSecond"),
+            "<p>Hello <em>there</em> and <strong>you</strong>.\nNext line<br>\nbroken</p>\n<p>Second</p>\n"
+        );
+        assert_eq!(
+            comment("> quoted\n\nreply"),
+            "<blockquote>\n<p>quoted</p>\n</blockquote>\n<p>reply</p>\n"
+        );
+        assert_eq!(
+            comment("[the report](https://example.org/r?a=1&b=2)"),
+            "<p><a href=\"https://example.org/r?a=1&amp;b=2\" rel=\"nofollow ugc noopener\">the report</a></p>\n"
+        );
+        assert!(comment("<jo@example.org>").contains("href=\"mailto:jo@example.org\""));
+    }
+
+    #[test]
+    fn comments_reduce_everything_else_to_text() {
+        assert_eq!(comment("# Big heading"), "<p>Big heading</p>\n");
+        assert_eq!(comment("- one\n- two"), "<p>• one</p>\n<p>• two</p>\n");
+        assert_eq!(
+            comment("3. three\n4. four"),
+            "<p>3. three</p>\n<p>4. four</p>\n"
+        );
+        assert_eq!(
+            comment("```\nlet x = 1 < 2;\nok\n```"),
+            "<p>let x = 1 &lt; 2;<br>\nok</p>\n"
+        );
+        assert_eq!(
+            comment("![a cat](https://x.example/cat.png)"),
+            "<p>a cat</p>\n"
+        );
+        assert_eq!(comment("a `b` c"), "<p>a b c</p>\n");
+        assert_eq!(comment("---"), "");
+        assert_eq!(
+            comment("| a | b |\n|---|---|\n| 1 | 2 |"),
+            "<p>| a | b |\n|---|---|\n| 1 | 2 |</p>\n"
+        );
+    }
+
+    #[test]
+    fn comments_never_carry_scripts_or_unsafe_links() {
+        let attacks = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "[x](vbscript:msgbox)",
+            "[x](//evil.example/)",
+            "[x](/relative)",
+            "<svg onload=alert(1)>",
+            "<iframe src=https://evil.example></iframe>",
+            "<style>body{display:none}</style>",
+            "\"><script>alert(1)</script>",
+            "[x](https://ok.example \"title\" onmouseover=alert(1))",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<<script>script>alert(1)<</script>/script>",
+            "**<b onclick=alert(1)>bold</b>**",
+            "[<img src=x onerror=alert(1)>](https://ok.example)",
+        ];
+        let tag = regex::Regex::new(r"<[^>]*>").unwrap();
+        let allowed = regex::Regex::new(
+            r#"^</?(p|br|em|strong|blockquote)>$|^<a( href="(https?://|mailto:)[^"]*")? rel="nofollow ugc noopener">$|^</a>$"#,
+        )
+        .unwrap();
+        for a in attacks {
+            let html = comment(a);
+            for t in tag.find_iter(&html) {
+                assert!(
+                    allowed.is_match(t.as_str()),
+                    "{a:?} gave {html:?} with the tag {}",
+                    t.as_str()
+                );
+            }
+            assert!(!html.contains("evil.example\""), "{a:?} gave {html:?}");
+        }
+        // Raw HTML is shown to readers as the text that was typed.
+        assert_eq!(
+            comment("<script>alert(1)</script>"),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        );
+        let rel = comment("[ok](https://ok.example)");
+        assert!(rel.contains("rel=\"nofollow ugc noopener\""), "{rel}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Plain validated types shared by the services, the store and the templates.
 
+pub mod comment;
 pub mod html;
 pub mod post;
 pub mod role;
@@ -7,6 +8,7 @@ pub mod slug;
 pub mod text;
 pub mod user;
 
+pub use comment::{CommentInput, NewComment};
 pub use html::SafeHtml;
 pub use post::{PostDraft, PostInput};
 pub use role::Role;

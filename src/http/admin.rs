@@ -432,15 +432,19 @@ async fn delete_post_page(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let user = who.user.clone();
-    let post = state
-        .db(move |c| post_service::editable(c, &user, id))
+    let (post, comments) = state
+        .db(move |c| {
+            let post = post_service::editable(c, &user, id)?;
+            Ok((post, crate::storage::comments::count_on_post(c, id)?))
+        })
         .await?;
+    let refusal = (comments > 0).then(|| post_service::deletion_refusal(comments));
     admin_render(
         &state,
         &who,
         &csrf,
         Page::new("admin/delete", "Delete post"),
-        json!({ "post": { "id": post.id, "title": post.title } }),
+        json!({ "post": { "id": post.id, "title": post.title }, "refusal": refusal }),
     )
 }
 

@@ -11,11 +11,31 @@ use super::render::{Page, render_string};
 use crate::error::ErrorMessage;
 use crate::startup::AppState;
 
-fn wants_json(req: &actix_web::HttpRequest) -> bool {
-    req.headers()
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+/// True when the client's `Accept` header ranks JSON above HTML. Wildcards
+/// do not count for HTML, so `application/json, */*` (as API clients send) means JSON,
+/// while browsers, which name `text/html` first, get pages.
+pub fn wants_json(req: &actix_web::HttpRequest) -> bool {
+    let Some(accept) = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let (mut json, mut html) = (0.0f32, 0.0f32);
+    for range in accept.split(',') {
+        let mut params = range.split(';');
+        let mime = params.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = params
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|v| v.parse::<f32>().ok())
+            })
+            .unwrap_or(1.0);
+        match mime.as_str() {
+            "application/json" => json = json.max(q),
+            "text/html" | "application/xhtml+xml" => html = html.max(q),
+            _ => {}
+        }
+    }
+    json > html
 }
 
 /// Renders every 4xx/5xx response that is not already a page of its own.
@@ -76,4 +96,30 @@ pub async fn error_pages(
         }
     };
     Ok(ServiceResponse::new(req, new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn json_only_when_ranked_above_html() {
+        let with = |accept: &str| {
+            wants_json(
+                &TestRequest::default()
+                    .insert_header((ACCEPT, accept))
+                    .to_http_request(),
+            )
+        };
+        assert!(with("application/json"));
+        assert!(with("application/json, text/plain, */*"));
+        assert!(with("text/html;q=0.5, application/json"));
+        assert!(!with(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        ));
+        assert!(!with("application/json;q=0.5, text/html"));
+        assert!(!with("*/*"));
+        assert!(!wants_json(&TestRequest::default().to_http_request()));
+    }
 }

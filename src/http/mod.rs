@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod comments;
 pub mod csrf;
 pub mod errors;
 pub mod extractors;
@@ -22,6 +23,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
+    comments::routes(cfg);
     feeds::routes(cfg);
     assets::routes(cfg);
     auth::routes(cfg);

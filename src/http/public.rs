@@ -4,10 +4,11 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::csrf::Csrf;
 use super::now;
 use super::render::{Page, render};
 use crate::error::AppError;
-use crate::service::site::{self, PostLookup};
+use crate::service::site;
 use crate::startup::AppState;
 
 /// Registers the reader routes.
@@ -58,21 +59,11 @@ async fn home(
 #[get("/posts/{slug}")]
 async fn post(
     state: web::Data<AppState>,
+    csrf: Csrf,
     slug: web::Path<String>,
+    q: web::Query<super::comments::PostQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    match state.db(move |c| site::post(c, &slug, now())).await? {
-        PostLookup::Moved(to) => Ok(HttpResponse::MovedPermanently()
-            .insert_header(("Location", format!("/posts/{to}")))
-            .finish()),
-        PostLookup::Found(p) => {
-            let page = Page::new("public/post", p.summary.title.clone())
-                .canonical(format!("/posts/{}", p.summary.slug))
-                .description(p.summary.excerpt.clone())
-                .article();
-            render(&state, page, json!({ "post": p, "preview": false }))
-        }
-    }
+    super::comments::post_page(state, csrf, slug.into_inner(), q.into_inner()).await
 }
 
 #[get("/tags")]

@@ -170,8 +170,13 @@ fn push_break(m: &mut Mapped, start: usize, end: usize) {
 
 /// Words with an ambiguous leet character or a long run of one letter get a second reading.
 fn needs_second_reading(chars: &[char]) -> bool {
-    chars.iter().any(|c| c.is_alphabetic())
-        && chars.iter().any(|c| matches!(c, '1' | '!' | '|' | '¡'))
+    let ambiguous = |i: usize| matches!(chars[i], '1' | '!' | '|' | '¡');
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphabetic())
+    };
+    // `sh1t` or `!diot`, not `1990s`: the symbol must touch a letter.
+    (0..chars.len()).any(|i| ambiguous(i) && (letter(i.checked_sub(1)) || letter(Some(i + 1))))
         || chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 

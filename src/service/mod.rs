@@ -2,7 +2,10 @@
 //! They take the current time as an argument so tests can move it.
 
 pub mod auth;
+pub mod comments;
 pub mod corpus;
+pub mod form_token;
+pub mod house_rules;
 pub mod posts;
 pub mod rules;
 pub mod setup;
@@ -29,6 +32,10 @@ pub enum ServiceError {
     /// The input failed its checks; the form shows why.
     #[error("some fields need attention")]
     Invalid(FieldErrors),
+    /// The request conflicts with the state of things (comments are closed, a post
+    /// with comments cannot be deleted); the message says why.
+    #[error("{0}")]
+    Conflict(String),
     /// Too many failed sign-ins.
     #[error("{0}")]
     Throttled(String),

@@ -7,9 +7,9 @@ use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{PostDraft, Role, Slug};
-use crate::storage::DbConn;
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
+use crate::storage::{DbConn, comments};
 
 /// Longest excerpt, in characters.
 const EXCERPT_CHARS: usize = 280;
@@ -190,10 +190,23 @@ pub fn set_published(
     })
 }
 
-/// Deletes a post for good.
+/// Why a post with comments cannot be deleted.
+pub fn deletion_refusal(comments: i64) -> String {
+    format!(
+        "This post has {comments} comment{} and cannot be deleted: nothing readers wrote may be lost. \
+         Unpublish it instead; it then leaves the site and its comments are kept.",
+        if comments == 1 { "" } else { "s" }
+    )
+}
+
+/// Deletes a post for good, unless it has comments (of any status).
 pub fn delete(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<PostRow> {
     conn.transaction(|conn| {
         let post = editable(conn, user, id)?;
+        let comments = comments::count_on_post(conn, id)?;
+        if comments > 0 {
+            return Err(ServiceError::Conflict(deletion_refusal(comments)));
+        }
         posts::delete(conn, id)?;
         Ok(post)
     })

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::{ServiceError, ServiceResult};
 use crate::domain::SafeHtml;
 use crate::domain::text::search_words;
-use crate::storage::DbConn;
 use crate::storage::posts::{self, PostRow, TagRow};
+use crate::storage::{DbConn, comments};
 
 /// How many related posts a post page offers.
 const RELATED: usize = 4;
@@ -49,7 +49,7 @@ pub struct PostSummary {
     pub excerpt: String,
     /// Its tags.
     pub tags: Vec<TagView>,
-    /// Published comments (filled in once comments exist).
+    /// Published comments.
     pub comment_count: i64,
 }
 
@@ -106,7 +106,8 @@ pub fn iso(t: NaiveDateTime) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Turns rows into list entries with their authors and tags, in two queries.
+/// Turns rows into list entries with their authors, tags and published comment counts,
+/// in three queries whatever the number of rows.
 pub fn summaries(conn: &mut DbConn, rows: &[PostRow]) -> ServiceResult<Vec<PostSummary>> {
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let mut author_ids: Vec<i64> = rows.iter().map(|p| p.author_id).collect();
@@ -114,9 +115,10 @@ pub fn summaries(conn: &mut DbConn, rows: &[PostRow]) -> ServiceResult<Vec<PostS
     author_ids.dedup();
     let authors = posts::author_names(conn, &author_ids)?;
     let mut tags = posts::tags_for(conn, &ids)?;
+    let counts = comments::published_counts(conn, &ids)?;
     Ok(rows
         .iter()
-        .map(|p| summary(p, &authors, &mut tags))
+        .map(|p| summary(p, &authors, &mut tags, &counts))
         .collect())
 }
 
@@ -124,6 +126,7 @@ fn summary(
     p: &PostRow,
     authors: &HashMap<i64, String>,
     tags: &mut HashMap<i64, Vec<TagRow>>,
+    comment_counts: &HashMap<i64, i64>,
 ) -> PostSummary {
     let published = p.published_at.unwrap_or(p.created_at);
     PostSummary {
@@ -145,7 +148,7 @@ fn summary(
                 count: 0,
             })
             .collect(),
-        comment_count: 0,
+        comment_count: comment_counts.get(&p.id).copied().unwrap_or(0),
     }
 }
 
@@ -340,7 +343,7 @@ pub fn sitemap(
     let rows = posts::list_public(conn, now, 0, total)?;
     let items = rows
         .iter()
-        .map(|p| summary(p, &HashMap::new(), &mut HashMap::new()))
+        .map(|p| summary(p, &HashMap::new(), &mut HashMap::new(), &HashMap::new()))
         .collect();
     Ok((items, tags(conn, now)?))
 }

@@ -1,13 +1,17 @@
 //! The store: one connection type over SQLite and PostgreSQL, its pool and its queries.
 //! Backend-specific SQL lives here only, behind `dispatch!`.
 
+pub mod commenters;
+pub mod comments;
 #[allow(missing_docs)]
 mod connection;
+pub mod form_nonces;
 pub mod meta;
 pub mod posts;
 #[allow(missing_docs)]
 pub mod schema;
 pub mod sessions;
+pub mod spam_tokens;
 pub mod throttle;
 pub mod users;
 

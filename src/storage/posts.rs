@@ -34,6 +34,12 @@ pub struct PostRow {
     pub created_at: NaiveDateTime,
     /// Last edited.
     pub updated_at: NaiveDateTime,
+    /// `auto` (closes with age), `open` or `closed`.
+    pub comment_mode: String,
+    /// Staff's own note for a post whose comments they closed.
+    pub comments_closed_note: Option<String>,
+    /// When a flood of near-identical comments closed the thread.
+    pub flood_closed_at: Option<NaiveDateTime>,
 }
 
 /// A tag as stored.
@@ -119,6 +125,32 @@ pub fn set_status(
 /// Deletes a post, its tag links and its redirects.
 pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::delete(posts::table.find(id)).execute(c))
+}
+
+/// Serialises comment submissions on one post, so volume and flood counts see every
+/// earlier comment. PostgreSQL locks the post's row; SQLite needs nothing here because
+/// the submission's transaction already holds the database's single write lock.
+pub fn lock_for_comments(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Postgres(c) => posts::table
+            .find(id)
+            .select(posts::id)
+            .for_update()
+            .first::<i64>(c)
+            .map(|_| ()),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Records that a flood closed the post's comments (the first time only).
+pub fn set_flood_closed(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        posts::table
+            .find(id)
+            .filter(posts::flood_closed_at.is_null())
+    )
+    .set(posts::flood_closed_at.eq(now))
+    .execute(c))
 }
 
 /// Any post by id.

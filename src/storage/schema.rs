@@ -51,6 +51,9 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        comment_mode -> Text,
+        comments_closed_note -> Nullable<Text>,
+        flood_closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -76,7 +79,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_name -> Text,
+        email -> Text,
+        email_key -> Text,
+        website -> Text,
+        body -> Text,
+        status -> Text,
+        auto_action -> Text,
+        score -> Double,
+        hits -> Text,
+        engine_version -> Text,
+        fingerprint -> Text,
+        ip -> Nullable<Text>,
+        network -> Text,
+        user_agent -> Text,
+        form_seconds -> Nullable<Double>,
+        form_check -> Text,
+        honeypot -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    form_nonces (nonce) {
+        nonce -> Text,
+        used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    commenters (email_key) {
+        email_key -> Text,
+        standing -> Text,
+        note -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spam_tokens (token) {
+        token -> Text,
+        spam_count -> BigInt,
+        ham_count -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
@@ -91,4 +146,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     post_tags,
     slug_redirects,
+    comments,
+    form_nonces,
+    commenters,
+    spam_tokens,
 );

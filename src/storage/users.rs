@@ -110,3 +110,8 @@ pub fn set_disabled(
         .set((users::disabled.eq(disabled), users::updated_at.eq(now)))
         .execute(c))
 }
+
+/// Every account's display name (commenters may not pass themselves off as staff).
+pub fn display_names(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    dispatch!(conn, |c| users::table.select(users::display_name).load(c))
+}

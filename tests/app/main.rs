@@ -4,7 +4,9 @@ mod support;
 
 mod auth;
 mod cli;
+mod comments;
 mod feeds;
 mod hostile;
 mod publishing;
+mod rules;
 mod site;

@@ -100,7 +100,8 @@ pub struct Page {
 }
 
 impl Page {
-    fn from(r: Response) -> Page {
+    /// Reads a response in full.
+    pub fn from(r: Response) -> Page {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let body = r.text().unwrap_or_default();
@@ -410,10 +411,30 @@ impl Drop for TestApp {
     }
 }
 
-/// Defines a test that runs once on SQLite and once on PostgreSQL.
+/// Leaves the test settings as they are.
+pub fn default_settings(_: &mut Settings) {}
+
+impl TestApp {
+    /// A connection to this app's database, to check what was stored.
+    pub fn db(&self) -> townhall::storage::PooledConn {
+        let url = self
+            .settings
+            .database_url
+            .as_deref()
+            .expect("a database URL");
+        let target = townhall::storage::DbTarget::parse(url).expect("a database target");
+        townhall::storage::open_pool(&target, 1)
+            .expect("a pool")
+            .get()
+            .expect("a connection")
+    }
+}
+
+/// Defines a test that runs once on SQLite and once on PostgreSQL; with
+/// `settings = some_fn;` first, each app's settings are adjusted by `some_fn`.
 #[macro_export]
 macro_rules! both_backends {
-    ($(fn $name:ident($app:ident) $body:block)*) => {
+    (settings = $adjust:path; $(fn $name:ident($app:ident) $body:block)*) => {
         $(
             mod $name {
                 #[allow(unused_imports)]
@@ -422,15 +443,18 @@ macro_rules! both_backends {
                 fn run(mut $app: $crate::support::TestApp) $body
                 #[test]
                 fn sqlite() {
-                    run($crate::support::TestApp::spawn($crate::support::Backend::Sqlite).expect("SQLite always runs"));
+                    run($crate::support::TestApp::spawn_with($crate::support::Backend::Sqlite, $adjust).expect("SQLite always runs"));
                 }
                 #[test]
                 fn postgres() {
-                    if let Some(app) = $crate::support::TestApp::spawn($crate::support::Backend::Postgres) {
+                    if let Some(app) = $crate::support::TestApp::spawn_with($crate::support::Backend::Postgres, $adjust) {
                         run(app);
                     }
                 }
             }
         )*
+    };
+    ($(fn $name:ident($app:ident) $body:block)*) => {
+        $crate::both_backends! { settings = $crate::support::default_settings; $(fn $name($app) $body)* }
     };
 }

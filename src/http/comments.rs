@@ -1,0 +1,384 @@
+//! Readers' comments: the thread and the form on a post page, submitting a comment
+//! (as a form or, for clients that ask for it, JSON), and the house-rules page.
+
+use std::net::{IpAddr, SocketAddr};
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::USER_AGENT;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::auth::client_ip;
+use super::csrf::{Csrf, CsrfForm};
+use super::errors::wants_json;
+use super::now;
+use super::render::{Page, render};
+use crate::domain::{CommentInput, FieldErrors};
+use crate::error::AppError;
+use crate::service::comments::{self, CommentSettings, CommentStatus, RequestFacts, Submitted};
+use crate::service::site::{self, PostLookup};
+use crate::service::{form_token, house_rules, separate_field_errors};
+use crate::startup::AppState;
+
+/// Registers the comment routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(submit).service(house_rules_page);
+}
+
+/// The comment form as posted.
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(flatten)]
+    input: CommentInput,
+    /// The honeypot: hidden from people, tempting to bots.
+    #[serde(default)]
+    homepage: String,
+    #[serde(default)]
+    form_token: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_form!(CommentForm);
+
+/// A message about the reader's own comment, shown above the thread.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    /// `published`, `held`, `rejected` or `invalid` (for the style).
+    kind: &'static str,
+    /// What happened.
+    message: String,
+    /// Where to look (the comment, or the form).
+    link: Option<String>,
+    /// The link's text.
+    link_text: Option<&'static str>,
+}
+
+/// What the comment form shows.
+#[derive(Debug, Default)]
+pub struct FormView {
+    /// The reader's text.
+    input: CommentInput,
+    /// Problems beside the fields.
+    errors: FieldErrors,
+    /// An outcome to announce.
+    notice: Option<Notice>,
+}
+
+/// The client's address as the comment rules see it (`None` when it cannot be read).
+fn client_addr(req: &HttpRequest, trust_proxy: bool) -> Option<IpAddr> {
+    let raw = client_ip(req, trust_proxy);
+    let raw = raw.trim();
+    raw.parse::<IpAddr>()
+        .ok()
+        .or_else(|| raw.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            raw.strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|r| r.parse().ok())
+        })
+}
+
+#[derive(Deserialize)]
+pub(super) struct PostQuery {
+    reply_to: Option<String>,
+    comment: Option<String>,
+    outcome: Option<String>,
+}
+
+/// The post page: the post, its comments and the comment form (or why there is none).
+pub(super) async fn post_page(
+    state: web::Data<AppState>,
+    csrf: Csrf,
+    slug: String,
+    q: PostQuery,
+) -> Result<HttpResponse, AppError> {
+    let reply_to = q.reply_to.as_deref().and_then(|r| r.trim().parse().ok());
+    let published = q
+        .comment
+        .as_deref()
+        .and_then(|c| c.trim().parse::<i64>().ok())
+        .filter(|_| q.outcome.as_deref() == Some("published"));
+    let form = FormView {
+        input: CommentInput {
+            reply_to: reply_to.map(|id: i64| id.to_string()).unwrap_or_default(),
+            ..CommentInput::default()
+        },
+        notice: published.map(|id| Notice {
+            kind: "published",
+            message: "Your comment is published.".into(),
+            link: Some(format!("#comment-{id}")),
+            link_text: Some("See it in the thread"),
+        }),
+        ..FormView::default()
+    };
+    show(&state, &csrf, slug, form, published, StatusCode::OK).await
+}
+
+/// Renders the post page with a comment form in the given state. `published` is a
+/// comment the notice points to; the notice is dropped unless that comment is shown.
+async fn show(
+    state: &web::Data<AppState>,
+    csrf: &Csrf,
+    slug: String,
+    mut form: FormView,
+    published: Option<i64>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let t = now();
+    let archive = state.settings.archive_after_days;
+    let reply_to = form.input.reply_to.trim().parse::<i64>().ok();
+    let (lookup, thread) = state
+        .db(move |c| match site::post(c, &slug, t)? {
+            PostLookup::Found(p) => {
+                let thread = comments::thread(c, p.summary.id, t, archive, reply_to)?;
+                Ok((PostLookup::Found(p), Some(thread)))
+            }
+            moved => Ok((moved, None)),
+        })
+        .await?;
+    let (p, thread) = match (lookup, thread) {
+        (PostLookup::Found(p), Some(thread)) => (p, thread),
+        (PostLookup::Moved(to), _) => {
+            return Ok(HttpResponse::MovedPermanently()
+                .insert_header(("Location", format!("/posts/{to}")))
+                .finish());
+        }
+        (PostLookup::Found(_), None) => return Err(AppError::NotFound),
+    };
+    if published.is_some_and(|id| !thread.contains(id)) {
+        form.notice = None;
+    }
+    if thread.replying_to.is_none() {
+        form.input.reply_to.clear();
+    }
+    let token = form_token::issue(&state.secret, p.summary.id, t.and_utc().timestamp());
+    let action = format!("/posts/{}/comments#comments", p.summary.slug);
+    let page = Page::new("public/post", p.summary.title.clone())
+        .canonical(format!("/posts/{}", p.summary.slug))
+        .description(p.summary.excerpt.clone())
+        .article()
+        .status(status);
+    render(
+        state,
+        page,
+        json!({
+            "post": p,
+            "preview": false,
+            "thread": thread,
+            "form": {
+                "input": form.input,
+                "errors": form.errors,
+                "has_errors": !form.errors.is_empty(),
+                "token": token,
+                "action": action,
+            },
+            "notice": form.notice,
+            "csrf": csrf.token(),
+        }),
+    )
+}
+
+/// The JSON for a submission's outcome: the commenter's own hits, never moderator notes
+/// or evidence.
+fn outcome_json(done: &Submitted) -> serde_json::Value {
+    let hits: Vec<_> = done
+        .hits
+        .iter()
+        .map(|h| json!({ "rule": h.rule, "house_rule": h.house_rule, "reason": h.reason }))
+        .collect();
+    json!({
+        "id": done.id,
+        "status": done.status,
+        "action": done.action,
+        "house_rule": done.house_rule,
+        "message": done.message(),
+        "hits": hits,
+        "url": (done.status == CommentStatus::Published).then_some(&done.permalink),
+    })
+}
+
+/// Field problems: beside the fields with the text kept, or as JSON.
+async fn refused(
+    state: &web::Data<AppState>,
+    csrf: &Csrf,
+    json: bool,
+    slug: String,
+    input: CommentInput,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    if json {
+        return Ok(HttpResponse::UnprocessableEntity().json(json!({ "errors": errors })));
+    }
+    let form = FormView {
+        input,
+        errors,
+        notice: Some(Notice {
+            kind: "invalid",
+            message: "Your comment was not sent: please check the fields marked below.".into(),
+            link: Some("#comment-form".into()),
+            link_text: Some("Go to the form"),
+        }),
+    };
+    show(
+        state,
+        csrf,
+        slug,
+        form,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+#[post("/posts/{slug}/comments")]
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    csrf: Csrf,
+    slug: web::Path<String>,
+    form: CsrfForm<CommentForm>,
+) -> Result<HttpResponse, AppError> {
+    let json = wants_json(&req);
+    let slug = slug.into_inner();
+    let CommentForm {
+        input,
+        homepage,
+        form_token,
+        ..
+    } = form.0;
+    let comment = match input.validate() {
+        Ok(c) => c,
+        Err(errors) => return refused(&state, &csrf, json, slug, input, errors).await,
+    };
+    let request = RequestFacts {
+        ip: client_addr(&req, state.settings.trust_proxy),
+        user_agent: req
+            .headers()
+            .get(USER_AGENT)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default(),
+        honeypot: homepage,
+        token: form_token::read(&state.secret, &form_token),
+        now: now(),
+    };
+    let rules = state.rules.current();
+    let settings = CommentSettings::from(state.settings.as_ref());
+    let for_post = slug.clone();
+    let result = state
+        .db(move |c| {
+            separate_field_errors(comments::submit(
+                c, &rules, &settings, &for_post, &comment, &request,
+            ))
+        })
+        .await?;
+    let done = match result {
+        Ok(done) => done,
+        Err(errors) => return refused(&state, &csrf, json, slug, input, errors).await,
+    };
+    tracing::info!(comment = done.id, action = done.action.as_str(), rule = ?done.house_rule, "comment submitted");
+    if json {
+        let status = match done.status {
+            CommentStatus::Rejected => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::CREATED,
+        };
+        let mut res = HttpResponse::build(status);
+        if done.status == CommentStatus::Published {
+            res.insert_header(("Location", done.permalink.clone()));
+        }
+        return Ok(res.json(outcome_json(&done)));
+    }
+    match done.status {
+        CommentStatus::Published => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                "Location",
+                format!(
+                    "{}?comment={id}&outcome=published#comment-{id}",
+                    done.post_url,
+                    id = done.id
+                ),
+            ))
+            .finish()),
+        CommentStatus::Held => {
+            // The reader may write again, so who they are stays; the text was received.
+            let form = FormView {
+                input: CommentInput {
+                    name: input.name,
+                    email: input.email,
+                    website: input.website,
+                    ..CommentInput::default()
+                },
+                errors: FieldErrors::default(),
+                notice: Some(Notice {
+                    kind: "held",
+                    message: done.message(),
+                    link: Some("/house-rules".into()),
+                    link_text: Some("Read our house rules"),
+                }),
+            };
+            show(&state, &csrf, slug, form, None, StatusCode::ACCEPTED).await
+        }
+        CommentStatus::Rejected => {
+            let form = FormView {
+                input,
+                errors: FieldErrors::default(),
+                notice: Some(Notice {
+                    kind: "rejected",
+                    message: done.message(),
+                    link: Some("#comment-form".into()),
+                    link_text: Some("Edit your comment"),
+                }),
+            };
+            show(
+                &state,
+                &csrf,
+                slug,
+                form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[get("/house-rules")]
+async fn house_rules_page(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let settings = state.settings.clone();
+    let html = web::block(move || house_rules::page(&settings)).await?;
+    render(
+        &state,
+        Page::new("public/house_rules", "House rules for comments").canonical("/house-rules"),
+        json!({ "rules_html": html }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn addresses_are_read_in_every_form() {
+        for (header, want) in [
+            ("203.0.113.9", "203.0.113.9"),
+            ("203.0.113.9:4711", "203.0.113.9"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("2001:db8::1", "2001:db8::1"),
+        ] {
+            let req = TestRequest::default()
+                .insert_header(("X-Forwarded-For", header))
+                .to_http_request();
+            assert_eq!(
+                client_addr(&req, true).map(|ip| ip.to_string()).as_deref(),
+                Some(want),
+                "{header}"
+            );
+        }
+        let req = TestRequest::default()
+            .insert_header(("X-Forwarded-For", "not an address"))
+            .to_http_request();
+        assert_eq!(client_addr(&req, true), None);
+    }
+}

@@ -1,0 +1,214 @@
+//! Readers' comments, stored whatever the engine decided.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::comments;
+use super::{DbConn, dispatch};
+
+/// A comment as stored, with everything moderators may need.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comments)]
+pub struct CommentRow {
+    /// Key.
+    pub id: i64,
+    /// The post it is on.
+    pub post_id: i64,
+    /// The comment it replies to.
+    pub parent_id: Option<i64>,
+    /// Name as given (trimmed).
+    pub author_name: String,
+    /// E-mail as typed (trimmed); never shown publicly.
+    pub email: String,
+    /// The e-mail folded for matching (see `moderation::identity::email_key`).
+    pub email_key: String,
+    /// Website as typed (trimmed), or empty.
+    pub website: String,
+    /// The text exactly as submitted.
+    pub body: String,
+    /// `published`, `held` or `rejected`: what readers see.
+    pub status: String,
+    /// The engine's action: `publish`, `hold` or `reject`.
+    pub auto_action: String,
+    /// The engine's score.
+    pub score: f64,
+    /// JSON array of the verdict's hits.
+    pub hits: String,
+    /// The rule set's version.
+    pub engine_version: String,
+    /// Near-duplicate fingerprint (`Fingerprint::to_text`).
+    pub fingerprint: String,
+    /// Full address, until the retention period ends.
+    pub ip: Option<String>,
+    /// The address's network prefix (kept).
+    pub network: String,
+    /// The browser's `User-Agent`.
+    pub user_agent: String,
+    /// Seconds the form was open, when its token was valid.
+    pub form_seconds: Option<f64>,
+    /// `ok`, `missing`, `invalid` or `replayed`.
+    pub form_check: String,
+    /// The honeypot field as submitted.
+    pub honeypot: String,
+    /// Submitted.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new comment with its verdict.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = comments)]
+pub struct NewCommentRow<'a> {
+    /// The post.
+    pub post_id: i64,
+    /// The parent comment.
+    pub parent_id: Option<i64>,
+    /// Name.
+    pub author_name: &'a str,
+    /// E-mail as typed.
+    pub email: &'a str,
+    /// Folded e-mail.
+    pub email_key: &'a str,
+    /// Website.
+    pub website: &'a str,
+    /// Body.
+    pub body: &'a str,
+    /// What readers see.
+    pub status: &'a str,
+    /// The engine's action.
+    pub auto_action: &'a str,
+    /// The engine's score.
+    pub score: f64,
+    /// JSON hits.
+    pub hits: &'a str,
+    /// Rule set version.
+    pub engine_version: &'a str,
+    /// Fingerprint text.
+    pub fingerprint: &'a str,
+    /// Full address.
+    pub ip: Option<&'a str>,
+    /// Network prefix.
+    pub network: &'a str,
+    /// User agent.
+    pub user_agent: &'a str,
+    /// Seconds the form was open.
+    pub form_seconds: Option<f64>,
+    /// Token check.
+    pub form_check: &'a str,
+    /// Honeypot.
+    pub honeypot: &'a str,
+    /// Now.
+    pub created_at: NaiveDateTime,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The fields of a published comment that readers may see (no e-mail, no address).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comments)]
+pub struct PublicRow {
+    /// Key.
+    pub id: i64,
+    /// The comment it replies to.
+    pub parent_id: Option<i64>,
+    /// Name.
+    pub author_name: String,
+    /// Website, or empty.
+    pub website: String,
+    /// Markdown source.
+    pub body: String,
+    /// Submitted.
+    pub created_at: NaiveDateTime,
+}
+
+/// What the engine needs to know about an earlier comment on the same post.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comments)]
+pub struct PriorRow {
+    /// Folded e-mail.
+    pub email_key: String,
+    /// Network prefix.
+    pub network: String,
+    /// Submitted.
+    pub created_at: NaiveDateTime,
+    /// Fingerprint text.
+    pub fingerprint: String,
+    /// The engine's action then.
+    pub auto_action: String,
+}
+
+/// Stores a comment; returns its id.
+pub fn insert(conn: &mut DbConn, row: &NewCommentRow<'_>) -> QueryResult<i64> {
+    dispatch!(conn, |c| diesel::insert_into(comments::table)
+        .values(row)
+        .returning(comments::id)
+        .get_result(c))
+}
+
+/// Any comment by id.
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<CommentRow>> {
+    dispatch!(conn, |c| comments::table
+        .find(id)
+        .select(CommentRow::as_select())
+        .first(c)
+        .optional())
+}
+
+/// Every comment on a post submitted since a time, whatever its status.
+pub fn recent_on_post(
+    conn: &mut DbConn,
+    post_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<PriorRow>> {
+    dispatch!(conn, |c| comments::table
+        .filter(comments::post_id.eq(post_id))
+        .filter(comments::created_at.ge(since))
+        .select(PriorRow::as_select())
+        .load(c))
+}
+
+/// A post's published comments, oldest first.
+pub fn published_on_post(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<PublicRow>> {
+    dispatch!(conn, |c| comments::table
+        .filter(comments::post_id.eq(post_id))
+        .filter(comments::status.eq("published"))
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select(PublicRow::as_select())
+        .load(c))
+}
+
+/// Published comments per post, for a page of posts, in one grouped query.
+pub fn published_counts(conn: &mut DbConn, post_ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
+    if post_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, i64)> = dispatch!(conn, |c| comments::table
+        .filter(comments::post_id.eq_any(post_ids))
+        .filter(comments::status.eq("published"))
+        .group_by(comments::post_id)
+        .select((comments::post_id, diesel::dsl::count(comments::id)))
+        .load(c))?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Comments of any status on a post.
+pub fn count_on_post(conn: &mut DbConn, post_id: i64) -> QueryResult<i64> {
+    dispatch!(conn, |c| comments::table
+        .filter(comments::post_id.eq(post_id))
+        .count()
+        .get_result(c))
+}
+
+/// Forgets the full address of comments submitted before a time (the network stays).
+pub fn purge_ips(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        comments::table
+            .filter(comments::ip.is_not_null())
+            .filter(comments::created_at.lt(before))
+    )
+    .set(comments::ip.eq(None::<String>))
+    .execute(c))
+}
