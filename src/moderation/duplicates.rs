@@ -1,55 +1,56 @@
-//! Near-duplicate fingerprints: MinHash over the comment's set of words, so that
-//! campaign copies with small edits (case, punctuation, emoji, a few words swapped or
-//! added) are recognised. The estimated similarity approximates word-set Jaccard.
-
-use rustc_hash::FxHashSet;
-use std::hash::Hasher;
+//! Near-duplicate fingerprints: a bottom-k MinHash sketch of the comment's set of words
+//! (the `HASHES` smallest word hashes), so that campaign copies with small edits (case,
+//! punctuation, emoji, leetspeak, a few words swapped or added) are recognised. The
+//! estimated similarity approximates word-set Jaccard; one hash per word keeps it cheap.
 
 use super::normalize;
 
-/// Number of hash functions; the estimate's standard error is about `0.5/√64 ≈ 0.06`.
+/// Size of the sketch; the estimate's standard error is about `0.5/√64 ≈ 0.06`.
 const HASHES: usize = 64;
 
-/// A MinHash signature of a comment's word set. Empty for comments with no words.
+/// A bottom-k sketch of a comment's word set: distinct word hashes, ascending. Empty for
+/// comments with no words.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fingerprint(Vec<u32>);
 
 impl Fingerprint {
     /// The fingerprint of a text.
     pub fn of(text: &str) -> Fingerprint {
-        Self::of_folded(&normalize::fold_plain(text))
+        Self::of_words(&normalize::fold(text).hashes)
     }
 
-    /// The fingerprint of an already folded text.
-    pub fn of_folded(plain: &normalize::Mapped) -> Fingerprint {
-        let words: FxHashSet<&str> = plain
-            .text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        if words.is_empty() {
-            return Fingerprint::default();
-        }
-        let mut mins = [u32::MAX; HASHES];
-        for word in words {
-            let x = fnv1a(word.as_bytes());
-            // Hash i is a fixed affine map of one well-mixed 64-bit hash: cheap, and
-            // independent enough for MinHash.
-            for (slot, (a, b)) in mins.iter_mut().zip(SEEDS.iter()) {
-                let h = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
-                *slot = (*slot).min(h);
-            }
-        }
-        Fingerprint(mins.to_vec())
+    /// The fingerprint of a text's word hashes (see [`normalize::Folded::hashes`]).
+    pub fn of_words(hashes: &[u64]) -> Fingerprint {
+        let mut mins: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
+        mins.sort_unstable();
+        mins.dedup();
+        mins.truncate(HASHES);
+        Fingerprint(mins)
     }
 
-    /// Estimated Jaccard similarity in `0.0..=1.0` (0 when either is empty).
+    /// Estimated Jaccard similarity in `0.0..=1.0` (0 when either is empty): the share
+    /// of the union's `HASHES` smallest hashes that both sketches hold.
     pub fn similarity(&self, other: &Fingerprint) -> f32 {
-        if self.0.is_empty() || self.0.len() != other.0.len() {
+        let (a, b) = (&self.0, &other.0);
+        if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        let same = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
-        same as f32 / self.0.len() as f32
+        let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
+        while taken < HASHES {
+            match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x == y => {
+                    both += 1;
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), Some(y)) if x < y => i += 1,
+                (Some(_), Some(_)) | (None, Some(_)) => j += 1,
+                (Some(_), None) => i += 1,
+                (None, None) => break,
+            }
+            taken += 1;
+        }
+        both as f32 / taken as f32
     }
 
     /// Hex text for storage.
@@ -59,59 +60,46 @@ impl Fingerprint {
 
     /// Reads the stored text back; anything malformed gives the empty fingerprint.
     pub fn parse(text: &str) -> Fingerprint {
-        if text.len() != HASHES * 8 || !text.is_ascii() {
+        if !text.len().is_multiple_of(8) || text.len() > HASHES * 8 || !text.is_ascii() {
             return Fingerprint::default();
         }
-        let values: Option<Vec<u32>> = (0..HASHES)
+        let values: Option<Vec<u32>> = (0..text.len() / 8)
             .map(|i| u32::from_str_radix(&text[i * 8..i * 8 + 8], 16).ok())
             .collect();
-        Fingerprint(values.unwrap_or_default())
+        match values {
+            Some(v) if v.windows(2).all(|w| w[0] < w[1]) => Fingerprint(v),
+            _ => Fingerprint::default(),
+        }
     }
 }
 
-/// Odd multipliers and offsets for the hash functions, fixed so fingerprints stay
-/// comparable across processes and versions.
-const SEEDS: [(u64, u64); HASHES] = {
-    let mut out = [(0u64, 0u64); HASHES];
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut i = 0;
-    while i < HASHES {
-        state = splitmix(state);
-        let a = state | 1;
-        state = splitmix(state);
-        out[i] = (a, state);
-        i += 1;
+/// A fixed hash (not `RandomState`) so fingerprints stay comparable across processes and
+/// versions: eight bytes at a time, finished with a mix so every bit is well spread.
+pub fn word_hash(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(word))
+            .wrapping_mul(0x0100_0000_01b3)
+            .rotate_left(29);
     }
-    out
-};
+    // Built by hand: a short `copy_from_slice` becomes a call to `memcpy`.
+    let tail = chunks
+        .remainder()
+        .iter()
+        .enumerate()
+        .fold(0u64, |t, (i, b)| t | u64::from(*b) << (8 * i));
+    h = (h ^ tail).wrapping_mul(0x0100_0000_01b3);
+    splitmix(h)
+}
 
 const fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// A fixed hash (not `RandomState`) so fingerprints stay comparable across processes;
-/// finished with a mix so the affine maps above see well-spread bits.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h = FixedFnv(0xcbf2_9ce4_8422_2325);
-    h.write(bytes);
-    splitmix(h.finish())
-}
-
-struct FixedFnv(u64);
-
-impl Hasher for FixedFnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -138,6 +126,15 @@ mod tests {
         let a = Fingerprint::of("hello there world");
         assert_eq!(Fingerprint::parse(&a.to_text()), a);
         assert_eq!(Fingerprint::parse("junk"), Fingerprint::default());
+        assert_eq!(
+            Fingerprint::parse("0000000200000001"),
+            Fingerprint::default()
+        );
+        let long =
+            "stop the flights ".repeat(3) + &(0..200).map(|i| format!("w{i} ")).collect::<String>();
+        let sketch = Fingerprint::of(&long);
+        assert_eq!(Fingerprint::parse(&sketch.to_text()), sketch);
+        assert_eq!(sketch.similarity(&sketch), 1.0);
         assert_eq!(Fingerprint::default().similarity(&a), 0.0);
     }
 }

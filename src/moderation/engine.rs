@@ -23,6 +23,7 @@ struct Texts<'a> {
     author: Folded,
     body_lists: Vec<ListHit>,
     author_lists: Vec<ListHit>,
+    body_links: Vec<matchers::Link>,
 }
 
 impl Texts<'_> {
@@ -51,12 +52,13 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
     let author = normalize::fold(submission.author);
     let texts = Texts {
         body_lists: rules.lists.find(&body),
+        body_links: matchers::links(submission.body),
         author_lists: rules.lists.find(&author),
         body,
         author,
         submission,
     };
-    let fingerprint = Fingerprint::of_folded(&texts.body.plain);
+    let fingerprint = Fingerprint::of_words(&texts.body.hashes);
     let mut hits = Vec::new();
     let mut score = 0.0;
     let mut close_thread = false;
@@ -137,12 +139,7 @@ fn check(
             let hit = found.iter().find(|h| h.tag == index)?;
             fire(evidence(*field, texts.raw(*field), hit.start, hit.end))
         }),
-        Check::Patterns {
-            set,
-            each,
-            view,
-            fields,
-        } => fields.iter().find_map(|field| {
+        Check::Patterns { each, view, fields } => fields.iter().find_map(|field| {
             let folded = texts.folded(*field)?;
             let views = match view {
                 View::Plain => vec![&folded.plain],
@@ -151,8 +148,9 @@ fn check(
                     .collect(),
             };
             views.into_iter().find_map(|mapped| {
-                let which = set.matches(&mapped.text).into_iter().next()?;
-                let m = each[which].find(&mapped.text)?;
+                // One regex at a time beats a `RegexSet` here: each has its own literal
+                // prefilter, and the first pattern that matches is all we need.
+                let m = each.iter().find_map(|re| re.find(&mapped.text))?;
                 let (s, e) = mapped.origin(m.start(), m.end());
                 fire(evidence(*field, texts.raw(*field), s, e))
             })
@@ -205,11 +203,7 @@ fn check(
             })
         }
         Check::LinkCount { max } => {
-            let links = matchers::links(texts.submission.body);
-            if links.len() <= *max {
-                return None;
-            }
-            let first = &links[*max];
+            let first = texts.body_links.get(*max)?;
             fire(evidence(
                 Field::Body,
                 texts.submission.body,
@@ -218,9 +212,7 @@ fn check(
             ))
         }
         Check::Domains { domains } => {
-            let body_links = matchers::links(texts.submission.body)
-                .into_iter()
-                .map(|l| (Field::Body, l));
+            let body_links = texts.body_links.iter().cloned().map(|l| (Field::Body, l));
             let site_links = matchers::links(texts.submission.website)
                 .into_iter()
                 .map(|l| (Field::Website, l));
@@ -273,7 +265,7 @@ fn check(
                     .map_or(body.len(), |(i, _)| at + i);
                 return fire(evidence(Field::Body, body, at, end));
             }
-            let (share, words) = matchers::repeated_word_share(&texts.body.words);
+            let (share, words) = matchers::repeated_word_share(&texts.body.hashes);
             (words >= *min_words && share > *max_repeat_share).then_some(())?;
             fire(context(format!(
                 "{:.0}% of {words} words are repeats",

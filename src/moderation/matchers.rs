@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::normalize::{Folded, Mapped};
+use super::normalize::Folded;
 
 /// Endings added to a whole-word entry, so `cunt` also catches `cunts` and `bitch`
 /// `bitching`, without substring matching (which would hit Scunthorpe).
@@ -143,8 +143,12 @@ impl ListMatcher {
                 patterns.push((tag, entry.term.clone(), entry.kind));
             }
         }
+        // A DFA searches fastest; every needle starts with a space, so a prefilter
+        // would only get in the way.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&needles)
             .ok();
         ListMatcher {
@@ -294,12 +298,14 @@ pub fn host_matches(host: &str, domain: &str) -> bool {
 
 /// Share of upper-case letters among the letters, and how many letters there are.
 pub fn upper_ratio(text: &str) -> (f32, usize) {
-    let letters = text.chars().filter(|c| c.is_alphabetic());
     let (mut upper, mut total) = (0usize, 0usize);
-    for c in letters {
-        total += 1;
-        if c.is_uppercase() {
-            upper += 1;
+    for c in text.chars() {
+        if c.is_ascii() {
+            total += usize::from(c.is_ascii_alphabetic());
+            upper += usize::from(c.is_ascii_uppercase());
+        } else if c.is_alphabetic() {
+            total += 1;
+            upper += usize::from(c.is_uppercase());
         }
     }
     if total == 0 {
@@ -312,15 +318,17 @@ pub fn upper_ratio(text: &str) -> (f32, usize) {
 /// The longest run of one character (`!!!!!!!`, `aaaaaaa`) and where it starts.
 pub fn longest_char_run(text: &str) -> (usize, usize) {
     let (mut best, mut best_at) = (0, 0);
-    let (mut run, mut run_at, mut prev) = (0, 0, None);
-    for (i, c) in text.char_indices() {
-        if Some(c) == prev && !c.is_whitespace() {
+    let (mut run, mut run_at, mut prev) = (0, 0, '\0');
+    let mut at = 0;
+    for c in text.chars() {
+        if c == prev && !c.is_whitespace() {
             run += 1;
         } else {
             run = 1;
-            run_at = i;
+            run_at = at;
         }
-        prev = Some(c);
+        prev = c;
+        at += c.len_utf8();
         if run > best {
             best = run;
             best_at = run_at;
@@ -331,21 +339,17 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
 
 /// Share of three-word sequences that repeat an earlier one, and the number of words.
 /// Ordinary prose almost never repeats a three-word sequence; pasted spam does.
-pub fn repeated_word_share(words: &Mapped) -> (f32, usize) {
-    let list: Vec<&str> = words
-        .text
-        .split(' ')
-        .filter(|w| !w.is_empty() && *w != "|")
-        .collect();
-    if list.len() < 3 {
-        return (0.0, list.len());
+pub fn repeated_word_share(hashes: &[u64]) -> (f32, usize) {
+    if hashes.len() < 3 {
+        return (0.0, hashes.len());
     }
-    let trigrams: Vec<&[&str]> = list.windows(3).collect();
-    let distinct: HashSet<&[&str]> = trigrams.iter().copied().collect();
-    (
-        1.0 - distinct.len() as f32 / trigrams.len() as f32,
-        list.len(),
-    )
+    let trigrams = hashes.len() - 2;
+    let mut distinct = rustc_hash::FxHashSet::default();
+    distinct.reserve(trigrams);
+    for w in hashes.windows(3) {
+        distinct.insert(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42));
+    }
+    (1.0 - distinct.len() as f32 / trigrams as f32, hashes.len())
 }
 
 #[cfg(test)]

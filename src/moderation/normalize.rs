@@ -19,38 +19,111 @@ use unicode_normalization::char::is_combining_mark;
 pub struct Mapped {
     /// The derived text.
     pub text: String,
-    /// For each byte of `text`, the original span it came from.
-    spans: Vec<(u32, u32)>,
+    /// Where each stretch of `text` came from, in order of `at`.
+    segments: Vec<Segment>,
+}
+
+/// A stretch of derived text starting at byte `at` that came from `start..end` of the
+/// original: byte for byte when `linear` (lower-cased ASCII), else as a whole (a word,
+/// a folded character).
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    at: u32,
+    start: u32,
+    end: u32,
+    linear: bool,
 }
 
 impl Mapped {
     fn with_capacity(bytes: usize) -> Mapped {
         Mapped {
             text: String::with_capacity(bytes),
-            spans: Vec::with_capacity(bytes),
+            segments: Vec::with_capacity(bytes / 4 + 4),
         }
     }
 
+    /// Appends text that came, as a whole, from `start..end` of the original.
+    #[inline]
+    fn push_str(&mut self, text: &str, start: usize, end: usize) {
+        self.segments.push(Segment {
+            at: self.text.len() as u32,
+            start: start as u32,
+            end: end as u32,
+            linear: false,
+        });
+        self.text.push_str(text);
+    }
+
+    /// Appends one character that came from `start..end` of the original.
     #[inline]
     fn push(&mut self, c: char, start: usize, end: usize) {
-        self.text.push(c);
-        let span = (start as u32, end as u32);
-        if c.is_ascii() {
-            self.spans.push(span);
+        let mut buf = [0; 4];
+        self.push_str(c.encode_utf8(&mut buf), start, end);
+    }
+
+    /// Appends lower-cased ASCII that maps byte for byte onto the original from `start`.
+    fn push_ascii(&mut self, ascii: &str, start: usize) {
+        let at = self.text.len() as u32;
+        match self.segments.last_mut() {
+            Some(last) if last.linear && last.end == start as u32 => {
+                last.end += ascii.len() as u32;
+            }
+            _ => self.segments.push(Segment {
+                at,
+                start: start as u32,
+                end: (start + ascii.len()) as u32,
+                linear: true,
+            }),
+        }
+        let from = self.text.len();
+        self.text.push_str(ascii);
+        self.text[from..].make_ascii_lowercase();
+    }
+
+    /// The original span behind the derived byte at `at`.
+    fn span_of(&self, at: usize) -> (usize, usize) {
+        let i = self.segments.partition_point(|s| s.at as usize <= at);
+        self.segment_span(i.wrapping_sub(1), at)
+    }
+
+    fn segment_span(&self, index: usize, at: usize) -> (usize, usize) {
+        let Some(seg) = self.segments.get(index) else {
+            return (0, 0);
+        };
+        if seg.linear {
+            let s = seg.start as usize + (at - seg.at as usize);
+            (s, (s + 1).min(seg.end as usize))
         } else {
-            self.spans.extend(std::iter::repeat_n(span, c.len_utf8()));
+            (seg.start as usize, seg.end as usize)
         }
     }
 
     /// The original span behind the derived bytes `start..end`.
     pub fn origin(&self, start: usize, end: usize) -> (usize, usize) {
-        if self.spans.is_empty() {
+        if self.text.is_empty() {
             return (0, 0);
         }
-        let last = self.spans.len() - 1;
+        let last = self.text.len() - 1;
         let s = start.min(last);
         let e = end.saturating_sub(1).clamp(s, last);
-        (self.spans[s].0 as usize, self.spans[e].1 as usize)
+        (self.span_of(s).0, self.span_of(e).1)
+    }
+}
+
+/// Reads origins of increasing positions without searching from the start each time.
+struct Cursor<'a> {
+    mapped: &'a Mapped,
+    index: usize,
+}
+
+impl Cursor<'_> {
+    /// The original span behind the derived byte at `at`, which must not go backwards.
+    fn span_of(&mut self, at: usize) -> (usize, usize) {
+        let segs = &self.mapped.segments;
+        while self.index + 1 < segs.len() && segs[self.index + 1].at as usize <= at {
+            self.index += 1;
+        }
+        self.mapped.segment_span(self.index, at)
     }
 }
 
@@ -67,6 +140,9 @@ pub struct Folded {
     pub masked: Vec<MaskedWord>,
     /// Number of words.
     pub word_count: usize,
+    /// A fixed hash of each word's primary reading, in order (for fingerprints and
+    /// repetition).
+    pub hashes: Vec<u64>,
 }
 
 /// A word with masked letters, e.g. `f**k`, as `f` `*` `*` `k`.
@@ -83,43 +159,46 @@ pub struct MaskedWord {
 /// Folds one field.
 pub fn fold(original: &str) -> Folded {
     let plain = fold_plain(original);
-    let raw = join_spelled_out(split_words(&plain));
-    let mut scratch = Vec::new();
-    // Readings first: most texts need no second reading, and then no second view.
-    let readings: Vec<Option<(String, Option<String>)>> = raw
-        .iter()
-        .map(|item| match item {
-            Piece::Word(w) => {
-                let primary = reading(&w.chars, false, &mut scratch);
-                let second = needs_second_reading(&w.chars)
-                    .then(|| reading(&w.chars, true, &mut scratch))
-                    .filter(|s| *s != primary);
-                Some((primary, second))
-            }
-            Piece::Break(..) => None,
-        })
-        .collect();
-    let with_alt = readings
-        .iter()
-        .flatten()
-        .any(|(_, second)| second.is_some());
+    let (mut letters, pieces) = split_words(&plain);
+    let pieces = join_spelled_out(&plain.text, &mut letters, pieces);
     let mut words = Mapped::with_capacity(plain.text.len() + 16);
-    let mut alt = if with_alt {
-        Mapped::with_capacity(plain.text.len() + 16)
-    } else {
-        Mapped::default()
-    };
+    // Most texts need no second reading; the second view is only built (from a copy of
+    // the first) once a word reads differently.
+    let mut alt: Option<Mapped> = None;
+    let (mut scratch, mut primary, mut second) = (Vec::new(), String::new(), String::new());
+    let mut chars_of_simple = Vec::new();
     let mut masked = Vec::new();
     let mut word_count = 0;
-    for (item, reading) in raw.iter().zip(&readings) {
-        match (item, reading) {
-            (Piece::Word(w), Some((primary, second))) => {
+    let mut hashes = Vec::with_capacity(pieces.len());
+    for piece in &pieces {
+        match piece {
+            Piece::Word(w) => {
                 word_count += 1;
                 let (s, e) = (w.start, w.end);
-                if w.chars.contains(&'*') {
-                    let pattern: Vec<char> = w.chars.iter().map(|c| leet(*c, false)).collect();
-                    let letters = pattern.iter().filter(|c| c.is_alphabetic()).count();
-                    if letters >= 2 && pattern.first().is_some_and(|c| c.is_alphabetic()) {
+                // The common case: an ordinary word that reads as it is written.
+                if let Spelling::Simple(r) = &w.spelling
+                    && reads_as_written(&plain.text.as_bytes()[r.clone()])
+                {
+                    let word = &plain.text[r.clone()];
+                    hashes.push(super::duplicates::word_hash(word.as_bytes()));
+                    push_word(&mut words, word, s, e);
+                    if let Some(alt) = alt.as_mut() {
+                        push_word(alt, word, s, e);
+                    }
+                    continue;
+                }
+                let chars: &[char] = match &w.spelling {
+                    Spelling::Chars(r) => &letters[r.clone()],
+                    Spelling::Simple(r) => {
+                        chars_of_simple.clear();
+                        chars_of_simple.extend(plain.text[r.clone()].chars());
+                        &chars_of_simple
+                    }
+                };
+                if chars.contains(&'*') {
+                    let pattern: Vec<char> = chars.iter().map(|c| leet(*c, false)).collect();
+                    let count = pattern.iter().filter(|c| c.is_alphabetic()).count();
+                    if count >= 2 && pattern.first().is_some_and(|c| c.is_alphabetic()) {
                         masked.push(MaskedWord {
                             pattern,
                             start: s,
@@ -127,45 +206,64 @@ pub fn fold(original: &str) -> Folded {
                         });
                     }
                 }
-                push_word(&mut words, primary, s, e);
-                if with_alt {
-                    push_word(&mut alt, second.as_ref().unwrap_or(primary), s, e);
+                reading(chars, false, &mut scratch, &mut primary);
+                hashes.push(super::duplicates::word_hash(primary.as_bytes()));
+                let differs = needs_second_reading(chars) && {
+                    reading(chars, true, &mut scratch, &mut second);
+                    second != primary
+                };
+                if differs && alt.is_none() {
+                    alt = Some(words.clone());
+                }
+                push_word(&mut words, &primary, s, e);
+                if let Some(alt) = alt.as_mut() {
+                    push_word(alt, if differs { &second } else { &primary }, s, e);
                 }
             }
-            (Piece::Break(s, e), _) => {
+            Piece::Break(s, e) => {
                 let tail = words.text.trim_end();
                 if !tail.is_empty() && !tail.ends_with('|') {
                     push_break(&mut words, *s, *e);
-                    if with_alt {
-                        push_break(&mut alt, *s, *e);
+                    if let Some(alt) = alt.as_mut() {
+                        push_break(alt, *s, *e);
                     }
                 }
             }
-            _ => {}
         }
     }
     let end = original.len();
     push_gap(&mut words, end, end);
-    push_gap(&mut alt, end, end);
+    if let Some(alt) = alt.as_mut() {
+        push_gap(alt, end, end);
+    }
     Folded {
         plain,
         words,
-        words_alt: with_alt.then_some(alt),
+        words_alt: alt,
         masked,
         word_count,
+        hashes,
     }
 }
 
 fn push_word(m: &mut Mapped, text: &str, start: usize, end: usize) {
     push_gap(m, start, start);
-    for c in text.chars() {
-        m.push(c, start, end);
-    }
+    m.push_str(text, start, end);
 }
 
 fn push_break(m: &mut Mapped, start: usize, end: usize) {
     push_gap(m, start, end);
     m.push('|', start, end);
+}
+
+/// Whether a word of lower-case ASCII letters or digits reads as written: all digits (a
+/// number), or all letters with no `v` (`fvck`) and no run of three (`fuuuck`).
+fn reads_as_written(word: &[u8]) -> bool {
+    if word.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    word.iter().all(|b| b.is_ascii_lowercase() && *b != b'v')
+        && !word.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 
 /// Words with an ambiguous leet character or a long run of one letter get a second reading.
@@ -177,7 +275,9 @@ fn needs_second_reading(chars: &[char]) -> bool {
     };
     // `sh1t` or `!diot`, not `1990s`: the symbol must touch a letter.
     (0..chars.len()).any(|i| ambiguous(i) && (letter(i.checked_sub(1)) || letter(Some(i + 1))))
-        || chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+        || chars
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic())
 }
 
 fn push_gap(m: &mut Mapped, start: usize, end: usize) {
@@ -189,13 +289,21 @@ fn push_gap(m: &mut Mapped, start: usize, end: usize) {
 /// NFKC, case folding, accents stripped, look-alikes mapped, invisible characters dropped.
 pub fn fold_plain(original: &str) -> Mapped {
     let mut out = Mapped::with_capacity(original.len());
-    for (i, c) in original.char_indices() {
-        // ASCII needs no normalisation: the common case, kept fast.
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase(), i, i + 1);
+    let mut rest = original;
+    let mut offset = 0;
+    while !rest.is_empty() {
+        // ASCII needs no normalisation: the common case, copied a run at a time.
+        let ascii = rest.bytes().take_while(u8::is_ascii).count();
+        if ascii > 0 {
+            out.push_ascii(&rest[..ascii], offset);
+            offset += ascii;
+            rest = &rest[ascii..];
             continue;
         }
-        let end = i + c.len_utf8();
+        let Some(c) = rest.chars().next() else { break };
+        let (i, end) = (offset, offset + c.len_utf8());
+        offset = end;
+        rest = &rest[c.len_utf8()..];
         if is_invisible(c) {
             continue;
         }
@@ -283,7 +391,7 @@ fn leet(c: char, second: bool) -> char {
 /// One reading of a word: leetspeak undone and runs of 3+ identical letters shortened
 /// (to one letter in the primary reading, two in the second). A `v` between consonants
 /// reads as `u` (`fvck`, `cvnt`); the second reading turns every `v` into `u`.
-fn reading(chars: &[char], second: bool, mapped: &mut Vec<char>) -> String {
+fn reading(chars: &[char], second: bool, mapped: &mut Vec<char>, out: &mut String) {
     let has_letter = chars.iter().any(|c| c.is_alphabetic());
     mapped.clear();
     mapped.extend(chars.iter().map(|c| {
@@ -302,7 +410,7 @@ fn reading(chars: &[char], second: bool, mapped: &mut Vec<char>) -> String {
         }
     }
     let keep = if second { 2 } else { 1 };
-    let mut out = String::with_capacity(mapped.len());
+    out.clear();
     let mut run = 0;
     for (i, c) in mapped.iter().enumerate() {
         run = if i > 0 && mapped[i - 1] == *c {
@@ -310,7 +418,8 @@ fn reading(chars: &[char], second: bool, mapped: &mut Vec<char>) -> String {
         } else {
             1
         };
-        if run > keep {
+        // Only letters are shortened: `1000` is a number, not an evasion.
+        if run > keep && c.is_alphabetic() {
             let run_len = run + mapped[i + 1..].iter().take_while(|n| *n == c).count();
             if run_len >= 3 {
                 continue;
@@ -318,14 +427,24 @@ fn reading(chars: &[char], second: bool, mapped: &mut Vec<char>) -> String {
         }
         out.push(*c);
     }
-    out
 }
 
 #[derive(Debug)]
 struct RawWord {
-    chars: Vec<char>,
+    /// Where the word's characters are.
+    spelling: Spelling,
     start: usize,
     end: usize,
+}
+
+/// A word's characters: most words are plain lower-case ASCII and are read straight from
+/// the folded text; the rest are copied, apostrophes dropped, into a shared buffer.
+#[derive(Debug, Clone)]
+enum Spelling {
+    /// Bytes of the folded text, all lower-case ASCII letters or digits.
+    Simple(std::ops::Range<usize>),
+    /// Characters in the shared buffer.
+    Chars(std::ops::Range<usize>),
 }
 
 #[derive(Debug)]
@@ -346,120 +465,163 @@ fn is_clause_break(c: char) -> bool {
     )
 }
 
-/// Cuts the folded text into words and clause breaks.
-fn split_words(plain: &Mapped) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut current: Vec<(char, usize)> = Vec::new();
-    let flush = |current: &mut Vec<(char, usize)>, pieces: &mut Vec<Piece>| {
-        let trimmed = trim_word(current);
-        if let (Some(first), Some(last)) = (trimmed.first(), trimmed.last()) {
-            let has_alnum = trimmed.iter().any(|(c, _)| c.is_alphanumeric());
-            if has_alnum {
-                let (start, _) = plain.origin(first.1, first.1 + 1);
-                let (_, end) = plain.origin(last.1, last.1 + last.0.len_utf8());
-                let chars = trimmed
-                    .iter()
-                    .map(|(c, _)| *c)
-                    .filter(|c| *c != '\'')
-                    .collect();
-                pieces.push(Piece::Word(RawWord { chars, start, end }));
+/// Cuts the folded text into words and clause breaks. Word characters go to one shared
+/// buffer (apostrophes dropped), in order, so neighbouring words are neighbours there too.
+fn split_words(plain: &Mapped) -> (Vec<char>, Vec<Piece>) {
+    let text = plain.text.as_str();
+    let mut letters = Vec::with_capacity(text.len());
+    let mut pieces = Vec::with_capacity(text.len() / 4);
+    let mut cursor = Cursor {
+        mapped: plain,
+        index: 0,
+    };
+    let mut flush = |from: usize, to: usize, pieces: &mut Vec<Piece>, cursor: &mut Cursor| {
+        let word = &text[from..to];
+        let (s, e) = trim_word(word);
+        if s < e {
+            let (start, _) = cursor.span_of(from + s);
+            let (_, end) = cursor.span_of(from + e - 1);
+            let inner = &word[s..e];
+            let spelling = if inner
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                Spelling::Simple(from + s..from + e)
+            } else {
+                let first = letters.len();
+                letters.extend(inner.chars().map(apostrophe).filter(|c| *c != '\''));
+                Spelling::Chars(first..letters.len())
+            };
+            pieces.push(Piece::Word(RawWord {
+                spelling,
+                start,
+                end,
+            }));
+            // `Wow! Next` : the `!` ended the word and the clause.
+            if word.ends_with(['!', '|']) {
+                let (s, e) = cursor.span_of(to - 1);
+                pieces.push(Piece::Break(s, e));
             }
         }
-        // `Wow! Next` : the `!` ended the word and the clause.
-        if let Some((c, i)) = current.last().copied()
-            && matches!(c, '!' | '|')
-            && !trimmed.is_empty()
-        {
-            let (s, e) = plain.origin(i, i + 1);
-            pieces.push(Piece::Break(s, e));
-        }
-        current.clear();
     };
-    for (i, c) in plain.text.char_indices() {
-        let c = if c == '’' || c == '`' { '\'' } else { c };
+    let mut word_start = None;
+    for (i, c) in text.char_indices() {
+        let c = apostrophe(c);
         if is_word_char(c) {
-            current.push((c, i));
+            word_start.get_or_insert(i);
             continue;
         }
-        // A `!` or `|` ending a word is punctuation, not a letter.
-        flush(&mut current, &mut pieces);
+        if let Some(from) = word_start.take() {
+            flush(from, i, &mut pieces, &mut cursor);
+        }
         if is_clause_break(c) || c == '!' {
-            let (s, e) = plain.origin(i, i + c.len_utf8());
+            let (s, e) = cursor.span_of(i);
             pieces.push(Piece::Break(s, e));
         }
     }
-    flush(&mut current, &mut pieces);
-    pieces
+    if let Some(from) = word_start {
+        flush(from, text.len(), &mut pieces, &mut cursor);
+    }
+    (letters, pieces)
 }
 
-/// Drops symbols and apostrophes at either end of a word (`"fuck!"`, `'quoted'`), keeping
-/// a trailing mask (`f**`) only when it follows a letter.
-fn trim_word(word: &[(char, usize)]) -> &[(char, usize)] {
+/// Typographic apostrophes and backticks read as `'`.
+fn apostrophe(c: char) -> char {
+    if c == '’' || c == '`' { '\'' } else { c }
+}
+
+/// The byte range of `word` left after dropping symbols and apostrophes at either end
+/// (`"fuck!"`, `'quoted'`), keeping a trailing mask (`f**`); empty when nothing is left
+/// to read (`***`).
+fn trim_word(word: &str) -> (usize, usize) {
+    // The common case: an ordinary word with nothing to trim.
+    if let (Some(first), Some(last)) = (word.bytes().next(), word.bytes().last())
+        && first.is_ascii_alphanumeric()
+        && last.is_ascii_alphanumeric()
+    {
+        return (0, word.len());
+    }
     let is_edge_junk = |c: char| c == '\'' || (is_leet_symbol(c) && c != '@' && c != '$');
-    let mut start = 0;
-    let mut end = word.len();
-    while start < end && is_edge_junk(word[start].0) {
-        start += 1;
-    }
-    while end > start && (word[end - 1].0 == '\'' || matches!(word[end - 1].0, '!' | '|' | '+')) {
-        end -= 1;
-    }
+    let start = word
+        .char_indices()
+        .find(|(_, c)| !is_edge_junk(apostrophe(*c)))
+        .map_or(word.len(), |(i, _)| i);
+    let end = word[start..]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !matches!(apostrophe(*c), '\'' | '!' | '|' | '+'))
+        .map_or(start, |(i, c)| start + i + c.len_utf8());
     let inner = &word[start..end];
     // A word that is only symbols and masks (`***`) carries no letters to read.
     if inner
-        .iter()
-        .all(|(c, _)| !c.is_alphabetic() && !c.is_ascii_digit())
+        .chars()
+        .all(|c| !c.is_alphabetic() && !c.is_ascii_digit())
     {
-        return &[];
+        return (0, 0);
     }
-    inner
+    (start, end)
 }
 
 /// Joins runs of three or more one-letter words (`f u c k`, `c.u.n.t.s`) into one word.
 /// Single letters separated by dots or spaces are how people spell a word out to dodge
 /// filters; ordinary text rarely has three such letters in a row.
-fn join_spelled_out(pieces: Vec<Piece>) -> Vec<Piece> {
+fn join_spelled_out(text: &str, letters: &mut Vec<char>, pieces: Vec<Piece>) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
     let mut run: Vec<RawWord> = Vec::new();
-    let close_run = |run: &mut Vec<RawWord>, out: &mut Vec<Piece>| {
-        if run.len() >= 3 {
-            let start = run[0].start;
-            let end = run[run.len() - 1].end;
-            let chars = run.iter().flat_map(|w| w.chars.iter().copied()).collect();
-            out.push(Piece::Word(RawWord { chars, start, end }));
+    let close_run = |run: &mut Vec<RawWord>, out: &mut Vec<Piece>, letters: &mut Vec<char>| {
+        if let (true, Some(first), Some(last)) = (run.len() >= 3, run.first(), run.last()) {
+            let from = letters.len();
+            for w in run.iter() {
+                match &w.spelling {
+                    Spelling::Simple(r) => letters.extend(text[r.clone()].chars()),
+                    Spelling::Chars(r) => letters.extend_from_within(r.clone()),
+                }
+            }
+            out.push(Piece::Word(RawWord {
+                spelling: Spelling::Chars(from..letters.len()),
+                start: first.start,
+                end: last.end,
+            }));
             run.clear();
         } else {
             out.extend(run.drain(..).map(Piece::Word));
         }
     };
+    let single = |w: &RawWord, letters: &[char]| match &w.spelling {
+        Spelling::Simple(r) => r.len() == 1,
+        Spelling::Chars(r) => r.len() == 1 && letters[r.start].is_alphanumeric(),
+    };
+    let one_char = |w: &RawWord| match &w.spelling {
+        Spelling::Simple(r) | Spelling::Chars(r) => r.len() == 1,
+    };
     let mut iter = pieces.into_iter().peekable();
     while let Some(piece) = iter.next() {
         match piece {
-            Piece::Word(w) if w.chars.len() == 1 && w.chars[0].is_alphanumeric() => {
+            Piece::Word(w) if single(&w, letters) => {
                 let adjacent = run
                     .last()
                     .is_none_or(|prev: &RawWord| w.start.saturating_sub(prev.end) <= 3);
                 if !adjacent {
-                    close_run(&mut run, &mut out);
+                    close_run(&mut run, &mut out, letters);
                 }
                 run.push(w);
             }
             Piece::Break(s, e) => {
                 // `c.u.n.t.s`: a dot right between two single letters is a separator.
-                let next_single = matches!(iter.peek(), Some(Piece::Word(n)) if n.chars.len() == 1);
+                let next_single = matches!(iter.peek(), Some(Piece::Word(n)) if one_char(n));
                 if !run.is_empty() && next_single && e - s <= 1 {
                     continue;
                 }
-                close_run(&mut run, &mut out);
+                close_run(&mut run, &mut out, letters);
                 out.push(Piece::Break(s, e));
             }
             other => {
-                close_run(&mut run, &mut out);
+                close_run(&mut run, &mut out, letters);
                 out.push(other);
             }
         }
     }
-    close_run(&mut run, &mut out);
+    close_run(&mut run, &mut out, letters);
     out
 }
 
@@ -516,6 +678,9 @@ mod tests {
             Some("ass")
         );
         assert_eq!(words("assessment"), "assessment");
+        // Numbers are not evasions: kept whole, and no second view is needed.
+        assert_eq!(words("£1000 or 3,000"), "1000 or 3 | 000");
+        assert!(fold("£1000 a month").words_alt.is_none());
     }
 
     #[test]

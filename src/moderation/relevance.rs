@@ -5,7 +5,9 @@
 //! "thanks"). Dropping everyday words is a crude inverse-document-frequency weight: "people",
 //! "day" or "think" say nothing about what a comment is about.
 
-use rustc_hash::FxHashSet as HashSet;
+use std::borrow::Cow;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -17,6 +19,8 @@ pub struct Relevance {
     stop: HashSet<String>,
     common: HashSet<String>,
     topic: HashSet<String>,
+    /// Stems of the listed words, so most words need no stemming at run time.
+    known: HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Relevance {
@@ -29,11 +33,15 @@ impl std::fmt::Debug for Relevance {
 }
 
 /// Words of a comment looked at (stop words included).
-const MAX_WORDS: usize = 160;
+const MAX_WORDS: usize = 100;
 
-/// The stems of a text, for comparing against.
+/// The stems of a text, for comparing against, and the stem of each of its words (a
+/// comment shares many words with what it answers, and then needs no stemming).
 #[derive(Debug, Default, Clone)]
-pub struct Profile(HashSet<String>);
+pub struct Profile {
+    stems: HashSet<String>,
+    words: HashMap<String, String>,
+}
 
 /// How a comment relates to what it answers.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,14 +62,17 @@ impl Relevance {
         topic: impl IntoIterator<Item = String>,
     ) -> Self {
         let stemmer = Stemmer::create(Algorithm::English);
-        let stems = |words: &mut dyn Iterator<Item = String>| -> HashSet<String> {
-            words
-                .flat_map(|w| {
-                    w.split(' ')
-                        .map(|p| stemmer.stem(p).into_owned())
-                        .collect::<Vec<_>>()
-                })
-                .collect()
+        let mut known = HashMap::default();
+        let mut stems = |words: &mut dyn Iterator<Item = String>| -> HashSet<String> {
+            let mut out = HashSet::default();
+            for w in words {
+                for part in w.split(' ') {
+                    let stem = stemmer.stem(part).into_owned();
+                    known.insert(part.to_string(), stem.clone());
+                    out.insert(stem);
+                }
+            }
+            out
         };
         let common = stems(&mut common.into_iter());
         let topic = stems(&mut topic.into_iter());
@@ -70,6 +81,7 @@ impl Relevance {
             stop: stop.into_iter().collect(),
             common,
             topic,
+            known,
         }
     }
 
@@ -83,21 +95,37 @@ impl Relevance {
 
     /// The stems of some folded texts.
     pub fn profile<'a>(&self, texts: impl IntoIterator<Item = &'a Folded>) -> Profile {
-        let mut stems = HashSet::default();
+        let mut profile = Profile::default();
         for folded in texts {
             for w in Self::words(folded) {
-                if !self.stop.contains(w) {
-                    stems.insert(self.stemmer.stem(w).into_owned());
+                if self.stop.contains(w) || profile.words.contains_key(w) {
+                    continue;
                 }
+                let stem = self.stemmer.stem(w).into_owned();
+                profile.stems.insert(stem.clone());
+                profile.words.insert(w.to_string(), stem);
             }
         }
-        Profile(stems)
+        profile
+    }
+
+    /// A word's stem, from the lists or the profiles when one of them has the word.
+    fn stem<'a>(&'a self, word: &'a str, against: &[&'a Profile]) -> Cow<'a, str> {
+        if let Some(stem) = self
+            .known
+            .get(word)
+            .or_else(|| against.iter().find_map(|p| p.words.get(word)))
+        {
+            return Cow::Borrowed(stem);
+        }
+        self.stemmer.stem(word)
     }
 
     /// Scores a comment against the profiles of what it answers.
     pub fn score(&self, comment: &Folded, against: &[&Profile]) -> Score {
         let (mut found, mut words, mut stops, mut content) = (0usize, 0usize, 0usize, 0usize);
-        let mut seen = HashSet::default();
+        let mut seen_words = HashSet::with_capacity_and_hasher(MAX_WORDS, Default::default());
+        let mut seen = HashSet::with_capacity_and_hasher(MAX_WORDS, Default::default());
         // The opening of a comment shows what it is about; a bound keeps long comments cheap.
         for w in Self::words(comment).take(MAX_WORDS) {
             words += 1;
@@ -105,13 +133,17 @@ impl Relevance {
                 stops += 1;
                 continue;
             }
-            let stem = self.stemmer.stem(w);
-            if self.common.contains(stem.as_ref()) || !seen.insert(stem.clone().into_owned()) {
+            // The same word again has the same stem: counted once.
+            if !seen_words.insert(w) {
+                continue;
+            }
+            let stem = self.stem(w, against);
+            if self.common.contains(stem.as_ref()) || !seen.insert(stem.clone()) {
                 continue;
             }
             content += 1;
             if self.topic.contains(stem.as_ref())
-                || against.iter().any(|p| p.0.contains(stem.as_ref()))
+                || against.iter().any(|p| p.stems.contains(stem.as_ref()))
             {
                 found += 1;
             }

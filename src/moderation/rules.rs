@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
@@ -69,9 +69,7 @@ pub enum Check {
     },
     /// Regular expressions; the first that matches is the evidence.
     Patterns {
-        /// All patterns, for one pass.
-        set: RegexSet,
-        /// Each pattern, to find the span.
+        /// The patterns, tried in order.
         each: Vec<Regex>,
         /// Which view.
         view: View,
@@ -611,15 +609,12 @@ fn compile_rule(
                 .iter()
                 .map(compile_pattern)
                 .collect::<Result<Vec<_>, _>>()?;
-            let set = RegexSet::new(&expanded)
-                .map_err(|e| at.err(id_span.clone(), named(e.to_string())))?;
             let each = expanded
                 .iter()
                 .map(|p| Regex::new(p))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| at.err(id_span.clone(), named(e.to_string())))?;
             Check::Patterns {
-                set,
                 each,
                 view: view(r.on.as_ref())?,
                 fields,
