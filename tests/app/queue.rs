@@ -153,7 +153,7 @@ both_backends! {
         assert!(events(&app, e).is_empty());
         // Nothing selected, or a rejection without a house rule, is refused.
         assert_eq!(act(&m, &[("act", "approve:selected")]).status, 400);
-        assert_eq!(act(&m, &[("act", &format!("reject:{e}")), (&format!("rule_{e}"), "9")]).status, 422);
+        assert_eq!(act(&m, &[("act", &format!("reject:{e}")), (&format!("rule_{e}"), "9")]).status, 400, "refused as a bad request");
         assert_eq!(status_of(&app, e), "held");
 
         let audit = audit_actions(&app);
@@ -213,7 +213,7 @@ both_backends! {
         let public = app.browser().get(&format!("/posts/{slug}"));
         assert_eq!(public.text(&format!("#comment-{a} .comment-text")), fixed);
         // An empty edit is refused and changes nothing.
-        assert_eq!(m.submit(&form, &format!("/admin/comments/{a}/edit"), &[("body", "  ")]).status, 422);
+        assert_eq!(m.submit(&form, &format!("/admin/comments/{a}/edit"), &[("body", "  ")]).status, 400, "refused as a bad request");
         assert_eq!(events(&app, a).len(), 2);
     }
 
@@ -257,7 +257,7 @@ both_backends! {
         let (status, _, v) = comment(&app, &slug, id, &other, HOUSING_COMMENTS[5]);
         assert_eq!(status, "published", "{v}");
         // Neither box ticked is refused.
-        assert_eq!(m.submit(&format!("/admin/comments/{bid}"), &format!("/admin/comments/{bid}/ban"), &[("note", "x")]).status, 422);
+        assert_eq!(m.submit(&format!("/admin/comments/{bid}"), &format!("/admin/comments/{bid}/ban"), &[("note", "x")]).status, 400, "refused as a bad request");
         let audit = audit_actions(&app);
         for action in ["commenter.trust", "commenter.ban", "commenter.unban"] {
             assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");

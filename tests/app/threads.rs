@@ -64,7 +64,7 @@ both_backends! {
         set_mode(&app, new, "auto", "");
         assert_eq!(form_count(&app, &old_slug), 0);
         assert_eq!(form_count(&app, &new_slug), 1);
-        assert_eq!(set_mode(&app, new, "sideways", "").status, 422);
+        assert_eq!(set_mode(&app, new, "sideways", "").status, 400, "refused as a bad request");
         let audit = audit_actions(&app);
         for action in ["post.comments_open", "post.comments_closed", "post.comments_auto"] {
             assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");
