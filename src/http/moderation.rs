@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::admin::{admin_render, see_other};
+use super::auth::TokenForm;
 use super::csrf::{Csrf, CsrfForm};
 use super::extractors::{CanManageUsers, CanModerate, RequireRole};
 use super::now;
@@ -106,7 +107,6 @@ async fn queue_page(
         hits_like,
     };
     let t = now();
-    let archive = state.settings.archive_after_days;
     let (items, flooded, paused) = state
         .db(move |c| {
             let items = queue::list(c, &filter, t)?;
@@ -118,7 +118,6 @@ async fn queue_page(
             Ok((items, flooded, queue::comments_paused(c)?))
         })
         .await?;
-    let _ = archive;
     admin_render(
         &state,
         &who,
@@ -217,21 +216,13 @@ pub struct SwitchForm {
     csrf_token: String,
 }
 
-/// A form with only the token.
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 crate::csrf_form!(
     QueueActionForm,
     EditForm,
     BanForm,
     TrustForm,
     ThreadForm,
-    SwitchForm,
-    TokenForm
+    SwitchForm
 );
 
 /// Only addresses on the staff pages are followed back to, so a form cannot redirect away.

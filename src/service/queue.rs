@@ -51,6 +51,16 @@ impl Decision {
         }
     }
 
+    /// What the decision teaches the spam score: spam (`true`), not spam (`false`), or
+    /// nothing (a rejection under another rule says nothing about spam).
+    fn teaches(self) -> Option<bool> {
+        match self {
+            Decision::Approve => Some(false),
+            Decision::Spam => Some(true),
+            Decision::Reject { .. } => None,
+        }
+    }
+
     fn status(self) -> CommentStatus {
         match self {
             Decision::Approve => CommentStatus::Published,
@@ -84,10 +94,22 @@ pub fn decide(
     }
     let note = clean_note(note);
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         let mut approved = Vec::new();
         for &id in ids {
             let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
             let to = decision.status().as_str();
+            // What this comment last taught the spam score (before this event is added).
+            let taught = store::events_of(conn, id)?
+                .into_iter()
+                .rev()
+                .find_map(|(e, _)| match e.action.as_str() {
+                    "approve" => Some(Some(false)),
+                    "spam" => Some(Some(true)),
+                    "reject" => Some(None),
+                    _ => None,
+                })
+                .flatten();
             store::add_event(
                 conn,
                 &NewEvent {
@@ -106,12 +128,9 @@ pub fn decide(
                     created_at: now,
                 },
             )?;
+
             store::set_comment(conn, id, to, None, now)?;
-            match decision {
-                Decision::Approve => spam_tokens::train(conn, &spam::tokens(&c.body), false)?,
-                Decision::Spam => spam_tokens::train(conn, &spam::tokens(&c.body), true)?,
-                Decision::Reject { .. } => {}
-            }
+            retrain(conn, &c.body, taught, decision.teaches())?;
             let detail = match decision {
                 Decision::Reject { house_rule } => {
                     format!("{} → {to}; house rule {house_rule}", c.status)
@@ -135,6 +154,27 @@ pub fn decide(
         }
         Ok(ids.len())
     })
+}
+
+/// Keeps each comment counted at most once, under its latest label: a reversal takes
+/// back what the earlier decision taught before teaching the new one.
+fn retrain(
+    conn: &mut DbConn,
+    body: &str,
+    was: Option<bool>,
+    now: Option<bool>,
+) -> ServiceResult<()> {
+    if was == now {
+        return Ok(());
+    }
+    let words = spam::tokens(body);
+    if let Some(label) = was {
+        spam_tokens::untrain(conn, &words, label)?;
+    }
+    if let Some(label) = now {
+        spam_tokens::train(conn, &words, label)?;
+    }
+    Ok(())
 }
 
 /// Runs once a comment becomes published by a moderator's decision, inside the
@@ -164,6 +204,7 @@ pub fn edit(
     }
     let note = clean_note(note);
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
         store::add_event(
             conn,
@@ -218,6 +259,7 @@ pub fn ban(
     }
     let note = clean_note(note);
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
         let network = Some(c.network.as_str()).filter(|n| by_network && !n.is_empty());
         if by_network && network.is_none() {
@@ -268,6 +310,7 @@ pub fn lift_ban(
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         if store::lift_ban(conn, ban_id, now)? == 0 {
             return Err(ServiceError::NotFound);
         }
@@ -292,6 +335,7 @@ pub fn trust(
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
         let standing = if trusted { "trusted" } else { "normal" };
         commenters::set_standing(conn, &c.email_key, standing, "", now)?;
@@ -328,6 +372,7 @@ pub fn set_comment_mode(
     }
     let note = clean_note(note);
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
         let kept = (mode == "closed" && !note.is_empty()).then_some(note.as_str());
         store::set_comment_mode(conn, post_id, mode, kept)?;
@@ -351,6 +396,7 @@ pub fn lift_flood(
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
         store::lift_flood(conn, post_id)?;
         store::audit(
@@ -373,6 +419,7 @@ pub fn set_paused(
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     conn.transaction(|conn| {
+        store::begin_write(conn)?;
         meta::set(conn, COMMENTS_PAUSED, if paused { "1" } else { "0" })?;
         store::audit(
             conn,

@@ -76,7 +76,8 @@ fn staff(app: &TestApp, role: &str, n: u32) -> Browser {
     b
 }
 
-fn audit_actions(app: &TestApp) -> Vec<String> {
+/// Every audit entry's action, newest first.
+pub(crate) fn audit_actions(app: &TestApp) -> Vec<String> {
     records::audit_list(&mut app.db(), &records::AuditFilter::default())
         .expect("audit")
         .into_iter()
@@ -306,7 +307,15 @@ both_backends! {
         let mut f: Vec<(&str, &str)> = ham_sel.iter().map(|k| (k.as_str(), "1")).collect();
         f.push(("act", "approve:selected"));
         assert_eq!(act(&m, &f).status, 303);
-        assert_eq!(townhall::storage::spam_tokens::totals(&mut app.db()).expect("totals"), (5, 5));
+        let totals = |app: &TestApp| townhall::storage::spam_tokens::totals(&mut app.db()).expect("totals");
+        assert_eq!(totals(&app), (5, 5));
+        // A reversal takes back what the earlier decision taught: each comment counts once.
+        act(&m, &[("act", &format!("approve:{}", spam_ids[0]))]);
+        assert_eq!(totals(&app), (4, 6));
+        act(&m, &[("act", &format!("approve:{}", spam_ids[0]))]);
+        assert_eq!(totals(&app), (4, 6), "the same decision twice teaches once");
+        act(&m, &[("act", &format!("spam:{}", spam_ids[0]))]);
+        assert_eq!(totals(&app), (5, 5));
         // The state is in the database: it survives a restart.
         app.restart();
         let (status, _, after) = comment(&app, &slug, id, &reader(91), &probe);

@@ -2,10 +2,9 @@
 //! archive mode by age with a per-post override; the site-wide switch; lifting a flood
 //! closure; and the audit log of post actions.
 
-use townhall::storage::moderation as records;
-
 use crate::both_backends;
 use crate::comments::*;
+use crate::queue::audit_actions;
 use crate::support::*;
 
 const ARCHIVE_NOTE: &str = "Comments on older pieces are closed because our small team cannot moderate an archive of this size.";
@@ -23,14 +22,6 @@ fn set_mode(app: &TestApp, id: i64, mode: &str, note: &str) -> Page {
         &format!("/admin/posts/{id}/comments"),
         &[("mode", mode), ("note", note)],
     )
-}
-
-fn audit_actions(app: &TestApp) -> Vec<String> {
-    records::audit_list(&mut app.db(), &records::AuditFilter::default())
-        .expect("audit")
-        .into_iter()
-        .map(|(a, _)| a.action)
-        .collect()
 }
 
 both_backends! {
