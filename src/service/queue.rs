@@ -757,3 +757,49 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
         bans,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::{Action, Evidence};
+
+    fn hit(field: Field, start: usize, end: usize) -> Hit {
+        Hit {
+            rule: "r".into(),
+            house_rule: 1,
+            action: Action::Hold,
+            evidence: Some(Evidence {
+                field,
+                start,
+                end,
+                text: String::new(),
+            }),
+            summary: String::new(),
+            reason: String::new(),
+        }
+    }
+
+    fn marked(segs: &[Segment]) -> Vec<(&str, bool)> {
+        segs.iter().map(|s| (s.text.as_str(), s.mark)).collect()
+    }
+
+    #[test]
+    fn evidence_spans_cut_the_text() {
+        let hits = [
+            hit(Field::Body, 6, 10),
+            hit(Field::Body, 8, 12),
+            hit(Field::Author, 0, 2),
+        ];
+        assert_eq!(
+            marked(&segments("<b>x </b> tail", &hits, Field::Body)),
+            [("<b>x <", false), ("/b> ta", true), ("il", false)]
+        );
+    }
+
+    #[test]
+    fn spans_off_the_text_or_inside_a_character_are_ignored() {
+        let hits = [hit(Field::Body, 1, 2), hit(Field::Body, 3, 99)];
+        assert_eq!(marked(&segments("é!", &hits, Field::Body)), [("é!", false)]);
+        assert_eq!(marked(&segments("", &[], Field::Body)), [("", false)]);
+    }
+}
