@@ -60,6 +60,7 @@ fn bench(c: &mut Criterion) {
         thread_flood_closed: false,
         standing: Standing::Normal,
         staff_names: &[],
+        spam: None,
     };
     let v = evaluate(&rules, &submission, &facts);
     assert_eq!(v.action.as_str(), "publish", "{:?}", v.hits);

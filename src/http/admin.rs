@@ -39,7 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Renders a staff page with the signed-in user and a CSRF token in the context.
-fn admin_render<P: Permission>(
+pub(crate) fn admin_render<P: Permission>(
     state: &AppState,
     who: &RequireRole<P>,
     csrf: &Csrf,
@@ -55,7 +55,7 @@ fn admin_render<P: Permission>(
     render(state, page.noindex(), data)
 }
 
-fn see_other(to: impl Into<String>) -> HttpResponse {
+pub(crate) fn see_other(to: impl Into<String>) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", to.into()))
         .finish()
@@ -458,7 +458,7 @@ async fn delete_post(
     let id = id.into_inner();
     let user = who.user.clone();
     let post = state
-        .db(move |c| post_service::delete(c, &user, id))
+        .db(move |c| post_service::delete(c, &user, id, now()))
         .await?;
     tracing::info!(post = post.id, by = who.user.id, "post deleted");
     Ok(see_other("/admin/posts?done=deleted"))
@@ -679,6 +679,24 @@ async fn create_user(
     match created {
         Ok(user) => {
             tracing::info!(user = user.id, by = who.user.id, "staff account created");
+            let (actor, target, detail) = (
+                who.user.id,
+                user.id,
+                format!("{} ({})", user.email, user.role),
+            );
+            state
+                .db(move |c| {
+                    crate::storage::moderation::audit(
+                        c,
+                        Some(actor),
+                        "user.create",
+                        ("user", Some(target)),
+                        &detail,
+                        now(),
+                    )?;
+                    Ok(())
+                })
+                .await?;
             blank_users_view(
                 &state,
                 &who,
@@ -702,10 +720,18 @@ async fn set_user_disabled(
             "You cannot disable your own account.".into(),
         ));
     }
+    let actor = who.user.id;
     state
         .db(move |c| {
             crate::storage::users::find(c, id)?.ok_or(ServiceError::NotFound)?;
-            user_service::set_disabled(c, id, disabled, now())
+            user_service::set_disabled(c, id, disabled, now())?;
+            let what = if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            };
+            crate::storage::moderation::audit(c, Some(actor), what, ("user", Some(id)), "", now())?;
+            Ok(())
         })
         .await?;
     Ok(see_other(format!(

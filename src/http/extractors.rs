@@ -32,6 +32,8 @@ pub struct StaffView {
     pub can_moderate: bool,
     /// May manage accounts.
     pub can_manage_users: bool,
+    /// Held comments waiting (for moderators' navigation).
+    pub waiting: Option<i64>,
 }
 
 /// What a role check needs to know.
@@ -48,6 +50,8 @@ pub struct AnyStaff;
 pub struct CanWrite;
 /// Admins only.
 pub struct CanManageUsers;
+/// Admins and moderators.
+pub struct CanModerate;
 
 impl Permission for AnyStaff {
     fn allows(_: Role) -> bool {
@@ -68,12 +72,21 @@ impl Permission for CanManageUsers {
     const REFUSAL: &'static str = "Only admins can manage staff accounts.";
 }
 
+impl Permission for CanModerate {
+    fn allows(role: Role) -> bool {
+        role.can_moderate()
+    }
+    const REFUSAL: &'static str = "Only moderators and admins can moderate comments.";
+}
+
 /// A signed-in staff member whose role passes `P`; otherwise a redirect to sign in, or 403.
 pub struct RequireRole<P: Permission> {
     /// The account.
     pub user: UserRow,
     /// Its role.
     pub role: Role,
+    /// Held comments waiting, for those who moderate.
+    pub waiting: Option<i64>,
     _p: PhantomData<P>,
 }
 
@@ -88,6 +101,7 @@ impl<P: Permission> RequireRole<P> {
             can_write: self.role.can_write(),
             can_moderate: self.role.can_moderate(),
             can_manage_users: self.role.can_manage_users(),
+            waiting: self.waiting,
         }
     }
 }
@@ -116,10 +130,23 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
             let Some(token) = token else {
                 return Err(AppError::SignIn(back));
             };
-            let user = state
-                .db(move |c| auth::session_user(c, &token, super::now()))
-                .await?
-                .ok_or(AppError::SignIn(back))?;
+            let found = state
+                .db(move |c| {
+                    let Some(user) = auth::session_user(c, &token, super::now())? else {
+                        return Ok(None);
+                    };
+                    // The queue's count rides along in the same database trip, so every
+                    // staff page can show it in the navigation.
+                    let waiting = match Role::parse(&user.role) {
+                        Some(r) if r.can_moderate() => {
+                            Some(crate::storage::moderation::held_count(c)?)
+                        }
+                        _ => None,
+                    };
+                    Ok(Some((user, waiting)))
+                })
+                .await?;
+            let (user, waiting) = found.ok_or(AppError::SignIn(back))?;
             let role =
                 Role::parse(&user.role).ok_or_else(|| AppError::Forbidden(P::REFUSAL.into()))?;
             if !P::allows(role) {
@@ -128,6 +155,7 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
             Ok(RequireRole {
                 user,
                 role,
+                waiting,
                 _p: PhantomData,
             })
         })

@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod errors;
 pub mod extractors;
 pub mod feeds;
+pub mod moderation;
 pub mod public;
 pub mod render;
 pub mod security;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     auth::routes(cfg);
     admin::routes(cfg);
+    moderation::routes(cfg);
     cfg.default_service(web::to(not_found));
 }
 

@@ -344,6 +344,25 @@ fn check(
         }),
         Check::Banned => (facts.standing == Standing::Banned)
             .then(|| (rule.action, context("the commenter is banned".into()))),
+        Check::LearnedSpam {
+            threshold,
+            min_examples,
+        } => {
+            let counts = facts.spam?;
+            if counts.spam_docs < *min_examples || counts.ham_docs < *min_examples {
+                return None;
+            }
+            let p = super::spam::probability(counts, &super::spam::tokens(texts.submission.body));
+            (p >= *threshold).then(|| {
+                (
+                    rule.action,
+                    context(format!(
+                        "learned spam score {:.2} (threshold {threshold:.2})",
+                        p
+                    )),
+                )
+            })
+        }
     }
 }
 

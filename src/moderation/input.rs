@@ -85,4 +85,7 @@ pub struct Facts<'a> {
     pub standing: Standing,
     /// Display names of the site's staff accounts, which commenters may not use.
     pub staff_names: &'a [String],
+    /// What moderators' spam decisions taught about this comment's words, when the
+    /// caller looked them up (`learned_spam` rules stay silent without it).
+    pub spam: Option<&'a super::SpamCounts>,
 }

@@ -10,6 +10,7 @@ pub mod matchers;
 pub mod normalize;
 pub mod relevance;
 pub mod rules;
+pub mod spam;
 #[cfg(test)]
 mod tests;
 pub mod verdict;
@@ -19,4 +20,5 @@ pub use engine::evaluate;
 pub use identity::Identity;
 pub use input::{Facts, FormTiming, PostContext, Prior, Standing, Submission};
 pub use rules::{Limits, RuleError, RuleSet, SourceFile};
+pub use spam::SpamCounts;
 pub use verdict::{Action, Evidence, Field, Hit, Verdict};

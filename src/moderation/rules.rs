@@ -158,6 +158,13 @@ pub enum Check {
     FloodClosed,
     /// Moderators banned the commenter.
     Banned,
+    /// The naive-Bayes spam score learned from moderators' decisions is high.
+    LearnedSpam {
+        /// Probability (0.5–1) at which the rule fires.
+        threshold: f64,
+        /// Spam and ham examples each needed before the score is trusted.
+        min_examples: i64,
+    },
 }
 
 /// One compiled rule.
@@ -272,6 +279,7 @@ struct RuleDef {
     window_minutes: Option<f64>,
     similarity: Option<f32>,
     count: Option<usize>,
+    min_examples: Option<usize>,
 }
 
 /// Turns a byte offset into a 1-based line number.
@@ -710,11 +718,24 @@ fn compile_rule(
         }
         "flood_closed" => Check::FloodClosed,
         "banned" => Check::Banned,
+        "learned_spam" => {
+            let threshold = need(r.threshold.map(f64::from), "threshold")?;
+            if !(0.5..1.0).contains(&threshold) {
+                return Err(at.err(
+                    id_span.clone(),
+                    named("threshold must be at least 0.5 and below 1".into()),
+                ));
+            }
+            Check::LearnedSpam {
+                threshold,
+                min_examples: need(r.min_examples.map(|m| m as f64), "min_examples")? as i64,
+            }
+        }
         other => {
             return Err(at.err(
                 r.kind.span(),
                 named(format!(
-                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned)"
+                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned, learned_spam)"
                 )),
             ));
         }

@@ -17,12 +17,13 @@ use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{NewComment, SafeHtml};
 use crate::moderation::{
-    self, Action, Facts, Fingerprint, Hit, Identity, PostContext, Prior, RuleSet, Standing,
-    Submission,
+    self, Action, Facts, Fingerprint, Hit, Identity, PostContext, Prior, RuleSet, SpamCounts,
+    Standing, Submission,
 };
 use crate::storage::comments::{self, NewCommentRow, PublicRow};
+use crate::storage::moderation as moderation_store;
 use crate::storage::posts::{self, PostRow};
-use crate::storage::{DbConn, commenters, form_nonces, users};
+use crate::storage::{DbConn, commenters, form_nonces, spam_tokens, users};
 
 /// Shown when staff closed a post's comments without a note of their own.
 pub const CLOSED_NOTE: &str = "Comments are closed on this post.";
@@ -73,6 +74,8 @@ pub enum CommentsState {
     Archived,
     /// A flood closed them; late submissions from open forms are still stored and held.
     Flooded,
+    /// An admin closed comments across the whole site (an emergency switch).
+    Paused,
 }
 
 impl CommentsState {
@@ -110,6 +113,7 @@ fn closed_note(post: &PostRow, state: CommentsState) -> Option<String> {
         ),
         CommentsState::Archived => Some(ARCHIVE_NOTE.to_owned()),
         CommentsState::Flooded => Some(FLOOD_NOTE.to_owned()),
+        CommentsState::Paused => Some(super::queue::PAUSED_NOTE.to_owned()),
     }
 }
 
@@ -246,7 +250,10 @@ pub fn submit(
         form_nonces::purge(conn, now - Duration::days(NONCE_DAYS))?;
         let post = posts::find_public_by_slug(conn, slug, now)?.ok_or(ServiceError::NotFound)?;
         posts::lock_for_comments(conn, post.id)?;
-        let state = comments_state(&post, now, settings.archive_after_days);
+        let mut state = comments_state(&post, now, settings.archive_after_days);
+        if super::queue::comments_paused(conn)? {
+            state = CommentsState::Paused;
+        }
         if !state.accepts_submissions() {
             return Err(ServiceError::Conflict(REFUSED_CLOSED.to_owned()));
         }
@@ -285,10 +292,24 @@ pub fn submit(
                 action: Action::parse(&r.auto_action).unwrap_or(Action::Hold),
             })
             .collect();
+        // A ban in force (by e-mail or network) outranks any mark on the commenter.
+        let banned =
+            !moderation_store::active_bans(conn, &identity.email_key, &identity.network, now)?
+                .is_empty();
         let standing = match commenters::standing(conn, &identity.email_key)?.as_deref() {
+            _ if banned => Standing::Banned,
             Some("trusted") => Standing::Trusted,
             Some("banned") => Standing::Banned,
             _ => Standing::Normal,
+        };
+        // The learned spam score's counts for this comment's words, shared by every
+        // app server through the database.
+        let words = moderation::spam::tokens(&comment.body);
+        let (spam_docs, ham_docs) = spam_tokens::totals(conn)?;
+        let spam_counts = SpamCounts {
+            spam_docs,
+            ham_docs,
+            words: spam_tokens::counts(conn, &words)?,
         };
         let staff_names = users::display_names(conn)?;
         let tags: Vec<String> = posts::tags_for(conn, &[post.id])?
@@ -318,6 +339,7 @@ pub fn submit(
             thread_flood_closed: state == CommentsState::Flooded,
             standing,
             staff_names: &staff_names,
+            spam: Some(&spam_counts),
         };
         let verdict = moderation::evaluate(rules, &submission, &facts);
 
@@ -459,7 +481,10 @@ pub fn thread(
     reply_to: Option<i64>,
 ) -> ServiceResult<Thread> {
     let post = posts::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
-    let state = comments_state(&post, now, archive_after_days);
+    let mut state = comments_state(&post, now, archive_after_days);
+    if super::queue::comments_paused(conn)? {
+        state = CommentsState::Paused;
+    }
     let open = state == CommentsState::Open;
     let rows = comments::published_on_post(conn, post_id)?;
 

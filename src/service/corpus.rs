@@ -198,6 +198,7 @@ pub fn replay(
             thread_flood_closed: thread.closed,
             standing: Standing::Normal,
             staff_names: &[],
+            spam: None,
         };
         let verdict = evaluate(rules, &submission, &facts);
         thread.closed |= verdict.close_thread;

@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod form_token;
 pub mod house_rules;
 pub mod posts;
+pub mod queue;
 pub mod rules;
 pub mod setup;
 pub mod site;

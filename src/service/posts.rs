@@ -7,6 +7,7 @@ use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{PostDraft, Role, Slug};
+use crate::storage::moderation::audit;
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
 use crate::storage::{DbConn, comments};
@@ -160,6 +161,20 @@ pub fn save(
             posts::add_redirect(conn, &old.slug, saved.id)?;
         }
         posts::set_tags(conn, saved.id, &draft.tags)?;
+        let what = match (current.is_some(), action) {
+            (_, SaveAction::Publish) => "post.publish",
+            (_, SaveAction::Unpublish) => "post.unpublish",
+            (false, SaveAction::Save) => "post.create",
+            (true, SaveAction::Save) => "post.edit",
+        };
+        audit(
+            conn,
+            Some(user.id),
+            what,
+            ("post", Some(saved.id)),
+            &saved.title,
+            now,
+        )?;
         Ok(saved)
     })
 }
@@ -186,6 +201,19 @@ pub fn set_published(
         } else {
             posts::set_status(conn, id, "draft", post.published_at, now)?;
         }
+        let what = if publish {
+            "post.publish"
+        } else {
+            "post.unpublish"
+        };
+        audit(
+            conn,
+            Some(user.id),
+            what,
+            ("post", Some(id)),
+            &post.title,
+            now,
+        )?;
         posts::find(conn, id)?.ok_or(ServiceError::NotFound)
     })
 }
@@ -200,7 +228,12 @@ pub fn deletion_refusal(comments: i64) -> String {
 }
 
 /// Deletes a post for good, unless it has comments (of any status).
-pub fn delete(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<PostRow> {
+pub fn delete(
+    conn: &mut DbConn,
+    user: &UserRow,
+    id: i64,
+    now: NaiveDateTime,
+) -> ServiceResult<PostRow> {
     conn.transaction(|conn| {
         let post = editable(conn, user, id)?;
         let comments = comments::count_on_post(conn, id)?;
@@ -208,6 +241,14 @@ pub fn delete(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<PostR
             return Err(ServiceError::Conflict(deletion_refusal(comments)));
         }
         posts::delete(conn, id)?;
+        audit(
+            conn,
+            Some(user.id),
+            "post.delete",
+            ("post", Some(id)),
+            &post.title,
+            now,
+        )?;
         Ok(post)
     })
 }

@@ -7,6 +7,7 @@ pub mod comments;
 mod connection;
 pub mod form_nonces;
 pub mod meta;
+pub mod moderation;
 pub mod posts;
 #[allow(missing_docs)]
 pub mod schema;

@@ -130,7 +130,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    comment_events (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        house_rule -> Nullable<Integer>,
+        note -> Text,
+        original_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<BigInt>,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bans (id) {
+        id -> BigInt,
+        email_key -> Nullable<Text>,
+        network -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(comment_events -> comments (comment_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
@@ -150,4 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     form_nonces,
     commenters,
     spam_tokens,
+    comment_events,
+    audit_log,
+    bans,
 );

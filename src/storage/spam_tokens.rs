@@ -42,6 +42,37 @@ pub fn train(conn: &mut DbConn, tokens: &[String], spam: bool) -> QueryResult<()
     Ok(())
 }
 
+/// Takes back one earlier `train` of the same tokens and label (a moderator changed
+/// their mind), never going below zero.
+pub fn untrain(conn: &mut DbConn, tokens: &[String], spam: bool) -> QueryResult<()> {
+    let distinct: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rows = spam_tokens::table.filter(spam_tokens::token.eq_any(&distinct));
+    if spam {
+        dispatch!(conn, |c| diesel::update(
+            rows.filter(spam_tokens::spam_count.gt(0))
+        )
+        .set(spam_tokens::spam_count.eq(spam_tokens::spam_count - 1))
+        .execute(c))?;
+    } else {
+        dispatch!(conn, |c| diesel::update(
+            rows.filter(spam_tokens::ham_count.gt(0))
+        )
+        .set(spam_tokens::ham_count.eq(spam_tokens::ham_count - 1))
+        .execute(c))?;
+    }
+    let key = if spam { SPAM_DOCS } else { HAM_DOCS };
+    let n = meta::get(conn, key)?
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    meta::set(conn, key, &(n - 1).max(0).to_string())?;
+    Ok(())
+}
+
 /// `(spam, ham)` counts of the tokens that have any.
 pub fn counts(conn: &mut DbConn, tokens: &[String]) -> QueryResult<HashMap<String, (i64, i64)>> {
     let rows: Vec<(String, i64, i64)> = dispatch!(conn, |c| spam_tokens::table

@@ -8,5 +8,7 @@ mod comments;
 mod feeds;
 mod hostile;
 mod publishing;
+mod queue;
 mod rules;
 mod site;
+mod threads;

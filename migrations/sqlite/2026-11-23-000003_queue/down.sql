@@ -1,0 +1,3 @@
+DROP TABLE bans;
+DROP TABLE audit_log;
+DROP TABLE comment_events;

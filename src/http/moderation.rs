@@ -1,0 +1,567 @@
+//! The moderators' pages: the queue and its actions, a comment's history, thread
+//! controls, the site-wide switch and the audit log. Handlers stay thin: the work is in
+//! `service::queue`; every POST checks the CSRF token and the role.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::admin::{admin_render, see_other};
+use super::auth::TokenForm;
+use super::csrf::{Csrf, CsrfForm};
+use super::extractors::{CanManageUsers, CanModerate, RequireRole};
+use super::now;
+use super::render::Page;
+use crate::error::AppError;
+use crate::service::comments::{CommentsState, comments_state};
+use crate::service::queue::{self, Decision};
+use crate::service::site::display_date;
+use crate::startup::AppState;
+use crate::storage::moderation::{self as store, AuditFilter, QueueFilter};
+use crate::storage::posts as post_store;
+
+/// Registers the moderators' routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(queue_page)
+        .service(queue_action)
+        .service(comment_page)
+        .service(edit_comment)
+        .service(ban_commenter)
+        .service(lift_ban)
+        .service(trust_commenter)
+        .service(threads_page)
+        .service(set_thread)
+        .service(lift_flood)
+        .service(site_switch)
+        .service(audit_page);
+}
+
+/// Messages after an action, from a fixed list so nothing typed is reflected.
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "approve" => "Approved and published.",
+        "reject" => "Rejected.",
+        "spam" => "Marked as spam; the spam score has learned from it.",
+        "edit" => "Edited; the original is kept in the history.",
+        "ban" => "Banned: their next comments will not be published.",
+        "unban" => "Ban lifted.",
+        "trust" => "Trusted: their comments skip the soft rules.",
+        "untrust" => "No longer trusted.",
+        "thread" => "Thread setting saved.",
+        "flood" => "Flood closure lifted: comments are open again.",
+        "paused" => "Comments are now closed across the whole site.",
+        "resumed" => "Comments are open again across the site.",
+        _ => return None,
+    })
+}
+
+/// The queue's filters and tab.
+#[derive(Deserialize, Serialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    tab: Option<String>,
+    #[serde(default)]
+    post: Option<String>,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    house_rule: Option<String>,
+    #[serde(default)]
+    commenter: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+#[get("/admin/queue")]
+async fn queue_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    csrf: Csrf,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let tab = match q.tab.as_deref() {
+        Some("published") => "published",
+        Some("rejected") => "rejected",
+        _ => "held",
+    };
+    let rule = non_empty(&q.rule);
+    let house_rule = non_empty(&q.house_rule).and_then(|h| h.parse::<u8>().ok());
+    // Hits are stored as JSON; the filters look for the exact key/value text in it.
+    let hits_like = match (&rule, house_rule) {
+        (Some(r), _) => Some(format!("\"rule\":{}", serde_json::Value::from(r.as_str()))),
+        (None, Some(h)) => Some(format!("\"house_rule\":{h},")),
+        _ => None,
+    };
+    let filter = QueueFilter {
+        status: tab.to_owned(),
+        post_id: non_empty(&q.post).and_then(|p| p.parse().ok()),
+        email_key: non_empty(&q.commenter),
+        hits_like,
+    };
+    let t = now();
+    let (items, flooded, paused) = state
+        .db(move |c| {
+            let items = queue::list(c, &filter, t)?;
+            let flooded: Vec<_> = store::threads(c)?
+                .into_iter()
+                .filter(|p| p.5.is_some())
+                .map(|p| json!({ "id": p.0, "title": p.1, "url": format!("/posts/{}", p.2) }))
+                .collect();
+            Ok((items, flooded, queue::comments_paused(c)?))
+        })
+        .await?;
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/queue", "Comment queue"),
+        json!({
+            "tab": tab,
+            "held_tab": tab == "held",
+            "items": items,
+            "count": items.len(),
+            "flooded": flooded,
+            "paused": paused,
+            "filters": {
+                "post": non_empty(&q.post), "rule": rule, "house_rule": house_rule,
+                "commenter": non_empty(&q.commenter),
+            },
+            "house_rules": [1, 2, 3, 4, 5, 6],
+            "notice": notice(q.done.as_deref()),
+        }),
+    )
+}
+
+/// The queue form: `act` is `approve:ID`, `reject:ID`, `spam:ID` for one comment or
+/// `approve:selected` (and so on) for the ticked `sel_ID` boxes; rejections take the
+/// house rule from `rule_ID` (or `rule_selected`).
+#[derive(Deserialize)]
+pub struct QueueActionForm {
+    #[serde(default)]
+    act: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    rest: HashMap<String, String>,
+}
+
+/// A form with a comment edit.
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    approve: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A ban.
+#[derive(Deserialize)]
+pub struct BanForm {
+    #[serde(default)]
+    by_email: String,
+    #[serde(default)]
+    by_network: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Trust on or off.
+#[derive(Deserialize)]
+pub struct TrustForm {
+    #[serde(default)]
+    trusted: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A post's comment mode.
+#[derive(Deserialize)]
+pub struct ThreadForm {
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The site-wide switch.
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    #[serde(default)]
+    paused: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_form!(
+    QueueActionForm,
+    EditForm,
+    BanForm,
+    TrustForm,
+    ThreadForm,
+    SwitchForm
+);
+
+/// Only addresses on the staff pages are followed back to, so a form cannot redirect away.
+fn safe_back(back: &str, fallback: &str) -> String {
+    let ok = back.starts_with("/admin/") && !back.starts_with("//") && !back.contains('\\');
+    if ok {
+        back.to_owned()
+    } else {
+        fallback.to_owned()
+    }
+}
+
+fn with_done(back: &str, done: &str) -> String {
+    let sep = if back.contains('?') { '&' } else { '?' };
+    format!("{back}{sep}done={done}")
+}
+
+fn checked(v: &str) -> bool {
+    matches!(v, "1" | "on" | "yes" | "true")
+}
+
+#[post("/admin/queue")]
+async fn queue_action(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    form: CsrfForm<QueueActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let (verb, target) = f.act.split_once(':').unwrap_or((f.act.as_str(), ""));
+    let ids: Vec<i64> = if target == "selected" {
+        let mut ids: Vec<i64> = f
+            .rest
+            .iter()
+            .filter(|(_, v)| checked(v))
+            .filter_map(|(k, _)| k.strip_prefix("sel_")?.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids
+    } else {
+        target.parse().ok().into_iter().collect()
+    };
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("Select at least one comment.".into()));
+    }
+    let rule_of = |key: &str| f.rest.get(key).and_then(|r| r.parse::<u8>().ok());
+    let decision = match verb {
+        "approve" => Decision::Approve,
+        "spam" => Decision::Spam,
+        "reject" => {
+            let house_rule = rule_of(&format!("rule_{target}"))
+                .or_else(|| rule_of("rule"))
+                .ok_or_else(|| AppError::BadRequest("Choose the house rule it breaks.".into()))?;
+            Decision::Reject { house_rule }
+        }
+        _ => return Err(AppError::BadRequest("Unknown queue action.".into())),
+    };
+    let actor = who.user.id;
+    let note = f.note.clone();
+    let t = now();
+    state
+        .db(move |c| queue::decide(c, actor, &ids, decision, &note, t))
+        .await?;
+    Ok(see_other(with_done(
+        &safe_back(&f.back, "/admin/queue"),
+        decision.as_str(),
+    )))
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+#[get("/admin/comments/{id}")]
+async fn comment_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    csrf: Csrf,
+    id: web::Path<i64>,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let t = now();
+    let detail = state.db(move |c| queue::detail(c, id, t)).await?;
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/comment", format!("Comment {id}")),
+        json!({
+            "c": detail,
+            "house_rules": [1, 2, 3, 4, 5, 6],
+            "notice": notice(q.done.as_deref()),
+        }),
+    )
+}
+
+#[post("/admin/comments/{id}/edit")]
+async fn edit_comment(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    id: web::Path<i64>,
+    form: CsrfForm<EditForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let f = form.0;
+    let actor = who.user.id;
+    let approve = checked(&f.approve);
+    state
+        .db(move |c| queue::edit(c, actor, id, &f.body, &f.note, approve, now()))
+        .await?;
+    Ok(see_other(format!("/admin/comments/{id}?done=edit")))
+}
+
+#[post("/admin/comments/{id}/ban")]
+async fn ban_commenter(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    id: web::Path<i64>,
+    form: CsrfForm<BanForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let f = form.0;
+    let days = match f.days.trim() {
+        "" => None,
+        d => Some(
+            d.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("Days must be a whole number.".into()))?,
+        ),
+    };
+    let actor = who.user.id;
+    let (by_email, by_network) = (checked(&f.by_email), checked(&f.by_network));
+    state
+        .db(move |c| queue::ban(c, actor, id, by_email, by_network, days, &f.note, now()))
+        .await?;
+    Ok(see_other(format!("/admin/comments/{id}?done=ban")))
+}
+
+#[post("/admin/comments/{id}/bans/{ban}/lift")]
+async fn lift_ban(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    path: web::Path<(i64, i64)>,
+    _form: CsrfForm<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, ban) = path.into_inner();
+    let actor = who.user.id;
+    state
+        .db(move |c| queue::lift_ban(c, actor, ban, now()))
+        .await?;
+    Ok(see_other(format!("/admin/comments/{id}?done=unban")))
+}
+
+#[post("/admin/comments/{id}/trust")]
+async fn trust_commenter(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    id: web::Path<i64>,
+    form: CsrfForm<TrustForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let trusted = checked(&form.0.trusted);
+    let actor = who.user.id;
+    state
+        .db(move |c| queue::trust(c, actor, id, trusted, now()))
+        .await?;
+    let done = if trusted { "trust" } else { "untrust" };
+    Ok(see_other(format!("/admin/comments/{id}?done={done}")))
+}
+
+#[derive(Serialize)]
+struct ThreadRow {
+    id: i64,
+    title: String,
+    url: String,
+    mode: String,
+    note: String,
+    state: CommentsState,
+    flooded: bool,
+    published: String,
+}
+
+#[get("/admin/threads")]
+async fn threads_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    csrf: Csrf,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let t = now();
+    let archive = state.settings.archive_after_days;
+    let (rows, paused) = state
+        .db(move |c| {
+            let mut rows = Vec::new();
+            for p in store::threads(c)? {
+                let Some(post) = post_store::find(c, p.0)? else {
+                    continue;
+                };
+                rows.push(ThreadRow {
+                    id: p.0,
+                    title: p.1,
+                    url: format!("/posts/{}", p.2),
+                    mode: p.3,
+                    note: p.4.unwrap_or_default(),
+                    state: comments_state(&post, t, archive),
+                    flooded: p.5.is_some(),
+                    published: p.6.map(display_date).unwrap_or_default(),
+                });
+            }
+            Ok((rows, queue::comments_paused(c)?))
+        })
+        .await?;
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/threads", "Threads"),
+        json!({
+            "threads": rows,
+            "paused": paused,
+            "archive_after_days": archive,
+            "is_admin": who.role.can_manage_users(),
+            "notice": notice(q.done.as_deref()),
+        }),
+    )
+}
+
+#[post("/admin/posts/{id}/comments")]
+async fn set_thread(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    id: web::Path<i64>,
+    form: CsrfForm<ThreadForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let f = form.0;
+    let actor = who.user.id;
+    let back = safe_back(&f.back, "/admin/threads");
+    state
+        .db(move |c| queue::set_comment_mode(c, actor, id, &f.mode, &f.note, now()))
+        .await?;
+    Ok(see_other(with_done(&back, "thread")))
+}
+
+#[post("/admin/posts/{id}/lift-flood")]
+async fn lift_flood(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    id: web::Path<i64>,
+    _form: CsrfForm<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = who.user.id;
+    state
+        .db(move |c| queue::lift_flood(c, actor, id, now()))
+        .await?;
+    Ok(see_other("/admin/threads?done=flood"))
+}
+
+#[post("/admin/site/comments")]
+async fn site_switch(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    form: CsrfForm<SwitchForm>,
+) -> Result<HttpResponse, AppError> {
+    let paused = checked(&form.0.paused);
+    let actor = who.user.id;
+    state
+        .db(move |c| queue::set_paused(c, actor, paused, now()))
+        .await?;
+    let done = if paused { "paused" } else { "resumed" };
+    Ok(see_other(format!("/admin/threads?done={done}")))
+}
+
+/// The audit log's filters.
+#[derive(Deserialize, Serialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuditView {
+    at: String,
+    actor: String,
+    action: String,
+    kind: String,
+    target_id: Option<i64>,
+    link: Option<String>,
+    detail: String,
+}
+
+#[get("/admin/audit")]
+async fn audit_page(
+    state: web::Data<AppState>,
+    who: RequireRole<CanModerate>,
+    csrf: Csrf,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = AuditFilter {
+        actor_id: non_empty(&q.actor).and_then(|a| a.parse().ok()),
+        target_kind: non_empty(&q.kind),
+        target_id: non_empty(&q.target).and_then(|a| a.parse().ok()),
+        action: non_empty(&q.action),
+    };
+    let rows = state
+        .db(move |c| Ok(store::audit_list(c, &filter)?))
+        .await?;
+    let rows: Vec<AuditView> = rows
+        .into_iter()
+        .map(|(r, actor)| AuditView {
+            at: format!(
+                "{} {}",
+                display_date(r.created_at),
+                r.created_at.format("%H:%M:%S")
+            ),
+            actor: actor.unwrap_or_else(|| "the system".to_owned()),
+            link: match (r.target_kind.as_str(), r.target_id) {
+                ("comment", Some(id)) => Some(format!("/admin/comments/{id}")),
+                ("post", Some(id)) => Some(format!("/admin/posts/{id}/edit")),
+                _ => None,
+            },
+            action: r.action,
+            kind: r.target_kind,
+            target_id: r.target_id,
+            detail: r.detail,
+        })
+        .collect();
+    admin_render(
+        &state,
+        &who,
+        &csrf,
+        Page::new("admin/audit", "Audit log"),
+        json!({ "entries": rows, "filters": &*q, "kinds": ["comment", "post", "user", "ban", "setting"] }),
+    )
+}

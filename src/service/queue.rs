@@ -1,0 +1,805 @@
+//! The moderators' queue: held comments with their evidence, decisions on one comment
+//! or a selection (each in one transaction), bans, trust, edits, the spam score's
+//! training, thread controls, the site-wide switch and the audit log.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
+use serde::Serialize;
+
+use super::comments::CommentStatus;
+use super::site::display_date;
+use super::{ServiceError, ServiceResult, invalid};
+use crate::domain::text::truncate_words;
+use crate::moderation::{Field, Hit, spam};
+use crate::storage::comments::{self as comment_store, CommentRow};
+use crate::storage::moderation::{self as store, NewEvent, QueueFilter};
+use crate::storage::{DbConn, commenters, meta, posts as post_store, spam_tokens};
+
+/// `site_meta` key of the site-wide switch that closes every comment form at once.
+pub const COMMENTS_PAUSED: &str = "comments_paused";
+/// Shown in place of every form while the site-wide switch is on.
+pub const PAUSED_NOTE: &str = "Comments are closed across the site for the moment.";
+/// Longest moderator's note kept, in characters.
+const MAX_NOTE: usize = 1000;
+
+/// True when an admin has closed comments across the site.
+pub fn comments_paused(conn: &mut DbConn) -> ServiceResult<bool> {
+    Ok(meta::get(conn, COMMENTS_PAUSED)?.as_deref() == Some("1"))
+}
+
+/// What a moderator decides about a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Publish it.
+    Approve,
+    /// Do not publish it, citing a house rule.
+    Reject {
+        /// 1–6.
+        house_rule: u8,
+    },
+    /// Reject it as spam and teach the spam score.
+    Spam,
+}
+
+impl Decision {
+    /// The name recorded in events and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject { .. } => "reject",
+            Decision::Spam => "spam",
+        }
+    }
+
+    /// What the decision teaches the spam score: spam (`true`), not spam (`false`), or
+    /// nothing (a rejection under another rule says nothing about spam).
+    fn teaches(self) -> Option<bool> {
+        match self {
+            Decision::Approve => Some(false),
+            Decision::Spam => Some(true),
+            Decision::Reject { .. } => None,
+        }
+    }
+
+    fn status(self) -> CommentStatus {
+        match self {
+            Decision::Approve => CommentStatus::Published,
+            _ => CommentStatus::Rejected,
+        }
+    }
+}
+
+fn clean_note(note: &str) -> String {
+    note.trim().chars().take(MAX_NOTE).collect()
+}
+
+/// Applies one decision to every listed comment, in one transaction: each gets an event
+/// (history is never rewritten, so a reversal is just another decision), its new status,
+/// an audit entry, and approvals and spam marks train the spam score.
+pub fn decide(
+    conn: &mut DbConn,
+    actor: i64,
+    ids: &[i64],
+    decision: Decision,
+    note: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    if ids.is_empty() {
+        return Err(invalid("ids", "Select at least one comment."));
+    }
+    if let Decision::Reject { house_rule } = decision
+        && !(1..=6).contains(&house_rule)
+    {
+        return Err(invalid("house_rule", "Choose the house rule it breaks."));
+    }
+    let note = clean_note(note);
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        let mut approved = Vec::new();
+        for &id in ids {
+            let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
+            let to = decision.status().as_str();
+            // What this comment last taught the spam score (before this event is added).
+            let taught = store::events_of(conn, id)?
+                .into_iter()
+                .rev()
+                .find_map(|(e, _)| match e.action.as_str() {
+                    "approve" => Some(Some(false)),
+                    "spam" => Some(Some(true)),
+                    "reject" => Some(None),
+                    _ => None,
+                })
+                .flatten();
+            store::add_event(
+                conn,
+                &NewEvent {
+                    comment_id: id,
+                    actor_id: Some(actor),
+                    action: decision.as_str(),
+                    from_status: &c.status,
+                    to_status: to,
+                    house_rule: match decision {
+                        Decision::Reject { house_rule } => Some(i32::from(house_rule)),
+                        Decision::Spam => Some(3),
+                        Decision::Approve => None,
+                    },
+                    note: &note,
+                    original_body: None,
+                    created_at: now,
+                },
+            )?;
+
+            store::set_comment(conn, id, to, None, now)?;
+            retrain(conn, &c.body, taught, decision.teaches())?;
+            let detail = match decision {
+                Decision::Reject { house_rule } => {
+                    format!("{} → {to}; house rule {house_rule}", c.status)
+                }
+                _ => format!("{} → {to}", c.status),
+            };
+            store::audit(
+                conn,
+                Some(actor),
+                &format!("comment.{}", decision.as_str()),
+                ("comment", Some(id)),
+                &detail,
+                now,
+            )?;
+            if decision == Decision::Approve && c.status != "published" {
+                approved.push(id);
+            }
+        }
+        for id in approved {
+            after_approval(conn, id)?;
+        }
+        Ok(ids.len())
+    })
+}
+
+/// Keeps each comment counted at most once, under its latest label: a reversal takes
+/// back what the earlier decision taught before teaching the new one.
+fn retrain(
+    conn: &mut DbConn,
+    body: &str,
+    was: Option<bool>,
+    now: Option<bool>,
+) -> ServiceResult<()> {
+    if was == now {
+        return Ok(());
+    }
+    let words = spam::tokens(body);
+    if let Some(label) = was {
+        spam_tokens::untrain(conn, &words, label)?;
+    }
+    if let Some(label) = now {
+        spam_tokens::train(conn, &words, label)?;
+    }
+    Ok(())
+}
+
+/// Runs once a comment becomes published by a moderator's decision, inside the
+/// decision's transaction.
+pub fn after_approval(_conn: &mut DbConn, _comment_id: i64) -> ServiceResult<()> {
+    // mail hook: the e-mail branch calls notify_comment_approved(conn, comment_id) here.
+    Ok(())
+}
+
+/// Replaces a comment's text (a typo, a sentence removed), keeping the original in its
+/// history; with `approve`, publishes it in the same transaction.
+pub fn edit(
+    conn: &mut DbConn,
+    actor: i64,
+    id: i64,
+    body: &str,
+    note: &str,
+    approve: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(invalid("body", "The comment cannot be empty."));
+    }
+    if body.chars().count() > crate::domain::comment::MAX_BODY {
+        return Err(invalid("body", "The comment is too long."));
+    }
+    let note = clean_note(note);
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
+        store::add_event(
+            conn,
+            &NewEvent {
+                comment_id: id,
+                actor_id: Some(actor),
+                action: "edit",
+                from_status: &c.status,
+                to_status: &c.status,
+                house_rule: None,
+                note: &note,
+                original_body: Some(&c.body),
+                created_at: now,
+            },
+        )?;
+        store::set_comment(conn, id, &c.status, Some(body), now)?;
+        store::audit(
+            conn,
+            Some(actor),
+            "comment.edit",
+            ("comment", Some(id)),
+            "",
+            now,
+        )?;
+        if approve {
+            decide(conn, actor, &[id], Decision::Approve, &note, now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Bans a comment's author by e-mail and/or network, optionally for some days.
+#[allow(clippy::too_many_arguments)]
+pub fn ban(
+    conn: &mut DbConn,
+    actor: i64,
+    comment_id: i64,
+    by_email: bool,
+    by_network: bool,
+    days: Option<i64>,
+    note: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<i64> {
+    if !by_email && !by_network {
+        return Err(invalid("ban", "Ban by e-mail, by network, or both."));
+    }
+    if days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        return Err(invalid(
+            "days",
+            "A ban lasts 1 to 3650 days, or leave it empty.",
+        ));
+    }
+    let note = clean_note(note);
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
+        let network = Some(c.network.as_str()).filter(|n| by_network && !n.is_empty());
+        if by_network && network.is_none() {
+            return Err(invalid("ban", "This comment has no network to ban."));
+        }
+        let expires = days.map(|d| now + Duration::days(d));
+        let id = store::add_ban(
+            conn,
+            by_email.then_some(c.email_key.as_str()),
+            network,
+            expires,
+            &note,
+            actor,
+            now,
+        )?;
+        let detail = format!(
+            "{}{}{}",
+            if by_email {
+                format!("e-mail {}; ", c.email_key)
+            } else {
+                String::new()
+            },
+            network
+                .map(|n| format!("network {n}; "))
+                .unwrap_or_default(),
+            expires.map_or("no expiry".to_owned(), |e| format!(
+                "until {}",
+                display_date(e)
+            ))
+        );
+        store::audit(
+            conn,
+            Some(actor),
+            "commenter.ban",
+            ("comment", Some(comment_id)),
+            &detail,
+            now,
+        )?;
+        Ok(id)
+    })
+}
+
+/// Lifts a ban (kept for the record).
+pub fn lift_ban(
+    conn: &mut DbConn,
+    actor: i64,
+    ban_id: i64,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        if store::lift_ban(conn, ban_id, now)? == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        store::audit(
+            conn,
+            Some(actor),
+            "commenter.unban",
+            ("ban", Some(ban_id)),
+            "",
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Marks a comment's author as trusted (future comments skip the soft rules) or normal.
+pub fn trust(
+    conn: &mut DbConn,
+    actor: i64,
+    comment_id: i64,
+    trusted: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
+        let standing = if trusted { "trusted" } else { "normal" };
+        commenters::set_standing(conn, &c.email_key, standing, "", now)?;
+        store::audit(
+            conn,
+            Some(actor),
+            if trusted {
+                "commenter.trust"
+            } else {
+                "commenter.untrust"
+            },
+            ("comment", Some(comment_id)),
+            &format!("e-mail {}", c.email_key),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Sets a post's comment mode (`auto`, `open` or `closed`, with an optional note).
+pub fn set_comment_mode(
+    conn: &mut DbConn,
+    actor: i64,
+    post_id: i64,
+    mode: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    if !matches!(mode, "auto" | "open" | "closed") {
+        return Err(invalid(
+            "mode",
+            "Choose open, closed or follow the archive rule.",
+        ));
+    }
+    let note = clean_note(note);
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
+        let kept = (mode == "closed" && !note.is_empty()).then_some(note.as_str());
+        store::set_comment_mode(conn, post_id, mode, kept)?;
+        store::audit(
+            conn,
+            Some(actor),
+            &format!("post.comments_{mode}"),
+            ("post", Some(post_id)),
+            &note,
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Reopens a post a flood closed.
+pub fn lift_flood(
+    conn: &mut DbConn,
+    actor: i64,
+    post_id: i64,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
+        store::lift_flood(conn, post_id)?;
+        store::audit(
+            conn,
+            Some(actor),
+            "post.flood_lifted",
+            ("post", Some(post_id)),
+            "",
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Turns the site-wide switch on (every comment form closed) or off.
+pub fn set_paused(
+    conn: &mut DbConn,
+    actor: i64,
+    paused: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    conn.transaction(|conn| {
+        store::begin_write(conn)?;
+        meta::set(conn, COMMENTS_PAUSED, if paused { "1" } else { "0" })?;
+        store::audit(
+            conn,
+            Some(actor),
+            if paused {
+                "setting.comments_paused"
+            } else {
+                "setting.comments_resumed"
+            },
+            ("setting", None),
+            COMMENTS_PAUSED,
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// A piece of a field's text, marked when a rule matched it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Segment {
+    /// The text (escaped by the template like everything else).
+    pub text: String,
+    /// Evidence a rule matched.
+    pub mark: bool,
+}
+
+/// Cuts `text` at the evidence spans the hits hold for `field`, so the template can wrap
+/// the matched pieces in `<mark>`. Spans that overlap are merged; spans that do not fall
+/// on character boundaries (text edited since) are skipped rather than trusted.
+pub fn segments(text: &str, hits: &[Hit], field: Field) -> Vec<Segment> {
+    let mut spans: Vec<(usize, usize)> = hits
+        .iter()
+        .filter_map(|h| h.evidence.as_ref())
+        .filter(|e| e.field == field && e.start < e.end && e.end <= text.len())
+        .filter(|e| text.is_char_boundary(e.start) && text.is_char_boundary(e.end))
+        .map(|e| (e.start, e.end))
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e) in merged {
+        if s > at {
+            out.push(Segment {
+                text: text[at..s].to_owned(),
+                mark: false,
+            });
+        }
+        out.push(Segment {
+            text: text[s..e].to_owned(),
+            mark: true,
+        });
+        at = e;
+    }
+    if at < text.len() || out.is_empty() {
+        out.push(Segment {
+            text: text[at..].to_owned(),
+            mark: false,
+        });
+    }
+    out
+}
+
+/// A rule that fired, as moderators see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitView {
+    /// Rule id.
+    pub rule: String,
+    /// House rule number.
+    pub house_rule: u8,
+    /// What the rule asked for.
+    pub action: String,
+    /// For moderators.
+    pub summary: String,
+    /// Evidence text (context facts, or the matched words).
+    pub evidence: Option<String>,
+}
+
+/// The commenter behind a comment, as moderators see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommenterView {
+    /// Name given.
+    pub name: String,
+    /// E-mail as typed.
+    pub email: String,
+    /// Folded e-mail (filter key).
+    pub email_key: String,
+    /// Network prefix.
+    pub network: String,
+    /// Comments published, held, rejected.
+    pub published: i64,
+    /// See above.
+    pub held: i64,
+    /// See above.
+    pub rejected: i64,
+    /// First comment.
+    pub first_seen: String,
+    /// `normal`, `trusted` or `banned`.
+    pub standing: String,
+}
+
+/// One comment in the queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    /// Key.
+    pub id: i64,
+    /// Status.
+    pub status: String,
+    /// The engine's action.
+    pub auto_action: String,
+    /// Post id.
+    pub post_id: i64,
+    /// Post title.
+    pub post_title: String,
+    /// Post address.
+    pub post_url: String,
+    /// The parent comment (for replies): author and start of text.
+    pub parent: Option<(String, String)>,
+    /// The body, cut at the evidence.
+    pub body: Vec<Segment>,
+    /// The name, cut at the evidence.
+    pub author: Vec<Segment>,
+    /// Every rule that fired.
+    pub hits: Vec<HitView>,
+    /// Who wrote it.
+    pub commenter: CommenterView,
+    /// "3 h 20 min".
+    pub waiting: String,
+    /// Submitted.
+    pub submitted: String,
+}
+
+fn waiting(from: NaiveDateTime, now: NaiveDateTime) -> String {
+    let m = (now - from).num_minutes().max(0);
+    match m {
+        0 => "less than a minute".to_owned(),
+        1..=59 => format!("{m} min"),
+        60..=1439 => format!("{} h {} min", m / 60, m % 60),
+        _ => format!("{} days", m / 1440),
+    }
+}
+
+/// Parses stored hits; a row written by an older engine that no longer parses shows none.
+pub fn parse_hits(json: &str) -> Vec<Hit> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn item(
+    conn: &mut DbConn,
+    c: CommentRow,
+    post_title: String,
+    post_slug: String,
+    history: &std::collections::HashMap<String, ([i64; 3], NaiveDateTime)>,
+    now: NaiveDateTime,
+) -> ServiceResult<QueueItem> {
+    let hits = parse_hits(&c.hits);
+    let parent = match c.parent_id {
+        Some(p) => {
+            comment_store::find(conn, p)?.map(|p| (p.author_name, truncate_words(&p.body, 200)))
+        }
+        None => None,
+    };
+    let (counts, first) = history
+        .get(&c.email_key)
+        .copied()
+        .unwrap_or(([0; 3], c.created_at));
+    let banned = !store::active_bans(conn, &c.email_key, &c.network, now)?.is_empty();
+    let standing = if banned {
+        "banned".to_owned()
+    } else {
+        commenters::standing(conn, &c.email_key)?.unwrap_or_else(|| "normal".to_owned())
+    };
+    Ok(QueueItem {
+        id: c.id,
+        body: segments(&c.body, &hits, Field::Body),
+        author: segments(&c.author_name, &hits, Field::Author),
+        hits: hits
+            .iter()
+            .map(|h| HitView {
+                rule: h.rule.clone(),
+                house_rule: h.house_rule,
+                action: h.action.as_str().to_owned(),
+                summary: h.summary.clone(),
+                evidence: h.evidence.as_ref().map(|e| e.text.clone()),
+            })
+            .collect(),
+        commenter: CommenterView {
+            name: c.author_name.clone(),
+            email: c.email.clone(),
+            email_key: c.email_key.clone(),
+            network: c.network.clone(),
+            published: counts[0],
+            held: counts[1],
+            rejected: counts[2],
+            first_seen: display_date(first),
+            standing,
+        },
+        waiting: waiting(c.created_at, now),
+        submitted: format!(
+            "{} {}",
+            display_date(c.created_at),
+            c.created_at.format("%H:%M")
+        ),
+        status: c.status,
+        auto_action: c.auto_action,
+        post_id: c.post_id,
+        post_title,
+        post_url: format!("/posts/{post_slug}"),
+        parent,
+    })
+}
+
+/// The queue's comments for a filter.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &QueueFilter,
+    now: NaiveDateTime,
+) -> ServiceResult<Vec<QueueItem>> {
+    let rows = store::queue(conn, filter)?;
+    let mut keys: Vec<String> = rows.iter().map(|r| r.0.email_key.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    let history = store::history(conn, &keys)?;
+    rows.into_iter()
+        .map(|(c, title, slug)| item(conn, c, title, slug, &history, now))
+        .collect()
+}
+
+/// One entry of a comment's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    /// What happened.
+    pub action: String,
+    /// Who ("the house-rules engine" for the automatic verdict).
+    pub actor: String,
+    /// Status before and after.
+    pub from_status: String,
+    /// See above.
+    pub to_status: String,
+    /// The house rule cited.
+    pub house_rule: Option<i32>,
+    /// The note.
+    pub note: String,
+    /// For edits: the text before.
+    pub original_body: Option<String>,
+    /// When.
+    pub at: String,
+}
+
+/// A comment with its full history, for `/admin/comments/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentDetail {
+    /// The comment as the queue shows it.
+    pub item: QueueItem,
+    /// The raw text (for the edit form).
+    pub body_text: String,
+    /// The automatic verdict, then every human action, oldest first.
+    pub events: Vec<EventView>,
+    /// Bans in force on this commenter.
+    pub bans: Vec<(i64, String)>,
+}
+
+/// A comment with its history.
+pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<CommentDetail> {
+    let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
+    let post = post_store::find(conn, c.post_id)?.ok_or(ServiceError::NotFound)?;
+    let history = store::history(conn, std::slice::from_ref(&c.email_key))?;
+    let mut events = vec![EventView {
+        action: format!("automatic verdict: {}", c.auto_action),
+        actor: format!("the house-rules engine ({})", c.engine_version),
+        from_status: String::new(),
+        to_status: CommentStatus::from(
+            crate::moderation::Action::parse(&c.auto_action)
+                .unwrap_or(crate::moderation::Action::Hold),
+        )
+        .as_str()
+        .to_owned(),
+        house_rule: None,
+        note: format!("score {:.1}", c.score),
+        original_body: None,
+        at: format!(
+            "{} {}",
+            display_date(c.created_at),
+            c.created_at.format("%H:%M")
+        ),
+    }];
+    for (e, actor) in store::events_of(conn, id)? {
+        events.push(EventView {
+            action: e.action,
+            actor: actor.unwrap_or_else(|| "the system".to_owned()),
+            from_status: e.from_status,
+            to_status: e.to_status,
+            house_rule: e.house_rule,
+            note: e.note,
+            original_body: e.original_body,
+            at: format!(
+                "{} {}",
+                display_date(e.created_at),
+                e.created_at.format("%H:%M")
+            ),
+        });
+    }
+    let bans = store::active_bans(conn, &c.email_key, &c.network, now)?
+        .into_iter()
+        .map(|b| {
+            let what = [
+                b.email_key.map(|e| format!("e-mail {e}")),
+                b.network.map(|n| format!("network {n}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            let until = b.expires_at.map_or("no expiry".to_owned(), |e| {
+                format!("until {}", display_date(e))
+            });
+            (
+                b.id,
+                format!("{what} ({until}) {}", b.note).trim().to_owned(),
+            )
+        })
+        .collect();
+    let body_text = c.body.clone();
+    let item = item(conn, c, post.title, post.slug, &history, now)?;
+    Ok(CommentDetail {
+        item,
+        body_text,
+        events,
+        bans,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::{Action, Evidence};
+
+    fn hit(field: Field, start: usize, end: usize) -> Hit {
+        Hit {
+            rule: "r".into(),
+            house_rule: 1,
+            action: Action::Hold,
+            evidence: Some(Evidence {
+                field,
+                start,
+                end,
+                text: String::new(),
+            }),
+            summary: String::new(),
+            reason: String::new(),
+        }
+    }
+
+    fn marked(segs: &[Segment]) -> Vec<(&str, bool)> {
+        segs.iter().map(|s| (s.text.as_str(), s.mark)).collect()
+    }
+
+    #[test]
+    fn evidence_spans_cut_the_text() {
+        let hits = [
+            hit(Field::Body, 6, 10),
+            hit(Field::Body, 8, 12),
+            hit(Field::Author, 0, 2),
+        ];
+        assert_eq!(
+            marked(&segments("<b>x </b> tail", &hits, Field::Body)),
+            [("<b>x <", false), ("/b> ta", true), ("il", false)]
+        );
+    }
+
+    #[test]
+    fn spans_off_the_text_or_inside_a_character_are_ignored() {
+        let hits = [hit(Field::Body, 1, 2), hit(Field::Body, 3, 99)];
+        assert_eq!(marked(&segments("é!", &hits, Field::Body)), [("é!", false)]);
+        assert_eq!(marked(&segments("", &[], Field::Body)), [("", false)]);
+    }
+}

@@ -1,0 +1,414 @@
+//! The moderators' records: decisions on comments, bans, the audit log and the queue's
+//! lists. Events and audit rows are only ever inserted, never changed or deleted.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::comments::CommentRow;
+use super::schema::{audit_log, bans, comment_events, comments, posts, users};
+use super::{DbConn, dispatch};
+
+/// A human action on a comment.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comment_events)]
+pub struct EventRow {
+    /// Key.
+    pub id: i64,
+    /// The comment.
+    pub comment_id: i64,
+    /// Who acted.
+    pub actor_id: Option<i64>,
+    /// `approve`, `reject`, `spam` or `edit`.
+    pub action: String,
+    /// Status before.
+    pub from_status: String,
+    /// Status after.
+    pub to_status: String,
+    /// The house rule a rejection cites.
+    pub house_rule: Option<i32>,
+    /// The moderator's note.
+    pub note: String,
+    /// For edits: the text before.
+    pub original_body: Option<String>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+/// A new event.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = comment_events)]
+pub struct NewEvent<'a> {
+    /// The comment.
+    pub comment_id: i64,
+    /// Who acted.
+    pub actor_id: Option<i64>,
+    /// What they did.
+    pub action: &'a str,
+    /// Status before.
+    pub from_status: &'a str,
+    /// Status after.
+    pub to_status: &'a str,
+    /// The house rule cited.
+    pub house_rule: Option<i32>,
+    /// Note.
+    pub note: &'a str,
+    /// Original text, for edits.
+    pub original_body: Option<&'a str>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+/// Takes SQLite's write lock at the start of a transaction that reads before it writes:
+/// a deferred SQLite transaction that has read cannot take the lock later if another
+/// writer committed meanwhile (it fails rather than waits). A DELETE takes the lock even
+/// when it matches nothing. PostgreSQL needs nothing here.
+pub fn begin_write(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => diesel::delete(bans::table.filter(bans::id.lt(0)))
+            .execute(c)
+            .map(|_| ()),
+        DbConn::Postgres(_) => Ok(()),
+    }
+}
+
+/// Records a decision on a comment.
+pub fn add_event(conn: &mut DbConn, e: &NewEvent<'_>) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::insert_into(comment_events::table)
+        .values(e)
+        .execute(c))
+}
+
+/// A comment's events, oldest first, with the actor's name.
+pub fn events_of(
+    conn: &mut DbConn,
+    comment_id: i64,
+) -> QueryResult<Vec<(EventRow, Option<String>)>> {
+    dispatch!(conn, |c| comment_events::table
+        .left_join(users::table.on(users::id.nullable().eq(comment_events::actor_id)))
+        .filter(comment_events::comment_id.eq(comment_id))
+        .order((comment_events::created_at.asc(), comment_events::id.asc()))
+        .select((EventRow::as_select(), users::display_name.nullable()))
+        .load(c))
+}
+
+/// Sets a comment's status (and optionally its body).
+pub fn set_comment(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    body: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    match body {
+        Some(b) => dispatch!(conn, |c| diesel::update(comments::table.find(id))
+            .set((
+                comments::status.eq(status),
+                comments::body.eq(b),
+                comments::updated_at.eq(now)
+            ))
+            .execute(c)),
+        None => dispatch!(conn, |c| diesel::update(comments::table.find(id))
+            .set((comments::status.eq(status), comments::updated_at.eq(now)))
+            .execute(c)),
+    }
+}
+
+/// Which comments the queue lists.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// `held`, `published` or `rejected`.
+    pub status: String,
+    /// Only on this post.
+    pub post_id: Option<i64>,
+    /// Only by this folded e-mail.
+    pub email_key: Option<String>,
+    /// Only those whose hits contain this text (a rule id or `"house_rule":N`).
+    pub hits_like: Option<String>,
+}
+
+/// Most comments one queue page shows.
+pub const QUEUE_LIMIT: i64 = 200;
+
+/// Comments for the queue with their post's title and slug: held oldest first, the
+/// other tabs newest first.
+pub fn queue(conn: &mut DbConn, f: &QueueFilter) -> QueryResult<Vec<(CommentRow, String, String)>> {
+    dispatch!(conn, |c| {
+        let mut q = comments::table
+            .inner_join(posts::table)
+            .filter(comments::status.eq(f.status.clone()))
+            .select((CommentRow::as_select(), posts::title, posts::slug))
+            .limit(QUEUE_LIMIT)
+            .into_boxed();
+        if let Some(p) = f.post_id {
+            q = q.filter(comments::post_id.eq(p));
+        }
+        if let Some(e) = &f.email_key {
+            q = q.filter(comments::email_key.eq(e.clone()));
+        }
+        if let Some(h) = &f.hits_like {
+            // The pattern's own wildcards are escaped so a filter matches literally.
+            let escaped = h
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            q = q.filter(comments::hits.like(format!("%{escaped}%")).escape('\\'));
+        }
+        q = if f.status == "held" {
+            q.order((comments::created_at.asc(), comments::id.asc()))
+        } else {
+            q.order((comments::updated_at.desc(), comments::id.desc()))
+        };
+        q.load(c)
+    })
+}
+
+/// Held comments in all (for the navigation).
+pub fn held_count(conn: &mut DbConn) -> QueryResult<i64> {
+    dispatch!(conn, |c| comments::table
+        .filter(comments::status.eq("held"))
+        .count()
+        .get_result(c))
+}
+
+/// Per e-mail key: (published, held, rejected) counts and the first comment's time.
+pub fn history(
+    conn: &mut DbConn,
+    email_keys: &[String],
+) -> QueryResult<HashMap<String, ([i64; 3], NaiveDateTime)>> {
+    if email_keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String, i64, Option<NaiveDateTime>)> =
+        dispatch!(conn, |c| comments::table
+            .filter(comments::email_key.eq_any(email_keys))
+            .group_by((comments::email_key, comments::status))
+            .select((
+                comments::email_key,
+                comments::status,
+                diesel::dsl::count(comments::id),
+                diesel::dsl::min(comments::created_at),
+            ))
+            .load(c))?;
+    let mut out: HashMap<String, ([i64; 3], NaiveDateTime)> = HashMap::new();
+    for (key, status, n, first) in rows {
+        let Some(first) = first else { continue };
+        let e = out.entry(key).or_insert(([0; 3], first));
+        let i = match status.as_str() {
+            "published" => 0,
+            "held" => 1,
+            _ => 2,
+        };
+        e.0[i] += n;
+        e.1 = e.1.min(first);
+    }
+    Ok(out)
+}
+
+/// A ban.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bans)]
+pub struct BanRow {
+    /// Key.
+    pub id: i64,
+    /// Folded e-mail banned.
+    pub email_key: Option<String>,
+    /// Network prefix banned.
+    pub network: Option<String>,
+    /// Ends at.
+    pub expires_at: Option<NaiveDateTime>,
+    /// Why.
+    pub note: String,
+    /// Who.
+    pub created_by: Option<i64>,
+    /// When.
+    pub created_at: NaiveDateTime,
+    /// Lifted at.
+    pub lifted_at: Option<NaiveDateTime>,
+}
+
+/// Adds a ban; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn add_ban(
+    conn: &mut DbConn,
+    email_key: Option<&str>,
+    network: Option<&str>,
+    expires_at: Option<NaiveDateTime>,
+    note: &str,
+    by: i64,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    dispatch!(conn, |c| diesel::insert_into(bans::table)
+        .values((
+            bans::email_key.eq(email_key),
+            bans::network.eq(network),
+            bans::expires_at.eq(expires_at),
+            bans::note.eq(note),
+            bans::created_by.eq(Some(by)),
+            bans::created_at.eq(now),
+        ))
+        .returning(bans::id)
+        .get_result(c))
+}
+
+/// Lifts a ban (kept for the record).
+pub fn lift_ban(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(bans::table.find(id))
+        .set(bans::lifted_at.eq(Some(now)))
+        .execute(c))
+}
+
+/// Bans in force now on this e-mail key or network.
+pub fn active_bans(
+    conn: &mut DbConn,
+    email_key: &str,
+    network: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<BanRow>> {
+    dispatch!(conn, |c| bans::table
+        .filter(
+            bans::email_key
+                .eq(email_key)
+                .or(bans::network.eq(network).and(bans::network.ne(""))),
+        )
+        .filter(bans::lifted_at.is_null())
+        .filter(bans::expires_at.is_null().or(bans::expires_at.gt(now)))
+        .select(BanRow::as_select())
+        .load(c))
+}
+
+/// An audit entry.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    /// Key.
+    pub id: i64,
+    /// Who.
+    pub actor_id: Option<i64>,
+    /// What, e.g. `comment.approve`.
+    pub action: String,
+    /// `comment`, `post`, `commenter`, `user` or `setting`.
+    pub target_kind: String,
+    /// Which.
+    pub target_id: Option<i64>,
+    /// Details.
+    pub detail: String,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+/// Records a staff action.
+pub fn audit(
+    conn: &mut DbConn,
+    actor_id: Option<i64>,
+    action: &str,
+    target: (&str, Option<i64>),
+    detail: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::actor_id.eq(actor_id),
+            audit_log::action.eq(action),
+            audit_log::target_kind.eq(target.0),
+            audit_log::target_id.eq(target.1),
+            audit_log::detail.eq(detail),
+            audit_log::created_at.eq(now),
+        ))
+        .execute(c))
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// By this account.
+    pub actor_id: Option<i64>,
+    /// Of this kind of target.
+    pub target_kind: Option<String>,
+    /// On this target.
+    pub target_id: Option<i64>,
+    /// Actions starting with this.
+    pub action: Option<String>,
+}
+
+/// Audit entries, newest first, with the actor's name.
+pub fn audit_list(
+    conn: &mut DbConn,
+    f: &AuditFilter,
+) -> QueryResult<Vec<(AuditRow, Option<String>)>> {
+    dispatch!(conn, |c| {
+        let mut q = audit_log::table
+            .left_join(users::table.on(users::id.nullable().eq(audit_log::actor_id)))
+            .select((AuditRow::as_select(), users::display_name.nullable()))
+            .order((audit_log::created_at.desc(), audit_log::id.desc()))
+            .limit(500)
+            .into_boxed();
+        if let Some(a) = f.actor_id {
+            q = q.filter(audit_log::actor_id.eq(a));
+        }
+        if let Some(k) = &f.target_kind {
+            q = q.filter(audit_log::target_kind.eq(k.clone()));
+        }
+        if let Some(t) = f.target_id {
+            q = q.filter(audit_log::target_id.eq(t));
+        }
+        if let Some(a) = &f.action {
+            q = q.filter(audit_log::action.eq(a.clone()));
+        }
+        q.load(c)
+    })
+}
+
+/// Sets a post's comment mode and note.
+pub fn set_comment_mode(
+    conn: &mut DbConn,
+    post_id: i64,
+    mode: &str,
+    note: Option<&str>,
+) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(posts::table.find(post_id))
+        .set((
+            posts::comment_mode.eq(mode),
+            posts::comments_closed_note.eq(note)
+        ))
+        .execute(c))
+}
+
+/// Lifts a flood closure.
+pub fn lift_flood(conn: &mut DbConn, post_id: i64) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(posts::table.find(post_id))
+        .set(posts::flood_closed_at.eq(None::<NaiveDateTime>))
+        .execute(c))
+}
+
+/// Published posts (newest first) with comment mode, note, flood closure and date, for
+/// the thread controls.
+#[allow(clippy::type_complexity)]
+pub fn threads(
+    conn: &mut DbConn,
+) -> QueryResult<
+    Vec<(
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    )>,
+> {
+    dispatch!(conn, |c| posts::table
+        .filter(posts::status.eq("published"))
+        .order(posts::published_at.desc())
+        .select((
+            posts::id,
+            posts::title,
+            posts::slug,
+            posts::comment_mode,
+            posts::comments_closed_note,
+            posts::flood_closed_at,
+            posts::published_at,
+        ))
+        .load(c))
+}
