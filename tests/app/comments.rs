@@ -11,34 +11,34 @@ use crate::hostile::hostile_strings;
 use crate::support::*;
 
 /// The signing key of these apps, so tests can make comment-form tokens.
-const SECRET: &str = "the comment tests' secret key, long enough for HMAC";
+pub(crate) const SECRET: &str = "the comment tests' secret key, long enough for HMAC";
 
-fn comment_settings(s: &mut Settings) {
+pub(crate) fn comment_settings(s: &mut Settings) {
     s.trust_proxy = true;
     s.secret_key = Some(SECRET.into());
 }
 
 /// A form token for a page opened a minute ago: people take time to write, and the
 /// rules treat a form sent within seconds of loading as a robot's.
-fn form_token(post_id: i64) -> String {
+pub(crate) fn form_token(post_id: i64) -> String {
     let rendered = chrono::Utc::now().timestamp() - 60;
     townhall::service::form_token::issue(SECRET.as_bytes(), post_id, rendered)
 }
 
-const HOUSING_BODY: &str = "Hackney has one of the longest council housing waiting lists in London. \
+pub(crate) const HOUSING_BODY: &str = "Hackney has one of the longest council housing waiting lists in London. \
 More than eight thousand households are waiting for a home, and families with children \
 spend years in temporary accommodation, often far from their schools and jobs.\n\n\
 Migrant families are hit hardest: many cannot join the waiting list at all until their \
 status is settled, and private rents keep climbing. The council says it will build more \
 social housing, but the waiting list keeps growing.";
 
-const FLIGHTS_BODY: &str = "Charter deportation flights leave from Stansted every month. \
+pub(crate) const FLIGHTS_BODY: &str = "Charter deportation flights leave from Stansted every month. \
 People on these flights often have appeals still pending, and many have had no legal advice \
 since they were detained.\n\nCampaigners want the flights stopped until everyone has had a \
 fair chance to appeal, and they are asking readers to sign a petition and write to their MP.";
 
 /// Comments a person might write under the housing post.
-const HOUSING_COMMENTS: [&str; 7] = [
+pub(crate) const HOUSING_COMMENTS: [&str; 7] = [
     "The waiting list for council housing in Hackney is far too long. My sister and her children spent two years in temporary accommodation before the council offered them a flat.",
     "Thank you for this article on housing. Do the figures for temporary accommodation include families the council has placed outside London?",
     "I volunteer at a housing advice centre and we see this every week: families on the waiting list for years while private rents keep climbing.",
@@ -48,13 +48,22 @@ const HOUSING_COMMENTS: [&str; 7] = [
     "Temporary accommodation far from school is hard on children. The council should count how many families on the waiting list have moved three times.",
 ];
 
+/// Five near-identical comments: the fifth closes the thread (house rule 5).
+pub(crate) const FLOOD_CAMPAIGN: [&str; 5] = [
+    "Stop the deportation flights now! Everyone deserves a fair chance to appeal. Sign the petition and tell your MP #StopTheFlights",
+    "stop the deportation flights now. everyone deserves a fair chance to appeal. sign the petition and tell your MP today",
+    "Stop the deportation flights now!! Everyone deserves a fair chance to appeal 🙏 Sign the petition, tell your MP #StopTheFlights",
+    "Please stop the deportation flights now. Everyone deserves a fair chance to appeal. Sign the petition and tell your MP.",
+    "Stop the deportation flights now. Everyone deserves a fair chance to appeal! Sign the petition and tell your MP #StopTheFlights #FairAppeals",
+];
+
 /// A published post; returns its id and slug.
-fn post(app: &TestApp, title: &str, body: &str, publish_at: &str) -> (i64, String) {
+pub(crate) fn post(app: &TestApp, title: &str, body: &str, publish_at: &str) -> (i64, String) {
     let id = app.create_post(title, "housing, london", body, "publish", publish_at);
     (id, app.slug_of(id))
 }
 
-fn housing_post(app: &TestApp) -> (i64, String) {
+pub(crate) fn housing_post(app: &TestApp) -> (i64, String) {
     app.login_admin();
     post(
         app,
@@ -65,13 +74,13 @@ fn housing_post(app: &TestApp) -> (i64, String) {
 }
 
 /// Someone writing a comment: the fields they fill in and the address they write from.
-struct Reader {
-    name: String,
-    email: String,
-    ip: String,
+pub(crate) struct Reader {
+    pub(crate) name: String,
+    pub(crate) email: String,
+    pub(crate) ip: String,
 }
 
-fn reader(n: u32) -> Reader {
+pub(crate) fn reader(n: u32) -> Reader {
     Reader {
         name: format!("Reader {n}"),
         email: format!("reader{n}@example.org"),
@@ -80,7 +89,7 @@ fn reader(n: u32) -> Reader {
 }
 
 /// The comment form's fields, filled in as a person would.
-fn fields<'a>(who: &'a Reader, body: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn fields<'a>(who: &'a Reader, body: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("name", who.name.as_str()),
         ("email", who.email.as_str()),
@@ -92,7 +101,7 @@ fn fields<'a>(who: &'a Reader, body: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-fn set<'a>(fields: &mut Vec<(&'a str, &'a str)>, name: &'a str, value: &'a str) {
+pub(crate) fn set<'a>(fields: &mut Vec<(&'a str, &'a str)>, name: &'a str, value: &'a str) {
     fields.retain(|(k, _)| *k != name);
     fields.push((name, value));
 }
@@ -102,13 +111,13 @@ fn remove(fields: &mut Vec<(&str, &str)>, name: &str) {
 }
 
 /// A CSRF token for this browser (the sign-in page has a form with one).
-fn csrf(app: &TestApp) -> String {
+pub(crate) fn csrf(app: &TestApp) -> String {
     app.get("/login").csrf()
 }
 
 /// Sends the comment form from `ip`, as a browser (`json` false) or an API client.
 /// A fresh form token is added unless `fields` has one.
-fn send(
+pub(crate) fn send(
     app: &TestApp,
     slug: &str,
     post_id: i64,
@@ -142,7 +151,7 @@ fn send(
 }
 
 /// Sends a comment as JSON and returns the status and the answer.
-fn send_json(
+pub(crate) fn send_json(
     app: &TestApp,
     slug: &str,
     post_id: i64,
@@ -157,7 +166,7 @@ fn send_json(
 }
 
 /// Posts a comment that must be published; returns its id.
-fn publish(
+pub(crate) fn publish(
     app: &TestApp,
     slug: &str,
     post_id: i64,
@@ -503,14 +512,7 @@ both_backends! {
         app.login_admin();
         let (id, slug) = post(&app, "Deportation flights and the right to appeal", FLIGHTS_BODY, "");
         let token = csrf(&app);
-        let campaign = [
-            "Stop the deportation flights now! Everyone deserves a fair chance to appeal. Sign the petition and tell your MP #StopTheFlights",
-            "stop the deportation flights now. everyone deserves a fair chance to appeal. sign the petition and tell your MP today",
-            "Stop the deportation flights now!! Everyone deserves a fair chance to appeal 🙏 Sign the petition, tell your MP #StopTheFlights",
-            "Please stop the deportation flights now. Everyone deserves a fair chance to appeal. Sign the petition and tell your MP.",
-            "Stop the deportation flights now. Everyone deserves a fair chance to appeal! Sign the petition and tell your MP #StopTheFlights #FairAppeals",
-        ];
-        for (i, body) in campaign.iter().enumerate() {
+        for (i, body) in FLOOD_CAMPAIGN.iter().enumerate() {
             let who = reader(10 + i as u32);
             let (status, v) = send_json(&app, &slug, id, &who, &token, &fields(&who, body));
             assert_eq!(status, 201, "{v}");
