@@ -439,6 +439,9 @@ both_backends! {
         }
         comment(&app, &slug, id, &reader(1), HOUSING_COMMENTS[0], true, false);
         assert_eq!(outbox::all(&mut app.db()).expect("outbox").len(), 24);
+        // A held comment too, so both workers also race to send the digest.
+        let (_, status) = comment(&app, &slug, id, &reader(2), HOUSING_COMMENTS[1], false, false);
+        assert_eq!(status, "held");
         let t = now();
         let start = Arc::new(Barrier::new(2));
         let app = Arc::new(app);
@@ -457,11 +460,12 @@ both_backends! {
             })
             .collect();
         let ticks: Vec<Tick> = workers.into_iter().map(|w| w.join().expect("worker thread")).collect();
-        assert_eq!(ticks.iter().map(|t| t.sent).sum::<usize>(), 24, "{ticks:?}");
+        assert_eq!(ticks.iter().map(|t| t.digests).sum::<usize>(), 1, "one digest (to the one admin): {ticks:?}");
+        assert_eq!(ticks.iter().map(|t| t.sent).sum::<usize>(), 25, "{ticks:?}");
         let got = recipients(&sink.messages());
         let mut unique = got.clone();
         unique.dedup();
-        assert_eq!((got.len(), unique.len()), (24, 24), "each subscriber exactly once");
+        assert_eq!((got.len(), unique.len()), (25, 25), "each subscriber and the admin exactly once");
         let rows = outbox::all(&mut app.db()).expect("outbox");
         assert!(rows.iter().all(|r| r.status == "sent" && r.attempts == 1), "{rows:?}");
         eprintln!("two workers ({:?}): {:?} sent", app.backend, ticks.iter().map(|t| t.sent).collect::<Vec<_>>());
@@ -517,5 +521,62 @@ both_backends! {
         assert!(m.body.contains(&format!("/posts/{slug}#comment-{reply}")), "{}", m.body);
         assert!(m.header("list-unsubscribe").contains("/unsubscribe?token="));
         assert_eq!(outbox::all(&mut app.db()).expect("outbox")[0].status, "sent");
+    }
+
+    fn a_claim_left_by_a_stopped_worker_is_taken_up_again(app) {
+        let sink = SmtpSink::start();
+        let mailer = mailer(&app, Some(&sink));
+        let (id, slug) = housing_post(&app);
+        comment(&app, &slug, id, &reader(1), HOUSING_COMMENTS[0], true, true);
+        comment(&app, &slug, id, &reader(2), HOUSING_COMMENTS[1], true, false);
+        let t = now();
+        let message = outbox::all(&mut app.db()).expect("outbox").remove(0).id;
+        // A worker claims it and dies before delivering.
+        assert!(outbox::claim(&mut app.db(), message, "dead", t).expect("claim"));
+        assert!(!outbox::claim(&mut app.db(), message, "other", t).expect("claim"), "a claim is taken once");
+        assert_eq!(tick(&app, &mailer, "w", t + Duration::minutes(9)), Tick::default(), "a recent claim is left alone");
+        let done = tick(&app, &mailer, "w", t + Duration::minutes(11));
+        assert_eq!((done.requeued, done.sent), (1, 1), "{done:?}");
+        assert_eq!(recipients(&sink.messages()), ["reader1@example.org"]);
+        let row = outbox::all(&mut app.db()).expect("outbox").remove(0);
+        assert_eq!((row.status.as_str(), row.claimed_by.as_deref()), ("sent", Some("w")));
+    }
+
+    fn hopeless_messages_fail_for_good(app) {
+        let sink = SmtpSink::start();
+        let mailer = mailer(&app, Some(&sink));
+        let t = now().trunc_subsecs(3);
+        let message = |to: &str| outbox::NewMessage {
+            recipient: to.into(),
+            subject: "Test".into(),
+            body_text: "Body".into(),
+            body_html: None,
+            kind: "reply",
+            comment_id: None,
+            post_id: None,
+            unsubscribe_url: None,
+            next_attempt_at: t,
+            created_at: t,
+        };
+        outbox::insert(&mut app.db(), &[message("not an address"), message("late@example.org")]).expect("queue");
+        // The second has been retried all but once already.
+        {
+            use townhall::storage::schema::outbox as table;
+            let mut conn = app.db();
+            townhall::dispatch!(&mut *conn, |c| diesel::update(table::table.filter(table::recipient.eq("late@example.org")))
+                .set(table::attempts.eq(mail::worker::MAX_ATTEMPTS - 1))
+                .execute(c))
+            .expect("age it");
+        }
+        sink.set_down(true);
+        let done = tick(&app, &mailer, "w", t);
+        assert_eq!((done.failed, done.retrying, done.sent), (2, 0, 0), "{done:?}");
+        let rows = outbox::all(&mut app.db()).expect("outbox");
+        assert_eq!((rows[0].status.as_str(), rows[0].attempts), ("failed", 1), "a malformed address is not retried");
+        assert!(rows[0].last_error.as_deref().unwrap_or("").contains("recipient"), "{:?}", rows[0].last_error);
+        assert_eq!((rows[1].status.as_str(), rows[1].attempts), ("failed", mail::worker::MAX_ATTEMPTS));
+        sink.set_down(false);
+        assert_eq!(tick(&app, &mailer, "w", t + Duration::days(1)), Tick::default(), "failed messages stay failed");
+        assert!(sink.messages().is_empty());
     }
 }
