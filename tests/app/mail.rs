@@ -292,6 +292,7 @@ both_backends! {
             assert!(m.body.contains("Reader 1 on \"Council housing waiting lists in Hackney\""), "{}", m.body);
             assert_eq!(m.header("from"), "Townhall <noreply@localhost>");
             assert_eq!(m.header("x-townhall-kind"), "digest");
+            assert_eq!(m.header("auto-submitted"), "auto-generated");
         }
 
         // Two more in the same window wait for it to end, then go out together.

@@ -174,6 +174,11 @@ impl Mailer {
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("X-Townhall-Kind"),
                 row.kind.clone(),
+            ))
+            // RFC 3834: out-of-office replies should not answer a machine.
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".to_owned(),
             ));
         if let Some(url) = &row.unsubscribe_url {
             // RFC 8058 one-click unsubscribe: the mail client POSTs to this address.
