@@ -54,6 +54,17 @@ pub struct Settings {
     pub rules_dir: PathBuf,
     /// Days a commenter's full IP address is kept; after that only its network prefix remains.
     pub ip_retention_days: u32,
+    /// SMTP server, e.g. `smtp://user:pass@mail.example.org:587?tls=required` or
+    /// `smtps://…:465`; when unset, e-mail is written as `.eml` files to `<data_dir>/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender of every message, e.g. `Townhall <noreply@example.org>`.
+    pub mail_from: String,
+    /// At most one digest of held comments per this many minutes.
+    pub mail_digest_minutes: u32,
+    /// Tell commenters by e-mail when their held comment is approved.
+    pub mail_notify_on_approval: bool,
+    /// Seconds between two passes of the outbox worker.
+    pub mail_poll_seconds: u32,
 }
 
 impl Default for Settings {
@@ -80,6 +91,11 @@ impl Default for Settings {
             log: "info".into(),
             rules_dir: PathBuf::from("moderation-rules"),
             ip_retention_days: 7,
+            smtp_url: None,
+            mail_from: "Townhall <noreply@localhost>".into(),
+            mail_digest_minutes: 30,
+            mail_notify_on_approval: true,
+            mail_poll_seconds: 10,
         }
     }
 }
@@ -106,6 +122,11 @@ const KEYS: &[&str] = &[
     "log",
     "rules_dir",
     "ip_retention_days",
+    "smtp_url",
+    "mail_from",
+    "mail_digest_minutes",
+    "mail_notify_on_approval",
+    "mail_poll_seconds",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -248,6 +269,43 @@ impl Settings {
                 format!("is not a log filter: {:?}", self.log),
             ));
         }
+        if !(1..=1440).contains(&self.mail_digest_minutes) {
+            return Err(invalid(
+                "mail_digest_minutes",
+                format!(
+                    "must be between 1 and 1440, got {}",
+                    self.mail_digest_minutes
+                ),
+            ));
+        }
+        if !(1..=3600).contains(&self.mail_poll_seconds) {
+            return Err(invalid(
+                "mail_poll_seconds",
+                format!("must be between 1 and 3600, got {}", self.mail_poll_seconds),
+            ));
+        }
+        if self
+            .smtp_url
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            self.smtp_url = None;
+        }
+        // The message never repeats the URL itself: it may carry a password.
+        if let Some(url) = &self.smtp_url
+            && let Err(problem) = crate::service::mail::transport::check_smtp_url(url)
+        {
+            return Err(invalid("smtp_url", format!("is not usable: {problem}")));
+        }
+        if let Err(e) = self.mail_from.parse::<lettre::message::Mailbox>() {
+            return Err(invalid(
+                "mail_from",
+                format!(
+                    "must be an address like `Townhall <noreply@example.org>` ({e}), got {:?}",
+                    self.mail_from
+                ),
+            ));
+        }
         self.db_target()?;
         Ok(self)
     }
@@ -322,6 +380,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("database_url") && e.contains("mysql"), "{e}");
+        let e = with(|s| s.mail_digest_minutes = 0).unwrap_err().to_string();
+        assert!(e.contains("mail_digest_minutes"), "{e}");
+        let e = with(|s| s.mail_from = "not an address".into())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mail_from"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_smtp_url_is_named_without_its_password() {
+        let e = with(|s| s.smtp_url = Some("http://bob:hunter2@mail.example.org".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("smtp_url") && !e.contains("hunter2"), "{e}");
+        let e =
+            with(|s| s.smtp_url = Some("smtp://bob:hunter2@mail.example.org:587?tls=maybe".into()))
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("smtp_url") && !e.contains("hunter2"), "{e}");
+        let ok = with(|s| {
+            s.smtp_url = Some("smtp://bob:hunter2@mail.example.org:587?tls=required".into())
+        });
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        assert!(with(|s| s.smtp_url = Some("smtps://mail.example.org".into())).is_ok());
     }
 
     #[test]

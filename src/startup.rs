@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::service::mail::{MailContext, Mailer};
 use crate::service::rules::{LiveRules, RulesError, RulesSource};
 use crate::service::setup::FirstStart;
 use crate::service::{ServiceError, ServiceResult, setup};
@@ -44,9 +45,16 @@ pub struct AppState {
     pub static_version: String,
     /// The moderation rules in force (reloaded when their files change).
     pub rules: Arc<LiveRules>,
+    /// Delivers queued e-mail (SMTP or `.eml` files).
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
+    /// What composing e-mail needs: links, the site's name and the signing key.
+    pub fn mail_context(&self) -> MailContext {
+        MailContext::new(&self.settings, &self.secret)
+    }
+
     /// Runs blocking database work off the async workers, on a pooled connection.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
@@ -86,6 +94,9 @@ pub enum StartupError {
     /// The moderation rules are broken.
     #[error("moderation rules ({0}): {1}")]
     Rules(String, RulesError),
+    /// The e-mail settings are unusable.
+    #[error(transparent)]
+    Mail(#[from] crate::service::mail::MailError),
     /// The template folder could not be read.
     #[error("cannot read the templates folder {0}: {1}")]
     TemplateDir(String, std::io::Error),
@@ -163,6 +174,8 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
     let rules =
         LiveRules::load(source.clone()).map_err(|e| StartupError::Rules(source.describe(), e))?;
     tracing::info!(rules = %source.describe(), version = rules.current().version(), "moderation rules loaded");
+    let mailer = Mailer::from_settings(&settings)?;
+    tracing::info!(transport = %mailer.describe(), "e-mail");
     let applied = storage::migrate(&target)?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
@@ -186,6 +199,7 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
         secret: Arc::new(secret.into_bytes()),
         static_version: static_version(),
         rules: Arc::new(rules),
+        mailer: Arc::new(mailer),
     };
     Ok((state, first))
 }
@@ -197,8 +211,11 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     crate::service::rules::watch(&state.rules, std::time::Duration::from_secs(2));
+    let worker_alive = spawn_mail_worker(&state)?;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
+        // The worker runs while the server's app factories hold this sender.
+        let _ = &worker_alive;
         App::new()
             .app_data(data.clone())
             .app_data(crate::http::form_config())
@@ -217,4 +234,39 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Starts the outbox worker on a thread of its own: a pass every `mail_poll_seconds`
+/// (delivery is blocking SMTP and diesel, so it stays off the async workers). It stops
+/// when every clone of the returned sender is dropped, which happens when the server
+/// that holds them stops; a delivery under way finishes first, and a claim left behind
+/// by a crash is put back in the queue after a timeout.
+fn spawn_mail_worker(state: &AppState) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    let (alive, stopped) = std::sync::mpsc::channel::<()>();
+    let pool = state.pool.clone();
+    let mailer = state.mailer.clone();
+    let ctx = state.mail_context();
+    let every = std::time::Duration::from_secs(state.settings.mail_poll_seconds.into());
+    let worker = crate::service::mail::worker::worker_id();
+    std::thread::Builder::new()
+        .name("mail-worker".into())
+        .spawn(move || {
+            tracing::info!(%worker, "e-mail worker started");
+            // Anything but a time-out means the server stopped (the sender is gone).
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every)
+            {
+                let now = chrono::Utc::now().naive_utc();
+                let tick = pool
+                    .get()
+                    .map_err(ServiceError::Unavailable)
+                    .and_then(|mut c| {
+                        crate::service::mail::run_once(&mut c, &mailer, &ctx, &worker, now)
+                    });
+                if let Err(e) = tick {
+                    tracing::warn!(error = %e, "e-mail worker pass failed; trying again next time");
+                }
+            }
+            tracing::info!(%worker, "e-mail worker stopped");
+        })?;
+    Ok(alive)
 }

@@ -35,6 +35,9 @@ pub struct CommentInput {
     /// The house-rules agreement box; any value means ticked.
     #[serde(default)]
     pub agree: String,
+    /// "E-mail me replies to this thread"; any value means ticked.
+    #[serde(default)]
+    pub notify_replies: String,
 }
 
 /// A comment that passed every check.
@@ -50,6 +53,8 @@ pub struct NewComment {
     pub body: String,
     /// The comment replied to.
     pub reply_to: Option<i64>,
+    /// The commenter wants e-mail about new comments on this post.
+    pub notify_replies: bool,
 }
 
 /// Checks a website address: `http(s)://` with a host, as typed.
@@ -141,6 +146,7 @@ impl CommentInput {
                 website: website.to_owned(),
                 body: self.body.clone(),
                 reply_to,
+                notify_replies: !self.notify_replies.trim().is_empty(),
             })
         } else {
             Err(errors)
@@ -160,6 +166,7 @@ mod tests {
             body: body.into(),
             reply_to: String::new(),
             agree: "yes".into(),
+            notify_replies: String::new(),
         }
     }
 

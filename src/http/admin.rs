@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(delete_post)
         .service(account_page)
         .service(change_password)
+        .service(change_notifications)
         .service(users_page)
         .service(create_user)
         .service(disable_user)
@@ -70,6 +71,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "unpublished" => "Unpublished: the post is no longer on the site.",
         "deleted" => "Deleted.",
         "password" => "Your password has been changed. Other sessions have been signed out.",
+        "notifications" => "Your e-mail settings are saved.",
         "user-created" => "Account created.",
         "user-disabled" => "Account disabled and signed out.",
         "user-enabled" => "Account enabled.",
@@ -489,8 +491,37 @@ async fn account_page(
         &who,
         &csrf,
         Page::new("admin/account", "Your account"),
-        json!({ "errors": FieldErrors::default(), "notice": notice(q.done.as_deref()) }),
+        json!({
+            "errors": FieldErrors::default(),
+            "notice": notice(q.done.as_deref()),
+            "notify_new_comments": who.user.notify_new_comments,
+        }),
     )
+}
+
+/// The account page's e-mail form: a box that is sent only when ticked.
+#[derive(Deserialize)]
+pub struct NotificationsForm {
+    #[serde(default)]
+    notify_new_comments: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_form!(NotificationsForm);
+
+#[post("/admin/account/notifications")]
+async fn change_notifications(
+    state: web::Data<AppState>,
+    who: RequireRole<AnyStaff>,
+    form: CsrfForm<NotificationsForm>,
+) -> Result<HttpResponse, AppError> {
+    let on = !form.0.notify_new_comments.trim().is_empty();
+    let id = who.user.id;
+    state
+        .db(move |c| crate::service::mail::set_author_notices(c, id, on))
+        .await?;
+    Ok(see_other("/admin/account?done=notifications"))
 }
 
 #[post("/admin/account/password")]
@@ -538,7 +569,7 @@ async fn change_password(
             &who,
             &csrf,
             Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
-            json!({ "errors": errors }),
+            json!({ "errors": errors, "notify_new_comments": who.user.notify_new_comments }),
         ),
     }
 }

@@ -265,11 +265,12 @@ async fn submit(
     };
     let rules = state.rules.current();
     let settings = CommentSettings::from(state.settings.as_ref());
+    let mail = state.mail_context();
     let for_post = slug.clone();
     let result = state
         .db(move |c| {
             separate_field_errors(comments::submit(
-                c, &rules, &settings, &for_post, &comment, &request,
+                c, &rules, &settings, &mail, &for_post, &comment, &request,
             ))
         })
         .await?;
@@ -307,6 +308,7 @@ async fn submit(
                     name: input.name,
                     email: input.email,
                     website: input.website,
+                    notify_replies: input.notify_replies,
                     ..CommentInput::default()
                 },
                 errors: FieldErrors::default(),

@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod errors;
 pub mod extractors;
 pub mod feeds;
+pub mod mail;
 pub mod moderation;
 pub mod public;
 pub mod render;
@@ -25,6 +26,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     comments::routes(cfg);
+    mail::routes(cfg);
     feeds::routes(cfg);
     assets::routes(cfg);
     auth::routes(cfg);

@@ -282,8 +282,9 @@ async fn queue_action(
     let actor = who.user.id;
     let note = f.note.clone();
     let t = now();
+    let mail = state.mail_context();
     state
-        .db(move |c| queue::decide(c, actor, &ids, decision, &note, t))
+        .db(move |c| queue::decide(c, &mail, actor, &ids, decision, &note, t))
         .await?;
     Ok(see_other(with_done(
         &safe_back(&f.back, "/admin/queue"),
@@ -331,8 +332,9 @@ async fn edit_comment(
     let f = form.0;
     let actor = who.user.id;
     let approve = checked(&f.approve);
+    let mail = state.mail_context();
     state
-        .db(move |c| queue::edit(c, actor, id, &f.body, &f.note, approve, now()))
+        .db(move |c| queue::edit(c, &mail, actor, id, &f.body, &f.note, approve, now()))
         .await?;
     Ok(see_other(format!("/admin/comments/{id}?done=edit")))
 }

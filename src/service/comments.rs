@@ -9,6 +9,7 @@ use diesel::Connection;
 use serde::Serialize;
 
 use super::form_token::{self, NONCE_DAYS, TokenCheck};
+use super::mail::{self, MailContext};
 use super::site::{display_date, iso};
 use super::{ServiceError, ServiceResult, invalid};
 use crate::config::Settings;
@@ -234,11 +235,14 @@ fn storable(s: &str, max: usize) -> String {
 
 /// Judges and stores a comment on a public post, in one transaction. Closed and
 /// archived posts refuse it (nothing is stored); everything else is stored with the
-/// verdict, whatever it is.
+/// verdict, whatever it is. The e-mail it sets off (reply and author notices when it is
+/// published, the flood notice when it closes the thread) is queued in the same
+/// transaction, so it goes out if and only if the comment was stored.
 pub fn submit(
     conn: &mut DbConn,
     rules: &RuleSet,
     settings: &CommentSettings,
+    mail_ctx: &MailContext,
     slug: &str,
     comment: &NewComment,
     request: &RequestFacts,
@@ -379,6 +383,14 @@ pub fn submit(
         )?;
         if verdict.close_thread {
             posts::set_flood_closed(conn, post.id, now)?;
+            mail::notify_flood_closed(conn, mail_ctx, id, now)?;
+        }
+        // A rejected comment is not part of the thread, so it subscribes to nothing.
+        if comment.notify_replies && status != CommentStatus::Rejected {
+            mail::subscribe(conn, &identity.email_key, &comment.email, post.id, now)?;
+        }
+        if status == CommentStatus::Published {
+            mail::notify_comment_published(conn, mail_ctx, id, now)?;
         }
         comments::purge_ips(
             conn,

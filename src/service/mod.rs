@@ -6,6 +6,7 @@ pub mod comments;
 pub mod corpus;
 pub mod form_token;
 pub mod house_rules;
+pub mod mail;
 pub mod posts;
 pub mod queue;
 pub mod rules;

@@ -2,6 +2,7 @@
 //! or a selection (each in one transaction), bans, trust, edits, the spam score's
 //! training, thread controls, the site-wide switch and the audit log.
 
+use crate::service::mail::MailContext;
 use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
 use serde::Serialize;
@@ -78,6 +79,7 @@ fn clean_note(note: &str) -> String {
 /// an audit entry, and approvals and spam marks train the spam score.
 pub fn decide(
     conn: &mut DbConn,
+    mail: &MailContext,
     actor: i64,
     ids: &[i64],
     decision: Decision,
@@ -150,7 +152,7 @@ pub fn decide(
             }
         }
         for id in approved {
-            after_approval(conn, id)?;
+            after_approval(conn, mail, id, now)?;
         }
         Ok(ids.len())
     })
@@ -179,15 +181,23 @@ fn retrain(
 
 /// Runs once a comment becomes published by a moderator's decision, inside the
 /// decision's transaction.
-pub fn after_approval(_conn: &mut DbConn, _comment_id: i64) -> ServiceResult<()> {
-    // mail hook: the e-mail branch calls notify_comment_approved(conn, comment_id) here.
+pub fn after_approval(
+    conn: &mut DbConn,
+    mail: &MailContext,
+    comment_id: i64,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    // Queued in the same transaction: the approval and its e-mails land together or not at all.
+    crate::service::mail::notify_comment_approved(conn, mail, comment_id, now)?;
     Ok(())
 }
 
 /// Replaces a comment's text (a typo, a sentence removed), keeping the original in its
 /// history; with `approve`, publishes it in the same transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn edit(
     conn: &mut DbConn,
+    mail: &MailContext,
     actor: i64,
     id: i64,
     body: &str,
@@ -230,7 +240,7 @@ pub fn edit(
             now,
         )?;
         if approve {
-            decide(conn, actor, &[id], Decision::Approve, &note, now)?;
+            decide(conn, mail, actor, &[id], Decision::Approve, &note, now)?;
         }
         Ok(())
     })

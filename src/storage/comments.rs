@@ -212,3 +212,33 @@ pub fn purge_ips(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize>
     .set(comments::ip.eq(None::<String>))
     .execute(c))
 }
+
+/// A held comment for the moderators' digest, with its post's title.
+#[derive(Debug, Clone, Queryable)]
+pub struct HeldRow {
+    /// Key.
+    pub id: i64,
+    /// Name.
+    pub author_name: String,
+    /// Markdown source.
+    pub body: String,
+    /// The post's title.
+    pub post_title: String,
+}
+
+/// Comments still held whose id is above `after`, oldest first.
+pub fn held_after(conn: &mut DbConn, after: i64) -> QueryResult<Vec<HeldRow>> {
+    use super::schema::posts;
+    dispatch!(conn, |c| comments::table
+        .inner_join(posts::table)
+        .filter(comments::status.eq("held"))
+        .filter(comments::id.gt(after))
+        .order(comments::id.asc())
+        .select((
+            comments::id,
+            comments::author_name,
+            comments::body,
+            posts::title
+        ))
+        .load(c))
+}

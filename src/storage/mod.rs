@@ -6,13 +6,16 @@ pub mod comments;
 #[allow(missing_docs)]
 mod connection;
 pub mod form_nonces;
+pub mod mail_state;
 pub mod meta;
 pub mod moderation;
+pub mod outbox;
 pub mod posts;
 #[allow(missing_docs)]
 pub mod schema;
 pub mod sessions;
 pub mod spam_tokens;
+pub mod subscriptions;
 pub mod throttle;
 pub mod users;
 

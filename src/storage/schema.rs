@@ -10,6 +10,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        notify_new_comments -> Bool,
     }
 }
 
@@ -170,6 +171,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        kind -> Text,
+        comment_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        unsubscribe_url -> Nullable<Text>,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reply_subscriptions (email_key, post_id) {
+        email_key -> Text,
+        post_id -> BigInt,
+        email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_state (name) {
+        name -> Text,
+        last_sent_at -> Nullable<Timestamp>,
+        last_comment_id -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(comment_events -> comments (comment_id));
 diesel::joinable!(comments -> posts (post_id));
@@ -177,6 +217,7 @@ diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(slug_redirects -> posts (post_id));
+diesel::joinable!(reply_subscriptions -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -194,4 +235,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     comment_events,
     audit_log,
     bans,
+    outbox,
+    reply_subscriptions,
+    mail_state,
 );

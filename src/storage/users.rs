@@ -26,6 +26,8 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// Wants an e-mail when a comment is published on one of their posts.
+    pub notify_new_comments: bool,
 }
 
 /// A new account.
@@ -114,4 +116,21 @@ pub fn set_disabled(
 /// Every account's display name (commenters may not pass themselves off as staff).
 pub fn display_names(conn: &mut DbConn) -> QueryResult<Vec<String>> {
     dispatch!(conn, |c| users::table.select(users::display_name).load(c))
+}
+
+/// Turns the notice of new comments on one's posts on or off.
+pub fn set_notify_new_comments(conn: &mut DbConn, id: i64, on: bool) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(users::table.find(id))
+        .set(users::notify_new_comments.eq(on))
+        .execute(c))
+}
+
+/// The addresses of enabled moderators and admins: whoever reads the comment queue.
+pub fn moderator_emails(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    dispatch!(conn, |c| users::table
+        .filter(users::role.eq_any(["admin", "moderator"]))
+        .filter(users::disabled.eq(false))
+        .order(users::id.asc())
+        .select(users::email)
+        .load(c))
 }

@@ -75,6 +75,7 @@ both_backends! {
             format!("/admin/posts/{id}/unpublish"),
             format!("/admin/posts/{id}/delete"),
             "/admin/account/password".to_string(),
+            "/admin/account/notifications".to_string(),
             "/admin/users".to_string(),
             "/admin/users/1/disable".to_string(),
             "/admin/users/1/enable".to_string(),

@@ -32,7 +32,7 @@ Migrant families are hit hardest: many cannot join the waiting list at all until
 status is settled, and private rents keep climbing. The council says it will build more \
 social housing, but the waiting list keeps growing.";
 
-const FLIGHTS_BODY: &str = "Charter deportation flights leave from Stansted every month. \
+pub(crate) const FLIGHTS_BODY: &str = "Charter deportation flights leave from Stansted every month. \
 People on these flights often have appeals still pending, and many have had no legal advice \
 since they were detained.\n\nCampaigners want the flights stopped until everyone has had a \
 fair chance to appeal, and they are asking readers to sign a petition and write to their MP.";
@@ -46,6 +46,15 @@ pub(crate) const HOUSING_COMMENTS: [&str; 7] = [
     "I disagree with part of this: the housing shortage affects every family in Hackney, not only migrant families, and the article could say so.",
     "Our tenants association has asked the council to publish the housing waiting list figures for each ward, so families can see how long they will wait.",
     "Temporary accommodation far from school is hard on children. The council should count how many families on the waiting list have moved three times.",
+];
+
+/// Five near-identical comments: the fifth closes the thread (house rule 5).
+pub(crate) const FLOOD_CAMPAIGN: [&str; 5] = [
+    "Stop the deportation flights now! Everyone deserves a fair chance to appeal. Sign the petition and tell your MP #StopTheFlights",
+    "stop the deportation flights now. everyone deserves a fair chance to appeal. sign the petition and tell your MP today",
+    "Stop the deportation flights now!! Everyone deserves a fair chance to appeal 🙏 Sign the petition, tell your MP #StopTheFlights",
+    "Please stop the deportation flights now. Everyone deserves a fair chance to appeal. Sign the petition and tell your MP.",
+    "Stop the deportation flights now. Everyone deserves a fair chance to appeal! Sign the petition and tell your MP #StopTheFlights #FairAppeals",
 ];
 
 /// A published post; returns its id and slug.
@@ -505,14 +514,7 @@ both_backends! {
         app.login_admin();
         let (id, slug) = post(&app, "Deportation flights and the right to appeal", FLIGHTS_BODY, "");
         let token = csrf(&app);
-        let campaign = [
-            "Stop the deportation flights now! Everyone deserves a fair chance to appeal. Sign the petition and tell your MP #StopTheFlights",
-            "stop the deportation flights now. everyone deserves a fair chance to appeal. sign the petition and tell your MP today",
-            "Stop the deportation flights now!! Everyone deserves a fair chance to appeal 🙏 Sign the petition, tell your MP #StopTheFlights",
-            "Please stop the deportation flights now. Everyone deserves a fair chance to appeal. Sign the petition and tell your MP.",
-            "Stop the deportation flights now. Everyone deserves a fair chance to appeal! Sign the petition and tell your MP #StopTheFlights #FairAppeals",
-        ];
-        for (i, body) in campaign.iter().enumerate() {
+        for (i, body) in FLOOD_CAMPAIGN.iter().enumerate() {
             let who = reader(10 + i as u32);
             let (status, v) = send_json(&app, &slug, id, &who, &token, &fields(&who, body));
             assert_eq!(status, 201, "{v}");

@@ -7,6 +7,7 @@ mod cli;
 mod comments;
 mod feeds;
 mod hostile;
+mod mail;
 mod publishing;
 mod queue;
 mod rules;

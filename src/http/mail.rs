@@ -1,0 +1,62 @@
+//! The unsubscribe link in reply notifications: GET shows a confirmation page, POST
+//! removes the subscription. The signed token in the address is the authority, so the
+//! POST needs no CSRF token or sign-in: that is what lets mail clients unsubscribe in
+//! one click (RFC 8058 `List-Unsubscribe-Post`), and a forged request can do no more
+//! than the link's owner could.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::render::{Page, render};
+use crate::error::AppError;
+use crate::service::mail;
+use crate::startup::AppState;
+
+/// Registers the unsubscribe routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(unsubscribe_page).service(unsubscribe);
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[get("/unsubscribe")]
+async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    q: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let secret = state.secret.clone();
+    let token = q.into_inner().token;
+    let for_page = token.clone();
+    let view = state
+        .db(move |c| mail::unsubscribe_preview(c, &secret, &for_page))
+        .await?;
+    render(
+        &state,
+        Page::new("public/unsubscribe", "Stop e-mail about this thread").noindex(),
+        json!({ "view": view, "token": token, "done": false }),
+    )
+}
+
+/// The body (`List-Unsubscribe=One-Click` from mail clients, or the confirmation form)
+/// is not read: the token in the address says everything.
+#[post("/unsubscribe")]
+async fn unsubscribe(
+    state: web::Data<AppState>,
+    q: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let secret = state.secret.clone();
+    let token = q.into_inner().token;
+    let view = state
+        .db(move |c| mail::unsubscribe(c, &secret, &token))
+        .await?;
+    render(
+        &state,
+        Page::new("public/unsubscribe", "Unsubscribed").noindex(),
+        json!({ "view": view, "token": "", "done": true }),
+    )
+}
