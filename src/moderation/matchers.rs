@@ -298,12 +298,12 @@ pub fn host_matches(host: &str, domain: &str) -> bool {
 
 /// Share of upper-case letters among the letters, and how many letters there are.
 pub fn upper_ratio(text: &str) -> (f32, usize) {
-    let (mut upper, mut total) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() {
-            total += usize::from(c.is_ascii_alphabetic());
-            upper += usize::from(c.is_ascii_uppercase());
-        } else if c.is_alphabetic() {
+    // ASCII letters are counted in loops the compiler vectorises; others one by one.
+    let bytes = text.as_bytes();
+    let mut upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let mut total = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    for (_, c) in non_ascii_chars(text) {
+        if c.is_alphabetic() {
             total += 1;
             upper += usize::from(c.is_uppercase());
         }
@@ -317,24 +317,59 @@ pub fn upper_ratio(text: &str) -> (f32, usize) {
 
 /// The longest run of one character (`!!!!!!!`, `aaaaaaa`) and where it starts.
 pub fn longest_char_run(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
     let (mut best, mut best_at) = (0, 0);
-    let (mut run, mut run_at, mut prev) = (0, 0, '\0');
-    let mut at = 0;
-    for c in text.chars() {
-        if c == prev && !c.is_whitespace() {
+    // Runs of one ASCII character, byte by byte…
+    let (mut run, mut run_at) = (0, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        if i > 0 && b == bytes[i - 1] && b.is_ascii() && !b.is_ascii_whitespace() {
             run += 1;
         } else {
             run = 1;
-            run_at = at;
+            run_at = i;
         }
-        prev = c;
-        at += c.len_utf8();
+        if run > best {
+            best = run;
+            best_at = run_at;
+        }
+    }
+    // …then runs of one other character (`😡😡😡`), which sit next to each other.
+    let (mut run, mut run_at, mut prev) = (0, 0, None);
+    for (at, c) in non_ascii_chars(text) {
+        match prev {
+            Some((end, p)) if end == at && p == c && !c.is_whitespace() => run += 1,
+            _ => {
+                run = 1;
+                run_at = at;
+            }
+        }
+        prev = Some((at + c.len_utf8(), c));
         if run > best {
             best = run;
             best_at = run_at;
         }
     }
     (best, best_at)
+}
+
+/// The non-ASCII characters of a text and where they are, skipping ASCII eight bytes at
+/// a time (comments are mostly ASCII).
+fn non_ascii_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let word = chunk.iter().fold(0u64, |w, b| w << 8 | u64::from(*b));
+            if word & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let at = i + bytes.get(i..)?.iter().position(|b| !b.is_ascii())?;
+        let c = text.get(at..)?.chars().next()?;
+        i = at + c.len_utf8();
+        Some((at, c))
+    })
 }
 
 /// Share of three-word sequences that repeat an earlier one, and the number of words.
@@ -434,5 +469,19 @@ mod tests {
         );
         assert!(host_matches("cheap.xyz", ".xyz") && host_matches("a.bit.ly", "bit.ly"));
         assert!(!host_matches("notbit.ly", "bit.ly"));
+    }
+
+    #[test]
+    fn counts_capitals_and_runs_in_any_script() {
+        assert_eq!(upper_ratio("ABCD efgh"), (0.5, 8));
+        assert_eq!(upper_ratio("ÉCOUTEZ ÇA — ok"), (9.0 / 11.0, 11));
+        assert_eq!(upper_ratio("1234 !!"), (0.0, 0));
+        assert_eq!(longest_char_run("noooooo way"), (6, 1));
+        assert_eq!(longest_char_run("a      b"), (1, 0), "spaces are not a run");
+        let angry = "so “angry” 😡😡😡😡 now!!!";
+        let (run, at) = longest_char_run(angry);
+        assert_eq!((run, &angry[at..at + 4]), (4, "😡"));
+        assert_eq!(longest_char_run("éé ééé x"), (3, 5));
+        assert_eq!(longest_char_run(""), (0, 0));
     }
 }
