@@ -43,13 +43,18 @@ impl Drop for PgDb {
     }
 }
 
+/// Whether this run is CI's (`CI` set and not `false`): what tests would skip for lack
+/// of a tool must fail there instead.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
+}
+
 fn pg_server() -> Option<String> {
     match std::env::var(PG_VAR) {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
-            let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
             assert!(
-                !in_ci,
+                !in_ci(),
                 "CI must run the PostgreSQL tests, but {PG_VAR} is not set"
             );
             eprintln!(
