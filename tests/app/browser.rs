@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 use crate::comments::{comment_settings, csrf, fields, housing_post, reader, send_json};
@@ -306,11 +307,7 @@ fn held_comment_is_approved_with_the_keyboard_and_appears_on_the_post() {
             },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
-        // Two rustls crypto providers are compiled in (ring for the app's mail, aws-lc-rs
-        // from fantoccini's hyper-rustls): choose the app's.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let browser = ClientBuilder::rustls()
-            .expect("a WebDriver client")
+        let browser = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.as_object().expect("an object").clone())
             .connect(&driver.url)
             .await
