@@ -21,11 +21,24 @@ impl Fingerprint {
 
     /// The fingerprint of a text's word hashes (see [`normalize::Folded::hashes`]).
     pub fn of_words(hashes: &[u64]) -> Fingerprint {
-        let mut mins: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
-        mins.sort_unstable();
-        mins.dedup();
-        mins.truncate(HASHES);
-        Fingerprint(mins)
+        let mut all: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
+        // Only the smallest values matter: sort a generous slice of them, and the whole
+        // only when repeated words leave that slice short of `HASHES` distinct values.
+        let slice = 2 * HASHES;
+        if all.len() > slice {
+            all.select_nth_unstable(slice - 1);
+            let mut mins = all[..slice].to_vec();
+            mins.sort_unstable();
+            mins.dedup();
+            if mins.len() >= HASHES {
+                mins.truncate(HASHES);
+                return Fingerprint(mins);
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        all.truncate(HASHES);
+        Fingerprint(all)
     }
 
     /// Estimated Jaccard similarity in `0.0..=1.0` (0 when either is empty): the share
@@ -136,5 +149,23 @@ mod tests {
         assert_eq!(Fingerprint::parse(&sketch.to_text()), sketch);
         assert_eq!(sketch.similarity(&sketch), 1.0);
         assert_eq!(Fingerprint::default().similarity(&a), 0.0);
+    }
+
+    #[test]
+    fn the_smallest_hashes_are_kept_whatever_the_repeats() {
+        let full = |hashes: &[u64]| {
+            let mut v: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.truncate(HASHES);
+            v
+        };
+        let distinct: Vec<u64> = (0..500u64).map(|i| word_hash(&i.to_le_bytes())).collect();
+        // Many repeats of a few small values push the slice short of distinct values.
+        let mut repeated = distinct.clone();
+        repeated.extend(std::iter::repeat_n(0u64, 300));
+        for hashes in [&distinct[..], &repeated[..], &distinct[..10]] {
+            assert_eq!(Fingerprint::of_words(hashes).0, full(hashes));
+        }
     }
 }

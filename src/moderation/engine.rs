@@ -139,7 +139,7 @@ fn check(
             let hit = found.iter().find(|h| h.tag == index)?;
             fire(evidence(*field, texts.raw(*field), hit.start, hit.end))
         }),
-        Check::Patterns { each, view, fields } => fields.iter().find_map(|field| {
+        Check::Patterns { any, view, fields } => fields.iter().find_map(|field| {
             let folded = texts.folded(*field)?;
             let views = match view {
                 View::Plain => vec![&folded.plain],
@@ -148,9 +148,7 @@ fn check(
                     .collect(),
             };
             views.into_iter().find_map(|mapped| {
-                // One regex at a time beats a `RegexSet` here: each has its own literal
-                // prefilter, and the first pattern that matches is all we need.
-                let m = each.iter().find_map(|re| re.find(&mapped.text))?;
+                let m = any.find(&mapped.text)?;
                 let (s, e) = mapped.origin(m.start(), m.end());
                 fire(evidence(*field, texts.raw(*field), s, e))
             })

@@ -300,8 +300,12 @@ pub fn host_matches(host: &str, domain: &str) -> bool {
 pub fn upper_ratio(text: &str) -> (f32, usize) {
     // ASCII letters are counted in loops the compiler vectorises; others one by one.
     let bytes = text.as_bytes();
-    let mut upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
-    let mut total = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let (mut upper, mut total) = (0, 0);
+    for &b in bytes {
+        let letter = usize::from((b | 0x20).wrapping_sub(b'a') < 26);
+        total += letter;
+        upper += letter & usize::from(b & 0x20 == 0);
+    }
     for (_, c) in non_ascii_chars(text) {
         if c.is_alphabetic() {
             total += 1;
@@ -319,10 +323,27 @@ pub fn upper_ratio(text: &str) -> (f32, usize) {
 pub fn longest_char_run(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let (mut best, mut best_at) = (0, 0);
-    // Runs of one ASCII character, byte by byte…
-    let (mut run, mut run_at) = (0, 0);
-    for (i, &b) in bytes.iter().enumerate() {
-        if i > 0 && b == bytes[i - 1] && b.is_ascii() && !b.is_ascii_whitespace() {
+    // Runs of one ASCII character, byte by byte, skipping eight bytes at a time where no
+    // byte repeats the one before it (most of any text)…
+    if !bytes.is_empty() {
+        best = 1;
+    }
+    let (mut run, mut run_at, mut i) = (1, 0, 1);
+    while i < bytes.len() {
+        if let (Some(now), Some(before)) = (bytes.get(i..i + 8), bytes.get(i - 1..i + 7)) {
+            let word = |b: &[u8]| b.iter().rev().fold(0u64, |w, x| w << 8 | u64::from(*x));
+            let x = word(now) ^ word(before);
+            let has_zero_byte =
+                x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0;
+            if !has_zero_byte {
+                run = 1;
+                run_at = i + 7;
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if b == bytes[i - 1] && b.is_ascii() && !b.is_ascii_whitespace() {
             run += 1;
         } else {
             run = 1;
@@ -332,6 +353,7 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
             best = run;
             best_at = run_at;
         }
+        i += 1;
     }
     // …then runs of one other character (`😡😡😡`), which sit next to each other.
     let (mut run, mut run_at, mut prev) = (0, 0, None);
@@ -483,5 +505,13 @@ mod tests {
         assert_eq!((run, &angry[at..at + 4]), (4, "😡"));
         assert_eq!(longest_char_run("éé ééé x"), (3, 5));
         assert_eq!(longest_char_run(""), (0, 0));
+        assert_eq!(longest_char_run("x"), (1, 0));
+        let long = format!(
+            "{}!!!!!!!!!!!! {}",
+            "abcdefgh".repeat(5),
+            "ijklmnop".repeat(3)
+        );
+        assert_eq!(longest_char_run(&long), (12, 40));
+        assert_eq!(longest_char_run("abcdefghijklmnopqrstuvwxyzzz"), (3, 25));
     }
 }

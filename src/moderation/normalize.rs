@@ -454,6 +454,22 @@ enum Piece {
     Break(usize, usize),
 }
 
+/// `is_word_char` for each ASCII character.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        table[i] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'@' | b'$' | b'!' | b'*' | b'#' | b'|' | b'+' | b'\'' | b'`'
+            );
+        i += 1;
+    }
+    table
+};
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_leet_symbol(c) || c == '\''
 }
@@ -506,6 +522,11 @@ fn split_words(plain: &Mapped) -> (Vec<char>, Vec<Piece>) {
     };
     let mut word_start = None;
     for (i, c) in text.char_indices() {
+        // Most characters are ASCII letters inside a word: one table look-up.
+        if c.is_ascii() && ASCII_WORD[c as usize] {
+            word_start.get_or_insert(i);
+            continue;
+        }
         let c = apostrophe(c);
         if is_word_char(c) {
             word_start.get_or_insert(i);
@@ -701,5 +722,17 @@ mod tests {
         let at = f.words.text.find("back").unwrap();
         let (a, b) = f.words.origin(at, at + 4);
         assert_eq!(&s[a..b], "bасk");
+    }
+
+    #[test]
+    fn the_ascii_table_agrees_with_the_rule() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            assert_eq!(
+                ASCII_WORD[usize::from(b)],
+                is_word_char(apostrophe(c)),
+                "{c:?}"
+            );
+        }
     }
 }
