@@ -331,8 +331,7 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
     let (mut run, mut run_at, mut i) = (1, 0, 1);
     while i < bytes.len() {
         if let (Some(now), Some(before)) = (bytes.get(i..i + 8), bytes.get(i - 1..i + 7)) {
-            let word = |b: &[u8]| b.iter().rev().fold(0u64, |w, x| w << 8 | u64::from(*x));
-            let x = word(now) ^ word(before);
+            let x = eight(now) ^ eight(before);
             let has_zero_byte =
                 x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0;
             if !has_zero_byte {
@@ -374,6 +373,11 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
     (best, best_at)
 }
 
+/// Eight bytes (a slice of exactly eight) as one word, to test them together.
+fn eight(bytes: &[u8]) -> u64 {
+    bytes.try_into().map_or(0, u64::from_le_bytes)
+}
+
 /// The non-ASCII characters of a text and where they are, skipping ASCII eight bytes at
 /// a time (comments are mostly ASCII).
 fn non_ascii_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
@@ -381,8 +385,7 @@ fn non_ascii_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         while let Some(chunk) = bytes.get(i..i + 8) {
-            let word = chunk.iter().fold(0u64, |w, b| w << 8 | u64::from(*b));
-            if word & 0x8080_8080_8080_8080 != 0 {
+            if eight(chunk) & 0x8080_8080_8080_8080 != 0 {
                 break;
             }
             i += 8;

@@ -138,8 +138,6 @@ pub struct Folded {
     pub words_alt: Option<Mapped>,
     /// Words containing mask characters (`f*ck`), for wildcard matching.
     pub masked: Vec<MaskedWord>,
-    /// Number of words.
-    pub word_count: usize,
     /// A fixed hash of each word's primary reading, in order (for fingerprints and
     /// repetition).
     pub hashes: Vec<u64>,
@@ -168,12 +166,10 @@ pub fn fold(original: &str) -> Folded {
     let (mut scratch, mut primary, mut second) = (Vec::new(), String::new(), String::new());
     let mut chars_of_simple = Vec::new();
     let mut masked = Vec::new();
-    let mut word_count = 0;
     let mut hashes = Vec::with_capacity(pieces.len());
     for piece in &pieces {
         match piece {
             Piece::Word(w) => {
-                word_count += 1;
                 let (s, e) = (w.start, w.end);
                 // The common case: an ordinary word that reads as it is written.
                 if let Spelling::Simple(r) = &w.spelling
@@ -241,7 +237,6 @@ pub fn fold(original: &str) -> Folded {
         words,
         words_alt: alt,
         masked,
-        word_count,
         hashes,
     }
 }
@@ -287,7 +282,7 @@ fn push_gap(m: &mut Mapped, start: usize, end: usize) {
 }
 
 /// NFKC, case folding, accents stripped, look-alikes mapped, invisible characters dropped.
-pub fn fold_plain(original: &str) -> Mapped {
+fn fold_plain(original: &str) -> Mapped {
     let mut out = Mapped::with_capacity(original.len());
     let mut rest = original;
     let mut offset = 0;
