@@ -102,13 +102,23 @@ pub fn notify_comment_published(
     let Some(a) = published(conn, ctx, comment_id)? else {
         return Ok(0);
     };
+    queue_published(conn, ctx, &a, now)
+}
+
+/// The messages a published comment sets off, for a comment already loaded.
+fn queue_published(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    a: &About,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
     let mut messages = Vec::new();
     for (key, email) in subscriptions::subscribers(conn, a.post.id, &a.comment.email_key)? {
         let unsubscribe = ctx.link(&format!(
             "/unsubscribe?token={}",
             token::issue(&ctx.secret, &key, a.post.id)
         ));
-        messages.push(compose::reply(ctx, &email, &a, &unsubscribe, now));
+        messages.push(compose::reply(ctx, &email, a, &unsubscribe, now));
     }
     if let Some(author) = users::find(conn, a.post.author_id)?
         && author.notify_new_comments
@@ -116,7 +126,7 @@ pub fn notify_comment_published(
         // Staff commenting on their own post need no notice of it.
         && author.email.to_lowercase() != a.comment.email_key
     {
-        messages.push(compose::author(ctx, &author.email, &a, now));
+        messages.push(compose::author(ctx, &author.email, a, now));
     }
     Ok(outbox::insert(conn, &messages)?)
 }
@@ -139,7 +149,7 @@ pub fn notify_comment_approved(
         let m = compose::approved(ctx, &a, now);
         queued += outbox::insert(conn, &[m])?;
     }
-    Ok(queued + notify_comment_published(conn, ctx, comment_id, now)?)
+    Ok(queued + queue_published(conn, ctx, &a, now)?)
 }
 
 /// Queues the notice to every moderator and admin that a flood of similar comments
