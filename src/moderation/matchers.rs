@@ -298,13 +298,19 @@ pub fn host_matches(host: &str, domain: &str) -> bool {
 
 /// Share of upper-case letters among the letters, and how many letters there are.
 pub fn upper_ratio(text: &str) -> (f32, usize) {
-    // ASCII letters are counted in loops the compiler vectorises; others one by one.
+    // ASCII letters are counted with byte-wide counters, in chunks short enough not to
+    // overflow them, which the compiler vectorises; other letters one by one.
     let bytes = text.as_bytes();
     let (mut upper, mut total) = (0, 0);
-    for &b in bytes {
-        let letter = usize::from((b | 0x20).wrapping_sub(b'a') < 26);
-        total += letter;
-        upper += letter & usize::from(b & 0x20 == 0);
+    for chunk in bytes.chunks(255) {
+        let (mut u, mut t) = (0u8, 0u8);
+        for &b in chunk {
+            let letter = u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+            t += letter;
+            u += letter & u8::from(b & 0x20 == 0);
+        }
+        total += usize::from(t);
+        upper += usize::from(u);
     }
     for (_, c) in non_ascii_chars(text) {
         if c.is_alphabetic() {
@@ -404,12 +410,23 @@ pub fn repeated_word_share(hashes: &[u64]) -> (f32, usize) {
         return (0.0, hashes.len());
     }
     let trigrams = hashes.len() - 2;
-    let mut distinct = rustc_hash::FxHashSet::default();
-    distinct.reserve(trigrams);
+    // Distinct trigrams counted in an open-addressing table of their hashes (already
+    // well mixed, so the low bits pick the slot; 0 marks an empty slot).
+    let size = (trigrams * 2).next_power_of_two();
+    let mut table = vec![0u64; size];
+    let mut distinct = 0;
     for w in hashes.windows(3) {
-        distinct.insert(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42));
+        let h = (w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)).max(1);
+        let mut slot = h as usize & (size - 1);
+        while table[slot] != 0 && table[slot] != h {
+            slot = (slot + 1) & (size - 1);
+        }
+        if table[slot] == 0 {
+            table[slot] = h;
+            distinct += 1;
+        }
     }
-    (1.0 - distinct.len() as f32 / trigrams as f32, hashes.len())
+    (1.0 - distinct as f32 / trigrams as f32, hashes.len())
 }
 
 #[cfg(test)]

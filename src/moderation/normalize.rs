@@ -35,10 +35,10 @@ struct Segment {
 }
 
 impl Mapped {
-    fn with_capacity(bytes: usize) -> Mapped {
+    fn with_capacity(bytes: usize, segments: usize) -> Mapped {
         Mapped {
             text: String::with_capacity(bytes),
-            segments: Vec::with_capacity(bytes / 4 + 4),
+            segments: Vec::with_capacity(segments),
         }
     }
 
@@ -157,87 +157,230 @@ pub struct MaskedWord {
 /// Folds one field.
 pub fn fold(original: &str) -> Folded {
     let plain = fold_plain(original);
-    let (mut letters, pieces) = split_words(&plain);
-    let pieces = join_spelled_out(&plain.text, &mut letters, pieces);
-    let mut words = Mapped::with_capacity(plain.text.len() + 16);
-    // Most texts need no second reading; the second view is only built (from a copy of
-    // the first) once a word reads differently.
-    let mut alt: Option<Mapped> = None;
-    let (mut scratch, mut primary, mut second) = (Vec::new(), String::new(), String::new());
-    let mut chars_of_simple = Vec::new();
-    let mut masked = Vec::new();
-    let mut hashes = Vec::with_capacity(pieces.len());
-    for piece in &pieces {
-        match piece {
-            Piece::Word(w) => {
-                let (s, e) = (w.start, w.end);
-                // The common case: an ordinary word that reads as it is written.
-                if let Spelling::Simple(r) = &w.spelling
-                    && reads_as_written(&plain.text.as_bytes()[r.clone()])
-                {
-                    let word = &plain.text[r.clone()];
-                    hashes.push(super::duplicates::word_hash(word.as_bytes()));
-                    push_word(&mut words, word, s, e);
-                    if let Some(alt) = alt.as_mut() {
-                        push_word(alt, word, s, e);
-                    }
-                    continue;
-                }
-                let chars: &[char] = match &w.spelling {
-                    Spelling::Chars(r) => &letters[r.clone()],
-                    Spelling::Simple(r) => {
-                        chars_of_simple.clear();
-                        chars_of_simple.extend(plain.text[r.clone()].chars());
-                        &chars_of_simple
-                    }
-                };
-                if chars.contains(&'*') {
-                    let pattern: Vec<char> = chars.iter().map(|c| leet(*c, false)).collect();
-                    let count = pattern.iter().filter(|c| c.is_alphabetic()).count();
-                    if count >= 2 && pattern.first().is_some_and(|c| c.is_alphabetic()) {
-                        masked.push(MaskedWord {
-                            pattern,
-                            start: s,
-                            end: e,
-                        });
-                    }
-                }
-                reading(chars, false, &mut scratch, &mut primary);
-                hashes.push(super::duplicates::word_hash(primary.as_bytes()));
-                let differs = needs_second_reading(chars) && {
-                    reading(chars, true, &mut scratch, &mut second);
-                    second != primary
-                };
-                if differs && alt.is_none() {
-                    alt = Some(words.clone());
-                }
-                push_word(&mut words, &primary, s, e);
-                if let Some(alt) = alt.as_mut() {
-                    push_word(alt, if differs { &second } else { &primary }, s, e);
-                }
-            }
-            Piece::Break(s, e) => {
-                let tail = words.text.trim_end();
-                if !tail.is_empty() && !tail.ends_with('|') {
-                    push_break(&mut words, *s, *e);
-                    if let Some(alt) = alt.as_mut() {
-                        push_break(alt, *s, *e);
-                    }
-                }
-            }
-        }
-    }
-    let end = original.len();
-    push_gap(&mut words, end, end);
-    if let Some(alt) = alt.as_mut() {
-        push_gap(alt, end, end);
-    }
+    let mut folder = Folder::new(&plain.text);
+    scan_words(&plain, &mut folder);
+    let Views {
+        words,
+        alt,
+        masked,
+        hashes,
+        ..
+    } = folder.finish(original.len());
     Folded {
         plain,
         words,
         words_alt: alt,
         masked,
         hashes,
+    }
+}
+
+/// Builds the words views as the scanner hands over words and clause breaks, in one pass:
+/// runs of single letters wait in `run` until they turn out to spell a word (or not).
+struct Folder<'a> {
+    /// The folded text the scanner reads.
+    text: &'a str,
+    /// Characters of words that are not plain ASCII, in order (see `Spelling::Chars`).
+    letters: Vec<char>,
+    /// Single-letter words not yet known to be spelt out (`f u c k`).
+    run: Vec<RawWord>,
+    /// A one-character break (`c.u`) after a single letter: dropped if another single
+    /// letter follows, kept otherwise.
+    held_break: Option<(usize, usize)>,
+    out: Views,
+}
+
+/// What `fold` builds besides `plain`, and scratch space reused from word to word.
+#[derive(Default)]
+struct Views {
+    words: Mapped,
+    /// Most texts need no second reading; it is only built (from a copy of the first)
+    /// once a word reads differently.
+    alt: Option<Mapped>,
+    masked: Vec<MaskedWord>,
+    hashes: Vec<u64>,
+    scratch: Vec<char>,
+    primary: String,
+    second: String,
+    chars_of_simple: Vec<char>,
+}
+
+impl<'a> Folder<'a> {
+    fn new(text: &'a str) -> Self {
+        Folder {
+            text,
+            letters: Vec::new(),
+            run: Vec::new(),
+            held_break: None,
+            out: Views {
+                words: Mapped::with_capacity(text.len() + 16, text.len() / 2 + 8),
+                hashes: Vec::with_capacity(text.len() / 5),
+                ..Views::default()
+            },
+        }
+    }
+
+    /// A word from the scanner.
+    fn word(&mut self, w: RawWord) {
+        if let Some((s, e)) = self.held_break.take() {
+            // `c.u.n.t.s`: a dot right between two single letters is a separator.
+            if !is_one_char(&w) {
+                self.close_run();
+                self.out.emit_break(s, e);
+            }
+        }
+        if self.is_single(&w) {
+            let adjacent = self
+                .run
+                .last()
+                .is_none_or(|prev| w.start.saturating_sub(prev.end) <= 3);
+            if !adjacent {
+                self.close_run();
+            }
+            self.run.push(w);
+        } else {
+            self.close_run();
+            self.out.emit_word(self.text, &self.letters, &w);
+        }
+    }
+
+    /// A clause break from the scanner, with its span in the original.
+    fn clause_break(&mut self, s: usize, e: usize) {
+        if let Some((hs, he)) = self.held_break.take() {
+            self.close_run();
+            self.out.emit_break(hs, he);
+        }
+        if !self.run.is_empty() && e - s <= 1 {
+            self.held_break = Some((s, e));
+            return;
+        }
+        self.close_run();
+        self.out.emit_break(s, e);
+    }
+
+    fn is_single(&self, w: &RawWord) -> bool {
+        match &w.spelling {
+            Spelling::Simple(r) => r.len() == 1,
+            Spelling::Chars(r) => r.len() == 1 && self.letters[r.start].is_alphanumeric(),
+        }
+    }
+
+    /// Joins a waiting run of three or more single letters into one word (`f u c k`);
+    /// shorter runs are ordinary words (`I am a dog`).
+    fn close_run(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        if let (true, Some(first), Some(last)) = (run.len() >= 3, run.first(), run.last()) {
+            let from = self.letters.len();
+            for w in &run {
+                match &w.spelling {
+                    Spelling::Simple(r) => self.letters.extend(self.text[r.clone()].chars()),
+                    Spelling::Chars(r) => self.letters.extend_from_within(r.clone()),
+                }
+            }
+            let joined = RawWord {
+                spelling: Spelling::Chars(from..self.letters.len()),
+                as_written: false,
+                start: first.start,
+                end: last.end,
+            };
+            self.out.emit_word(self.text, &self.letters, &joined);
+        } else {
+            for w in &run {
+                self.out.emit_word(self.text, &self.letters, w);
+            }
+        }
+        self.run = run;
+        self.run.clear();
+    }
+
+    /// Settles what is still waiting and closes the views with a space at `end`.
+    fn finish(mut self, end: usize) -> Views {
+        if let Some((s, e)) = self.held_break.take() {
+            self.close_run();
+            self.out.emit_break(s, e);
+        }
+        self.close_run();
+        push_gap(&mut self.out.words, end, end);
+        if let Some(alt) = self.out.alt.as_mut() {
+            push_gap(alt, end, end);
+        }
+        self.out
+    }
+}
+
+fn is_one_char(w: &RawWord) -> bool {
+    match &w.spelling {
+        Spelling::Simple(r) | Spelling::Chars(r) => r.len() == 1,
+    }
+}
+
+impl Views {
+    /// Writes one word in both readings, and its hash.
+    fn emit_word(&mut self, text: &str, letters: &[char], w: &RawWord) {
+        let (s, e) = (w.start, w.end);
+        // The common case: an ordinary word that reads as it is written.
+        if let (Spelling::Simple(r), true) = (&w.spelling, w.as_written) {
+            let word = &text[r.clone()];
+            self.hashes
+                .push(super::duplicates::word_hash(word.as_bytes()));
+            push_word(&mut self.words, word, s, e);
+            if let Some(alt) = self.alt.as_mut() {
+                push_word(alt, word, s, e);
+            }
+            return;
+        }
+        let chars: &[char] = match &w.spelling {
+            Spelling::Chars(r) => &letters[r.clone()],
+            Spelling::Simple(r) => {
+                self.chars_of_simple.clear();
+                self.chars_of_simple.extend(text[r.clone()].chars());
+                &self.chars_of_simple
+            }
+        };
+        if chars.contains(&'*') {
+            let pattern: Vec<char> = chars.iter().map(|c| leet(*c, false)).collect();
+            let count = pattern.iter().filter(|c| c.is_alphabetic()).count();
+            if count >= 2 && pattern.first().is_some_and(|c| c.is_alphabetic()) {
+                self.masked.push(MaskedWord {
+                    pattern,
+                    start: s,
+                    end: e,
+                });
+            }
+        }
+        reading(chars, false, &mut self.scratch, &mut self.primary);
+        self.hashes
+            .push(super::duplicates::word_hash(self.primary.as_bytes()));
+        let differs = needs_second_reading(chars) && {
+            reading(chars, true, &mut self.scratch, &mut self.second);
+            self.second != self.primary
+        };
+        if differs && self.alt.is_none() {
+            self.alt = Some(self.words.clone());
+        }
+        push_word(&mut self.words, &self.primary, s, e);
+        if let Some(alt) = self.alt.as_mut() {
+            push_word(
+                alt,
+                if differs { &self.second } else { &self.primary },
+                s,
+                e,
+            );
+        }
+    }
+
+    /// Marks a clause boundary, once, and never before the first word.
+    fn emit_break(&mut self, s: usize, e: usize) {
+        let tail = self.words.text.trim_end();
+        if !tail.is_empty() && !tail.ends_with('|') {
+            push_break(&mut self.words, s, e);
+            if let Some(alt) = self.alt.as_mut() {
+                push_break(alt, s, e);
+            }
+        }
     }
 }
 
@@ -257,8 +400,12 @@ fn reads_as_written(word: &[u8]) -> bool {
     if word.iter().all(u8::is_ascii_digit) {
         return true;
     }
-    word.iter().all(|b| b.is_ascii_lowercase() && *b != b'v')
-        && !word.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+    word.iter().all(|b| b.is_ascii_lowercase() && *b != b'v') && !has_triple(word)
+}
+
+/// Whether three bytes in a row are the same (`fuuuck`).
+fn has_triple(word: &[u8]) -> bool {
+    word.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 
 /// Words with an ambiguous leet character or a long run of one letter get a second reading.
@@ -283,7 +430,7 @@ fn push_gap(m: &mut Mapped, start: usize, end: usize) {
 
 /// NFKC, case folding, accents stripped, look-alikes mapped, invisible characters dropped.
 fn fold_plain(original: &str) -> Mapped {
-    let mut out = Mapped::with_capacity(original.len());
+    let mut out = Mapped::with_capacity(original.len(), original.len() / 4 + 4);
     let mut rest = original;
     let mut offset = 0;
     while !rest.is_empty() {
@@ -428,6 +575,8 @@ fn reading(chars: &[char], second: bool, mapped: &mut Vec<char>, out: &mut Strin
 struct RawWord {
     /// Where the word's characters are.
     spelling: Spelling,
+    /// A `Simple` word that reads as written (see `reads_as_written`).
+    as_written: bool,
     start: usize,
     end: usize,
 }
@@ -442,28 +591,39 @@ enum Spelling {
     Chars(std::ops::Range<usize>),
 }
 
-#[derive(Debug)]
-enum Piece {
-    Word(RawWord),
-    /// A clause boundary, with its span in the original.
-    Break(usize, usize),
-}
-
-/// `is_word_char` for each ASCII character.
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
+/// What each ASCII character is to the scanner: `WORD` for `is_word_char`, `PLAIN` for
+/// the lower-case letters and digits that make up ordinary words, `LETTER` for the
+/// lower-case letters but `v` (`fvck`), `DIGIT` for digits.
+const ASCII_CLASS: [u8; 128] = {
+    let mut table = [0; 128];
     let mut i = 0;
     while i < 128 {
         let c = i as u8;
-        table[i] = c.is_ascii_alphanumeric()
+        if c.is_ascii_alphanumeric()
             || matches!(
                 c,
                 b'@' | b'$' | b'!' | b'*' | b'#' | b'|' | b'+' | b'\'' | b'`'
-            );
+            )
+        {
+            table[i] |= WORD;
+        }
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            table[i] |= PLAIN;
+        }
+        if c.is_ascii_lowercase() && c != b'v' {
+            table[i] |= LETTER;
+        }
+        if c.is_ascii_digit() {
+            table[i] |= DIGIT;
+        }
         i += 1;
     }
     table
 };
+const WORD: u8 = 1;
+const PLAIN: u8 = 2;
+const LETTER: u8 = 4;
+const DIGIT: u8 = 8;
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_leet_symbol(c) || c == '\''
@@ -476,69 +636,116 @@ fn is_clause_break(c: char) -> bool {
     )
 }
 
-/// Cuts the folded text into words and clause breaks. Word characters go to one shared
-/// buffer (apostrophes dropped), in order, so neighbouring words are neighbours there too.
-fn split_words(plain: &Mapped) -> (Vec<char>, Vec<Piece>) {
+/// Cuts the folded text into words and clause breaks and hands them to the folder in
+/// order. Ordinary words (lower-case ASCII letters and digits) are read straight from the
+/// text; the characters of the others go to the folder's shared buffer, apostrophes
+/// dropped.
+fn scan_words(plain: &Mapped, folder: &mut Folder) {
     let text = plain.text.as_str();
-    let mut letters = Vec::with_capacity(text.len());
-    let mut pieces = Vec::with_capacity(text.len() / 4);
+    let bytes = text.as_bytes();
     let mut cursor = Cursor {
         mapped: plain,
         index: 0,
     };
-    let mut flush = |from: usize, to: usize, pieces: &mut Vec<Piece>, cursor: &mut Cursor| {
-        let word = &text[from..to];
-        let (s, e) = trim_word(word);
-        if s < e {
-            let (start, _) = cursor.span_of(from + s);
-            let (_, end) = cursor.span_of(from + e - 1);
-            let inner = &word[s..e];
-            let spelling = if inner
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            {
-                Spelling::Simple(from + s..from + e)
-            } else {
-                let first = letters.len();
-                letters.extend(inner.chars().map(apostrophe).filter(|c| *c != '\''));
-                Spelling::Chars(first..letters.len())
-            };
-            pieces.push(Piece::Word(RawWord {
-                spelling,
-                start,
-                end,
-            }));
-            // `Wow! Next` : the `!` ended the word and the clause.
-            if word.ends_with(['!', '|']) {
-                let (s, e) = cursor.span_of(to - 1);
-                pieces.push(Piece::Break(s, e));
+    // The word being read: where it starts, and the classes every byte so far shares
+    // (nothing once a character is not ASCII).
+    let mut word: Option<(usize, u8)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Most characters are ASCII inside a word: one table look-up.
+        let (c, width) = if b.is_ascii() {
+            let class = ASCII_CLASS[usize::from(b)];
+            if class & WORD != 0 {
+                let (_, shared) = word.get_or_insert((i, u8::MAX));
+                *shared &= class;
+                i += 1;
+                continue;
             }
-        }
-    };
-    let mut word_start = None;
-    for (i, c) in text.char_indices() {
-        // Most characters are ASCII letters inside a word: one table look-up.
-        if c.is_ascii() && ASCII_WORD[c as usize] {
-            word_start.get_or_insert(i);
-            continue;
-        }
+            (char::from(b), 1)
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            (c, c.len_utf8())
+        };
         let c = apostrophe(c);
         if is_word_char(c) {
-            word_start.get_or_insert(i);
-            continue;
+            let (_, shared) = word.get_or_insert((i, 0));
+            *shared = 0;
+        } else {
+            if let Some((from, shared)) = word.take() {
+                flush_word(text, from, i, shared, &mut cursor, folder);
+            }
+            if is_clause_break(c) {
+                let (s, e) = cursor.span_of(i);
+                folder.clause_break(s, e);
+            }
         }
-        if let Some(from) = word_start.take() {
-            flush(from, i, &mut pieces, &mut cursor);
-        }
-        if is_clause_break(c) || c == '!' {
-            let (s, e) = cursor.span_of(i);
-            pieces.push(Piece::Break(s, e));
-        }
+        i += width;
     }
-    if let Some(from) = word_start {
-        flush(from, text.len(), &mut pieces, &mut cursor);
+    if let Some((from, shared)) = word {
+        flush_word(text, from, text.len(), shared, &mut cursor, folder);
     }
-    (letters, pieces)
+}
+
+/// Hands the word at `from..to` of the folded text to the folder, trimmed; `shared`
+/// holds the `ASCII_CLASS` bits all its characters have.
+fn flush_word(
+    text: &str,
+    from: usize,
+    to: usize,
+    shared: u8,
+    cursor: &mut Cursor,
+    folder: &mut Folder,
+) {
+    if shared & PLAIN != 0 {
+        let (start, _) = cursor.span_of(from);
+        let (_, end) = cursor.span_of(to - 1);
+        let as_written = shared & DIGIT != 0
+            || (shared & LETTER != 0 && !has_triple(&text.as_bytes()[from..to]));
+        folder.word(RawWord {
+            spelling: Spelling::Simple(from..to),
+            as_written,
+            start,
+            end,
+        });
+        return;
+    }
+    let word = &text[from..to];
+    let (s, e) = trim_word(word);
+    if s >= e {
+        return;
+    }
+    let (start, _) = cursor.span_of(from + s);
+    let (_, end) = cursor.span_of(from + e - 1);
+    let inner = &word[s..e];
+    let (spelling, as_written) = if inner
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        (
+            Spelling::Simple(from + s..from + e),
+            reads_as_written(inner.as_bytes()),
+        )
+    } else {
+        let first = folder.letters.len();
+        folder
+            .letters
+            .extend(inner.chars().map(apostrophe).filter(|c| *c != '\''));
+        (Spelling::Chars(first..folder.letters.len()), false)
+    };
+    folder.word(RawWord {
+        spelling,
+        as_written,
+        start,
+        end,
+    });
+    // `Wow! Next` : the `!` ended the word and the clause.
+    if word.ends_with(['!', '|']) {
+        let (s, e) = cursor.span_of(to - 1);
+        folder.clause_break(s, e);
+    }
 }
 
 /// Typographic apostrophes and backticks read as `'`.
@@ -576,69 +783,6 @@ fn trim_word(word: &str) -> (usize, usize) {
         return (0, 0);
     }
     (start, end)
-}
-
-/// Joins runs of three or more one-letter words (`f u c k`, `c.u.n.t.s`) into one word.
-/// Single letters separated by dots or spaces are how people spell a word out to dodge
-/// filters; ordinary text rarely has three such letters in a row.
-fn join_spelled_out(text: &str, letters: &mut Vec<char>, pieces: Vec<Piece>) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
-    let mut run: Vec<RawWord> = Vec::new();
-    let close_run = |run: &mut Vec<RawWord>, out: &mut Vec<Piece>, letters: &mut Vec<char>| {
-        if let (true, Some(first), Some(last)) = (run.len() >= 3, run.first(), run.last()) {
-            let from = letters.len();
-            for w in run.iter() {
-                match &w.spelling {
-                    Spelling::Simple(r) => letters.extend(text[r.clone()].chars()),
-                    Spelling::Chars(r) => letters.extend_from_within(r.clone()),
-                }
-            }
-            out.push(Piece::Word(RawWord {
-                spelling: Spelling::Chars(from..letters.len()),
-                start: first.start,
-                end: last.end,
-            }));
-            run.clear();
-        } else {
-            out.extend(run.drain(..).map(Piece::Word));
-        }
-    };
-    let single = |w: &RawWord, letters: &[char]| match &w.spelling {
-        Spelling::Simple(r) => r.len() == 1,
-        Spelling::Chars(r) => r.len() == 1 && letters[r.start].is_alphanumeric(),
-    };
-    let one_char = |w: &RawWord| match &w.spelling {
-        Spelling::Simple(r) | Spelling::Chars(r) => r.len() == 1,
-    };
-    let mut iter = pieces.into_iter().peekable();
-    while let Some(piece) = iter.next() {
-        match piece {
-            Piece::Word(w) if single(&w, letters) => {
-                let adjacent = run
-                    .last()
-                    .is_none_or(|prev: &RawWord| w.start.saturating_sub(prev.end) <= 3);
-                if !adjacent {
-                    close_run(&mut run, &mut out, letters);
-                }
-                run.push(w);
-            }
-            Piece::Break(s, e) => {
-                // `c.u.n.t.s`: a dot right between two single letters is a separator.
-                let next_single = matches!(iter.peek(), Some(Piece::Word(n)) if one_char(n));
-                if !run.is_empty() && next_single && e - s <= 1 {
-                    continue;
-                }
-                close_run(&mut run, &mut out, letters);
-                out.push(Piece::Break(s, e));
-            }
-            other => {
-                close_run(&mut run, &mut out, letters);
-                out.push(other);
-            }
-        }
-    }
-    close_run(&mut run, &mut out, letters);
-    out
 }
 
 #[cfg(test)]
@@ -724,7 +868,7 @@ mod tests {
         for b in 0u8..128 {
             let c = char::from(b);
             assert_eq!(
-                ASCII_WORD[usize::from(b)],
+                ASCII_CLASS[usize::from(b)] & WORD != 0,
                 is_word_char(apostrophe(c)),
                 "{c:?}"
             );

@@ -6,6 +6,7 @@
 //! "day" or "think" say nothing about what a comment is about.
 
 use std::borrow::Cow;
+use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -21,7 +22,13 @@ pub struct Relevance {
     topic: HashSet<String>,
     /// Stems of the listed words, so most words need no stemming at run time.
     known: HashMap<String, String>,
+    /// Stems of words met in earlier comments: a site's vocabulary repeats, and stemming
+    /// is the dearest step of scoring. Shared by every evaluation with these rules.
+    memo: Mutex<HashMap<String, String>>,
 }
+
+/// Words whose stems are remembered; the memo starts afresh when it is full.
+const MEMO_WORDS: usize = 20_000;
 
 impl std::fmt::Debug for Relevance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -82,6 +89,7 @@ impl Relevance {
             common,
             topic,
             known,
+            memo: Mutex::new(HashMap::default()),
         }
     }
 
@@ -109,8 +117,14 @@ impl Relevance {
         profile
     }
 
-    /// A word's stem, from the lists or the profiles when one of them has the word.
-    fn stem<'a>(&'a self, word: &'a str, against: &[&'a Profile]) -> Cow<'a, str> {
+    /// A word's stem, from the lists or the profiles when one of them has the word, else
+    /// from the memo (when there is one), else worked out and remembered.
+    fn stem<'a>(
+        &'a self,
+        word: &'a str,
+        against: &[&'a Profile],
+        memo: Option<&mut HashMap<String, String>>,
+    ) -> Cow<'a, str> {
         if let Some(stem) = self
             .known
             .get(word)
@@ -118,7 +132,18 @@ impl Relevance {
         {
             return Cow::Borrowed(stem);
         }
-        self.stemmer.stem(word)
+        let Some(memo) = memo else {
+            return self.stemmer.stem(word);
+        };
+        if let Some(stem) = memo.get(word) {
+            return Cow::Owned(stem.clone());
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), stem.clone());
+        Cow::Owned(stem)
     }
 
     /// Scores a comment against the profiles of what it answers.
@@ -126,6 +151,8 @@ impl Relevance {
         let (mut found, mut words, mut stops, mut content) = (0usize, 0usize, 0usize, 0usize);
         let mut seen_words = HashSet::with_capacity_and_hasher(MAX_WORDS, Default::default());
         let mut seen = HashSet::with_capacity_and_hasher(MAX_WORDS, Default::default());
+        // Never waits: while another evaluation holds the memo, this one stems by itself.
+        let mut memo = self.memo.try_lock().ok();
         // The opening of a comment shows what it is about; a bound keeps long comments cheap.
         for w in Self::words(comment).take(MAX_WORDS) {
             words += 1;
@@ -137,7 +164,7 @@ impl Relevance {
             if !seen_words.insert(w) {
                 continue;
             }
-            let stem = self.stem(w, against);
+            let stem = self.stem(w, against, memo.as_deref_mut());
             if self.common.contains(stem.as_ref()) || !seen.insert(stem.clone()) {
                 continue;
             }
