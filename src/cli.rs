@@ -1,4 +1,4 @@
-//! The command line: serve (the default), migrate, user, demo, rules.
+//! The command line: serve (the default), migrate, user, demo, rules, import.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::TcpListener;
@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::domain::Role;
+use crate::import;
 use crate::moderation::RuleSet;
 use crate::service::corpus::{self, CorpusLine, CorpusPost};
+use crate::service::recheck;
 use crate::service::rules::RulesSource;
 use crate::service::{ServiceError, setup, users};
 use crate::storage::{self, DbConn};
@@ -47,6 +49,25 @@ pub enum Command {
     /// Check the moderation rules and run comments through them.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Bring content across from another blog.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// Import commands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a WordPress export (the WXR file from Tools → Export): authors, posts,
+    /// pages, categories and tags, and comments. Running it again with the same or a
+    /// newer export adds only what is new. A bad file changes nothing.
+    Wordpress {
+        /// The export file (.xml).
+        #[arg(value_name = "FILE.xml")]
+        file: PathBuf,
+        /// Read and check everything and print the report, but save nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Moderation rule commands. They read the rules from `--dir`, else the `rules_dir`
@@ -59,11 +80,19 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// Judge comments: JSON Lines on stdin, one JSON verdict per line on stdout.
+    /// Judge comments: JSON Lines on stdin (or the stored comments, with --from-db), one
+    /// JSON verdict per line on stdout.
     Check {
         /// Posts (JSON Lines with id, title, tags, body) that comment lines refer to by id.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "from_db")]
         posts: Option<PathBuf>,
+        /// Judge the comments stored in the database instead of stdin, without changing
+        /// them; each verdict line also gives the comment's stored status.
+        #[arg(long)]
+        from_db: bool,
+        /// With --from-db: only the comments imported from WordPress.
+        #[arg(long, requires = "from_db")]
+        imported: bool,
         /// The rules folder.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
@@ -157,15 +186,19 @@ fn explain(e: ServiceError) -> anyhow::Error {
     }
 }
 
+/// A migrated database's connection, for one command.
+fn connect(settings: &Settings) -> Result<storage::PooledConn> {
+    let target = settings.db_target()?;
+    storage::migrate(&target)?;
+    let pool = storage::open_pool(&target, 1)?;
+    pool.get().context("connecting to the database")
+}
+
 fn with_db<T>(
     settings: &Settings,
     f: impl FnOnce(&mut DbConn) -> Result<T, ServiceError>,
 ) -> Result<T> {
-    let target = settings.db_target()?;
-    storage::migrate(&target)?;
-    let pool = storage::open_pool(&target, 1)?;
-    let mut conn = pool.get().context("connecting to the database")?;
-    f(&mut conn).map_err(explain)
+    f(&mut *connect(settings)?).map_err(explain)
 }
 
 fn now() -> chrono::NaiveDateTime {
@@ -205,7 +238,29 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::User(cmd) => user_command(&settings, cmd),
         Command::Rules(cmd) => rules_command(&settings, cmd),
+        Command::Import(ImportCommand::Wordpress { file, dry_run }) => {
+            import_wordpress(&settings, &file, dry_run)
+        }
     }
+}
+
+fn import_wordpress(settings: &Settings, file: &Path, dry_run: bool) -> Result<()> {
+    let (rules, _) = load_rules(settings, None)?;
+    let limits = rules.limits();
+    let opts = import::Options {
+        now: now(),
+        ip_retention_days: settings.ip_retention_days,
+        ipv4_prefix: limits.ipv4_prefix,
+        ipv6_prefix: limits.ipv6_prefix,
+        dry_run,
+    };
+    let mut conn = connect(settings)?;
+    let mut reporter = import::progress::Reporter::new();
+    let result = import::import_file(&mut conn, file, &opts, &mut |p| reporter.update(p));
+    reporter.finish();
+    let report = result.context("the import stopped and the database is unchanged")?;
+    print!("{report}");
+    Ok(())
 }
 
 fn load_rules(settings: &Settings, dir: Option<PathBuf>) -> Result<(RuleSet, String)> {
@@ -229,6 +284,16 @@ fn read_posts(path: Option<&Path>) -> Result<Vec<CorpusPost>> {
     corpus::parse_lines(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
+/// Writes one JSON object per line on standard output.
+fn print_json_lines<T: serde::Serialize>(items: &[T]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for item in items {
+        serde_json::to_writer(&mut stdout, item)?;
+        std::io::Write::write_all(&mut stdout, b"\n")?;
+    }
+    Ok(())
+}
+
 fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
     match cmd {
         RulesCommand::Lint { dir } => {
@@ -240,7 +305,23 @@ fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
             );
             Ok(())
         }
-        RulesCommand::Check { posts, dir } => {
+        RulesCommand::Check {
+            dir,
+            from_db: true,
+            imported,
+            ..
+        } => {
+            let (rules, _) = load_rules(settings, dir)?;
+            let stored = with_db(settings, |c| recheck::stored(c, imported))?;
+            let out =
+                corpus::replay(&rules, &stored.posts, &stored.lines).map_err(anyhow::Error::msg)?;
+            let annotated = out
+                .into_iter()
+                .map(|o| stored.annotate(o))
+                .collect::<Result<Vec<_>, _>>()?;
+            print_json_lines(&annotated)
+        }
+        RulesCommand::Check { posts, dir, .. } => {
             let (rules, _) = load_rules(settings, dir)?;
             let posts = read_posts(posts.as_deref())?;
             let mut input = String::new();
@@ -249,12 +330,7 @@ fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
             let lines: Vec<CorpusLine> =
                 corpus::parse_lines(&input).map_err(|e| anyhow::anyhow!("stdin {e}"))?;
             let out = corpus::replay(&rules, &posts, &lines).map_err(anyhow::Error::msg)?;
-            let mut stdout = std::io::stdout().lock();
-            for o in out {
-                serde_json::to_writer(&mut stdout, &o)?;
-                std::io::Write::write_all(&mut stdout, b"\n")?;
-            }
-            Ok(())
+            print_json_lines(&out)
         }
         RulesCommand::Test {
             posts,

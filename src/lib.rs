@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod moderation;
 pub mod service;
 pub mod startup;

@@ -1,6 +1,9 @@
 //! HTML that is safe to put in a page unescaped.
 
+use std::sync::LazyLock;
+
 use pulldown_cmark::{Options, Parser, html};
+use regex::{Captures, Regex};
 use serde::Serialize;
 
 /// HTML cleaned by ammonia. Its constructors are the only way to make one, so every
@@ -217,10 +220,18 @@ pub fn markdown_plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let mut out = String::new();
     let mut in_heading = false;
+    // An HTML block's lines arrive one by one; a tag may span them.
+    let mut html_block = String::new();
     for event in Parser::new(markdown) {
         match event {
             Event::Start(Tag::Heading { .. }) => in_heading = true,
             Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Html(t) => html_block.push_str(&t),
+            Event::End(TagEnd::HtmlBlock) => {
+                out.push_str(&html_plain_text(&html_block));
+                out.push(' ');
+                html_block.clear();
+            }
             Event::Text(t) | Event::Code(t) if !in_heading => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
@@ -228,6 +239,95 @@ pub fn markdown_plain_text(markdown: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An HTML start or end tag (quoted attribute values may hold `>`): `/` in group 1,
+/// the name in group 2, the attributes in group 3.
+pub static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"#).expect("tag")
+});
+
+/// An HTML character reference: `&amp;`, `&#8217;`, `&#x2019;`.
+pub static CHAR_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").expect("entity")
+});
+
+/// Elements that part words when their tags are dropped.
+const WORD_BREAKING: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// Replaces HTML character references with the characters they stand for; unknown
+/// ones stay as written.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    CHAR_REF
+        .replace_all(text, |c: &Captures<'_>| {
+            let name = &c[1];
+            let number = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok()
+            } else if let Some(dec) = name.strip_prefix('#') {
+                dec.parse().ok()
+            } else {
+                None
+            };
+            match number {
+                Some(n) => char::from_u32(n)
+                    .filter(|&ch| ch != '\0')
+                    .map_or_else(|| c[0].to_owned(), String::from),
+                None => quick_xml::escape::resolve_html5_entity(name)
+                    .map_or_else(|| c[0].to_owned(), str::to_owned),
+            }
+        })
+        .into_owned()
+}
+
+/// The words of some HTML, tags dropped and entities decoded, spaces folded.
+pub fn html_plain_text(html: &str) -> String {
+    // Block tags part words; inline ones (`<b>`, `<a>`) sit inside them.
+    let text = HTML_TAG.replace_all(html, |c: &Captures<'_>| {
+        if WORD_BREAKING.contains(&c[2].to_ascii_lowercase().as_str()) {
+            " "
+        } else {
+            ""
+        }
+    });
+    decode_entities(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -340,6 +440,16 @@ mod tests {
         );
         let rel = comment("[ok](https://ok.example)");
         assert!(rel.contains("rel=\"nofollow ugc noopener\""), "{rel}");
+    }
+
+    #[test]
+    fn plain_text_reads_html_blocks_too() {
+        assert_eq!(
+            markdown_plain_text(
+                "<div>\n<p>Caf&eacute; &amp; <b>bar</b>&#8217;s</p>\n<h4>Next</h4>\n</div>\n"
+            ),
+            "Café & bar’s Next"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod public;
 pub mod render;
 pub mod security;
+pub mod wordpress;
 
 use actix_web::{HttpRequest, error, web};
 
@@ -32,6 +33,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes(cfg);
     admin::routes(cfg);
     moderation::routes(cfg);
+    // Last: old WordPress addresses only answer what nothing else does.
+    wordpress::routes(cfg);
     cfg.default_service(web::to(not_found));
 }
 

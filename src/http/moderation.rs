@@ -564,6 +564,6 @@ async fn audit_page(
         &who,
         &csrf,
         Page::new("admin/audit", "Audit log"),
-        json!({ "entries": rows, "filters": &*q, "kinds": ["comment", "post", "user", "ban", "setting"] }),
+        json!({ "entries": rows, "filters": &*q, "kinds": ["comment", "post", "user", "ban", "setting", "import"] }),
     )
 }

@@ -40,7 +40,11 @@ fn page_path(base: &str, page: u32) -> String {
 async fn home(
     state: web::Data<AppState>,
     q: web::Query<PageQuery>,
+    old: web::Query<super::wordpress::OldQuery>,
 ) -> Result<HttpResponse, AppError> {
+    if old.is_old() {
+        return super::wordpress::old_query(&state, old.into_inner()).await;
+    }
     let page = q.page.unwrap_or(1);
     let per = state.settings.posts_per_page;
     let list = state.db(move |c| site::home(c, page, per, now())).await?;

@@ -9,10 +9,12 @@ pub mod house_rules;
 pub mod mail;
 pub mod posts;
 pub mod queue;
+pub mod recheck;
 pub mod rules;
 pub mod setup;
 pub mod site;
 pub mod users;
+pub mod wordpress;
 
 use crate::domain::FieldErrors;
 

@@ -83,13 +83,7 @@ fn choose_slug(
         return Ok(s);
     }
     let base = Slug::from_text(&draft.title).unwrap_or_else(Slug::fallback);
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while posts::slug_taken(conn, candidate.as_str(), None)? {
-        candidate = base.with_suffix(n);
-        n += 1;
-    }
-    Ok(candidate)
+    Ok(posts::free_slug(conn, &base)?)
 }
 
 /// Creates (`existing` = `None`) or updates a post, in one transaction.

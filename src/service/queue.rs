@@ -11,6 +11,7 @@ use super::comments::CommentStatus;
 use super::site::display_date;
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::text::truncate_words;
+use crate::import::IMPORTED_ENGINE;
 use crate::moderation::{Field, Hit, spam};
 use crate::storage::comments::{self as comment_store, CommentRow};
 use crate::storage::moderation::{self as store, NewEvent, QueueFilter};
@@ -546,6 +547,8 @@ pub struct QueueItem {
     pub status: String,
     /// The engine's action.
     pub auto_action: String,
+    /// Came from WordPress, already moderated there (the engine never judged it).
+    pub imported: bool,
     /// Post id.
     pub post_id: i64,
     /// Post title.
@@ -639,6 +642,7 @@ fn item(
             display_date(c.created_at),
             c.created_at.format("%H:%M")
         ),
+        imported: c.engine_version == IMPORTED_ENGINE,
         status: c.status,
         auto_action: c.auto_action,
         post_id: c.post_id,
@@ -703,9 +707,20 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
     let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
     let post = post_store::find(conn, c.post_id)?.ok_or(ServiceError::NotFound)?;
     let history = store::history(conn, std::slice::from_ref(&c.email_key))?;
+    let (action, actor) = if c.engine_version == IMPORTED_ENGINE {
+        (
+            format!("imported from WordPress: {}", c.auto_action),
+            "the WordPress import".to_owned(),
+        )
+    } else {
+        (
+            format!("automatic verdict: {}", c.auto_action),
+            format!("the house-rules engine ({})", c.engine_version),
+        )
+    };
     let mut events = vec![EventView {
-        action: format!("automatic verdict: {}", c.auto_action),
-        actor: format!("the house-rules engine ({})", c.engine_version),
+        action,
+        actor,
         from_status: String::new(),
         to_status: CommentStatus::from(
             crate::moderation::Action::parse(&c.auto_action)

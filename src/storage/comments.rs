@@ -194,6 +194,14 @@ pub fn published_counts(conn: &mut DbConn, post_ids: &[i64]) -> QueryResult<Hash
     Ok(rows.into_iter().collect())
 }
 
+/// Every comment, oldest first (for judging them again with `rules check --from-db`).
+pub fn all_oldest_first(conn: &mut DbConn) -> QueryResult<Vec<CommentRow>> {
+    dispatch!(conn, |c| comments::table
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select(CommentRow::as_select())
+        .load(c))
+}
+
 /// Comments of any status on a post.
 pub fn count_on_post(conn: &mut DbConn, post_id: i64) -> QueryResult<i64> {
     dispatch!(conn, |c| comments::table

@@ -18,6 +18,7 @@ pub mod spam_tokens;
 pub mod subscriptions;
 pub mod throttle;
 pub mod users;
+pub mod wordpress;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

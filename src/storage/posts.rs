@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::schema::{post_tags, posts, slug_redirects, tags, users};
 use super::{DbConn, dispatch};
+use crate::domain::Slug;
 use crate::domain::post::TagName;
 
 /// A post as stored.
@@ -83,6 +84,7 @@ macro_rules! public {
             .and(posts::published_at.le($now))
     };
 }
+pub(super) use public;
 
 /// Creates a post.
 pub fn insert(
@@ -162,6 +164,14 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostRow>> {
         .optional())
 }
 
+/// Posts by id, whatever their state.
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+    dispatch!(conn, |c| posts::table
+        .filter(posts::id.eq_any(ids))
+        .select(PostRow::as_select())
+        .load(c))
+}
+
 /// A post readers may see, by slug.
 pub fn find_public_by_slug(
     conn: &mut DbConn,
@@ -184,6 +194,17 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i64>) -> QueryRe
         .count()
         .get_result(c))?;
     Ok(n > 0)
+}
+
+/// `base`, or `base` numbered (`-2`, `-3` …) until no post uses it.
+pub fn free_slug(conn: &mut DbConn, base: &Slug) -> QueryResult<Slug> {
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while slug_taken(conn, candidate.as_str(), None)? {
+        candidate = base.with_suffix(n);
+        n += 1;
+    }
+    Ok(candidate)
 }
 
 /// The current slug of the post an old slug pointed to.

@@ -210,6 +210,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wp_posts (wp_id) {
+        wp_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        guid -> Text,
+        wp_slug -> Text,
+        post_type -> Text,
+    }
+}
+
+diesel::table! {
+    wp_comments (wp_id) {
+        wp_id -> BigInt,
+        comment_id -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(comment_events -> comments (comment_id));
 diesel::joinable!(comments -> posts (post_id));
@@ -218,6 +235,8 @@ diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(slug_redirects -> posts (post_id));
 diesel::joinable!(reply_subscriptions -> posts (post_id));
+diesel::joinable!(wp_posts -> posts (post_id));
+diesel::joinable!(wp_comments -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -238,4 +257,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     reply_subscriptions,
     mail_state,
+    wp_posts,
+    wp_comments,
 );

@@ -58,7 +58,7 @@ fn help_describes_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let (code, out, _) = townhall(dir.path(), &["--help"], &[], None);
     assert_eq!(code, 0);
-    for cmd in ["serve", "migrate", "user", "demo"] {
+    for cmd in ["serve", "migrate", "user", "demo", "import"] {
         assert!(out.contains(cmd), "{cmd} in --help: {out}");
     }
     let (code, out, _) = townhall(dir.path(), &["user", "--help"], &[], None);

@@ -8,6 +8,7 @@ mod cli;
 mod comments;
 mod feeds;
 mod hostile;
+mod import;
 mod mail;
 mod publishing;
 mod queue;

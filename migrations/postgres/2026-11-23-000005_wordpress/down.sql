@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS wp_comments;
+DROP TABLE IF EXISTS wp_posts;
