@@ -227,6 +227,21 @@ mod tests {
     }
 
     #[test]
+    fn remembered_stems_give_the_same_scores() {
+        let r = relevance();
+        let post = fold("Charging for NHS care keeps migrants away from doctors and hospitals.");
+        let profile = r.profile([&post]);
+        let comment = fold("Hospital charges frighten families; doctors worry too.");
+        let first = r.score(&comment, &[&profile]);
+        let remembered = r.memo.lock().map(|m| m.len()).unwrap_or(0);
+        assert!(remembered > 0, "new words' stems are remembered");
+        assert_eq!(r.score(&comment, &[&profile]), first);
+        // Held by another evaluation: this one stems by itself, with the same result.
+        let _busy = r.memo.lock();
+        assert_eq!(r.score(&comment, &[&profile]), first);
+    }
+
+    #[test]
     fn other_languages_have_few_english_stop_words() {
         let r = relevance();
         let s = r.score(
