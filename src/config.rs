@@ -65,6 +65,8 @@ pub struct Settings {
     pub mail_notify_on_approval: bool,
     /// Seconds between two passes of the outbox worker.
     pub mail_poll_seconds: u32,
+    /// How long browsers and proxies may reuse a public page before asking again (seconds).
+    pub public_cache_seconds: u32,
 }
 
 impl Default for Settings {
@@ -96,6 +98,7 @@ impl Default for Settings {
             mail_digest_minutes: 30,
             mail_notify_on_approval: true,
             mail_poll_seconds: 10,
+            public_cache_seconds: 60,
         }
     }
 }
@@ -127,6 +130,7 @@ const KEYS: &[&str] = &[
     "mail_digest_minutes",
     "mail_notify_on_approval",
     "mail_poll_seconds",
+    "public_cache_seconds",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -282,6 +286,15 @@ impl Settings {
             return Err(invalid(
                 "mail_poll_seconds",
                 format!("must be between 1 and 3600, got {}", self.mail_poll_seconds),
+            ));
+        }
+        if self.public_cache_seconds > 86_400 {
+            return Err(invalid(
+                "public_cache_seconds",
+                format!(
+                    "must be between 0 and 86400 (a day), got {}",
+                    self.public_cache_seconds
+                ),
             ));
         }
         if self

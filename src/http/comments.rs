@@ -153,7 +153,16 @@ async fn show(
     if thread.replying_to.is_none() {
         form.input.reply_to.clear();
     }
-    let token = form_token::issue(&state.secret, p.summary.id, t.and_utc().timestamp());
+    // Tokens only go into an open form: a page without one is the same for every reader
+    // and may be kept by shared caches (see `http::caching`).
+    let (token, csrf_token) = if thread.open {
+        (
+            form_token::issue(&state.secret, p.summary.id, t.and_utc().timestamp()),
+            csrf.token(),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     let action = format!("/posts/{}/comments#comments", p.summary.slug);
     let page = Page::new("public/post", p.summary.title.clone())
         .canonical(format!("/posts/{}", p.summary.slug))
@@ -175,7 +184,7 @@ async fn show(
                 "action": action,
             },
             "notice": form.notice,
-            "csrf": csrf.token(),
+            "csrf": csrf_token,
         }),
     )
 }

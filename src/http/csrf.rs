@@ -4,6 +4,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
@@ -24,11 +26,25 @@ pub const CSRF_COOKIE: &str = "townhall_csrf";
 /// The staff session cookie (read here to bind tokens to the session).
 pub const SESSION_COOKIE: &str = "townhall_session";
 
-/// The browser's CSRF seed for this request (from its cookie, or new).
+/// The browser's CSRF seed for this request (from its cookie, or new), and whether a
+/// form token was made from it while answering.
 #[derive(Clone)]
-struct Seed(String);
+struct Seed {
+    value: String,
+    issued: Arc<AtomicBool>,
+}
 
-/// Gives every browser a CSRF cookie the first time it asks for anything.
+/// True when answering this request put a CSRF token in the page: the page is then
+/// this browser's own and must never be shared by a cache.
+pub fn token_issued(req: &HttpRequest) -> bool {
+    req.extensions()
+        .get::<Seed>()
+        .is_some_and(|s| s.issued.load(Ordering::Relaxed))
+}
+
+/// Gives a browser its CSRF cookie the first time a page with a form is made for it.
+/// Pages without a form set no cookie, so readers who only read carry none and a
+/// shared cache can keep those pages.
 pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -39,12 +55,16 @@ pub async fn ensure_cookie(
         .filter(|v| v.len() >= 32);
     let fresh = existing.is_none();
     let seed = existing.unwrap_or_else(random_token);
-    req.extensions_mut().insert(Seed(seed.clone()));
+    let issued = Arc::new(AtomicBool::new(false));
+    req.extensions_mut().insert(Seed {
+        value: seed.clone(),
+        issued: issued.clone(),
+    });
     let https = req
         .app_data::<web::Data<AppState>>()
         .is_some_and(|s| s.settings.is_https());
     let mut res = next.call(req).await?;
-    if fresh {
+    if fresh && issued.load(Ordering::Relaxed) {
         let cookie = Cookie::build(CSRF_COOKIE, seed)
             .path("/")
             .http_only(true)
@@ -70,12 +90,14 @@ fn sign(secret: &[u8], seed: &str, session: &str) -> Option<Hmac<Sha256>> {
 pub struct Csrf {
     seed: String,
     session: String,
-    secret: std::sync::Arc<Vec<u8>>,
+    secret: Arc<Vec<u8>>,
+    issued: Arc<AtomicBool>,
 }
 
 impl Csrf {
-    /// The form token.
+    /// The form token (which makes the page this browser's own: see [`token_issued`]).
     pub fn token(&self) -> String {
+        self.issued.store(true, Ordering::Relaxed);
         sign(&self.secret, &self.seed, &self.session)
             .map(|m| {
                 base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
@@ -98,10 +120,13 @@ impl Csrf {
         let state = req
             .app_data::<web::Data<AppState>>()
             .ok_or_else(|| AppError::Internal("app state missing".into()))?;
-        let seed = req
+        let Seed {
+            value: seed,
+            issued,
+        } = req
             .extensions()
             .get::<Seed>()
-            .map(|s| s.0.clone())
+            .cloned()
             .ok_or_else(|| AppError::Internal("csrf middleware missing".into()))?;
         let session = req
             .cookie(SESSION_COOKIE)
@@ -111,6 +136,7 @@ impl Csrf {
             seed,
             session,
             secret: state.secret.clone(),
+            issued,
         })
     }
 }

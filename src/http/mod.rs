@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod caching;
 pub mod comments;
 pub mod csrf;
 pub mod errors;

@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod browser;
+mod caching;
 mod cli;
 mod comments;
 mod feeds;
@@ -13,5 +14,6 @@ mod mail;
 mod publishing;
 mod queue;
 mod rules;
+mod scaleout;
 mod site;
 mod threads;

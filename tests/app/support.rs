@@ -26,7 +26,7 @@ pub enum Backend {
 }
 
 /// A fresh PostgreSQL database, dropped when the test ends.
-struct PgDb {
+pub struct PgDb {
     server_url: String,
     name: String,
 }
@@ -65,7 +65,8 @@ fn pg_server() -> Option<String> {
     }
 }
 
-fn fresh_pg_database() -> Option<(String, PgDb)> {
+/// A new, empty database on the test server and its URL, or `None` (locally) without one.
+pub fn fresh_pg_database() -> Option<(String, PgDb)> {
     static N: AtomicU32 = AtomicU32::new(0);
     let server_url = pg_server()?;
     let name = format!(

@@ -170,6 +170,14 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(&row.subject)
+            // One Message-ID per stored message, however many times it is handed over:
+            // a delivery repeated after a crash is then recognisably the same message.
+            .message_id(Some(format!(
+                "<townhall.{}.{}@{}>",
+                row.id,
+                row.created_at.and_utc().timestamp(),
+                self.from.email.domain()
+            )))
             // Recipients can tell our messages apart and filter them.
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("X-Townhall-Kind"),
