@@ -161,7 +161,9 @@ def results(workdir, out):
          f"({meta.get('cpus', '?')} cores, {meta.get('cpu', '?')}). Load: `wrk` "
          f"{meta.get('wrk', '')}, {meta.get('connections', '?')} connections, "
          f"{meta.get('duration', '?')} per run, 2 threads, over loopback; every server gets "
-         "the same machine. Latencies are wrk's (client side).", "",
+         "the same machine. Latencies are wrk's (client side). Load average when the run "
+         f"started: {meta.get('load', '?')} (a quiet 2-core machine reads below 1; more "
+         "means other work shared the cores and every figure below is pessimistic).", "",
          "## Townhall beside Isso", "",
          f"Isso {meta.get('isso', '?')} under gunicorn ({meta.get('isso_workers', '?')} "
          "sync workers, as its documentation suggests), SQLite, moderation and rate limits "

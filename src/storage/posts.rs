@@ -411,19 +411,22 @@ pub fn related(
         .filter(post_tags::post_id.eq(post_id))
         .select(post_tags::tag_id)
         .load(c))?;
-    let mut shared: Vec<(PostRow, i64)> = dispatch!(conn, |c| posts::table
+    // Ranked and cut in the database: a tag can be shared by thousands of posts.
+    let shared: Vec<(PostRow, i64)> = dispatch!(conn, |c| posts::table
         .inner_join(post_tags::table)
         .filter(post_tags::tag_id.eq_any(&tag_ids))
         .filter(posts::id.ne(post_id))
         .filter(public!(now))
         .group_by(posts::id)
         .select((PostRow::as_select(), diesel::dsl::count(post_tags::tag_id)))
+        .order_by((
+            diesel::dsl::count(post_tags::tag_id).desc(),
+            posts::published_at.desc(),
+            posts::id.desc(),
+        ))
+        .limit(limit as i64)
         .load(c))?;
-    shared.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| b.0.published_at.cmp(&a.0.published_at))
-    });
-    let mut out: Vec<PostRow> = shared.into_iter().take(limit).map(|(p, _)| p).collect();
+    let mut out: Vec<PostRow> = shared.into_iter().map(|(p, _)| p).collect();
     if out.len() < limit {
         let recent = list_public(conn, now, 0, (limit + out.len() + 1) as i64)?;
         for p in recent {
