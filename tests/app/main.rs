@@ -13,5 +13,6 @@ mod mail;
 mod publishing;
 mod queue;
 mod rules;
+mod security;
 mod site;
 mod threads;
