@@ -38,14 +38,15 @@ const HELD_REASON: &str =
 const EARLIER_BODY: &str = "The council is cooking the books on the housing waiting list for Hackney families; it should publish the real figures.";
 
 /// chromedriver on a free loopback port, killed when dropped.
-struct Chromedriver {
+pub(crate) struct Chromedriver {
     child: Child,
-    url: String,
+    /// Where it listens, e.g. `http://127.0.0.1:4444`.
+    pub url: String,
 }
 
 impl Chromedriver {
     /// Starts chromedriver and waits until its `/status` says it is ready.
-    fn start() -> Chromedriver {
+    pub fn start() -> Chromedriver {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -111,7 +112,7 @@ impl Drop for Chromedriver {
 
 /// Whether Chromium and chromedriver are installed; without them the test fails under CI
 /// and is skipped (with a notice) elsewhere.
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
         .into_iter()
         .filter(|p| !Path::new(p).exists())
@@ -141,7 +142,7 @@ fn screenshot_dir() -> PathBuf {
 }
 
 /// Saves a PNG screenshot of the window and checks it was written.
-async fn screenshot(browser: &Client, name: &str) -> PathBuf {
+pub(crate) async fn screenshot(browser: &Client, name: &str) -> PathBuf {
     let png = browser.screenshot().await.expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     let path = screenshot_dir().join(name);
@@ -152,7 +153,7 @@ async fn screenshot(browser: &Client, name: &str) -> PathBuf {
 }
 
 /// Polls `check` until it gives a value, failing after `PATIENCE`.
-async fn wait_until<T, F, Fut>(what: &str, mut check: F) -> T
+pub(crate) async fn wait_until<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
@@ -189,14 +190,14 @@ async fn press(browser: &Client, key: char) {
 }
 
 /// Types into a form field found by CSS.
-async fn fill(browser: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(browser: &Client, css: &str, text: &str) {
     let field = browser.find(Locator::Css(css)).await.expect(css);
     field.clear().await.expect("clear a field");
     field.send_keys(text).await.expect("type into a field");
 }
 
 /// Submits a form by clicking its button and waits for the next page to load.
-async fn submit(browser: &Client, button_css: &str) {
+pub(crate) async fn submit(browser: &Client, button_css: &str) {
     let before = browser.current_url().await.expect("url");
     let button = browser
         .find(Locator::Css(button_css))
@@ -212,6 +213,83 @@ async fn submit(browser: &Client, button_css: &str) {
         }
     })
     .await;
+}
+
+/// chromedriver, a headless Chromium session through it, and the runtime that drives
+/// the session (fields drop in this order: session first, chromedriver last).
+pub(crate) struct Chromium {
+    /// The WebDriver session.
+    pub client: Client,
+    /// Its id, for chromedriver's own endpoints.
+    pub session: String,
+    /// Runs the session's futures (`block_on`); blocking HTTP must stay outside it.
+    pub runtime: tokio::runtime::Runtime,
+    /// The chromedriver process.
+    pub driver: Chromedriver,
+    _profile: tempfile::TempDir,
+}
+
+impl Chromium {
+    /// Starts chromedriver and opens a session with a fresh profile.
+    pub fn start() -> Chromium {
+        let driver = Chromedriver::start();
+        let profile = tempfile::tempdir().expect("a Chromium profile folder");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let (client, session) = runtime.block_on(async {
+            let client = open_chromium(&driver, profile.path()).await;
+            let session = client
+                .session_id()
+                .await
+                .expect("session id")
+                .expect("a session");
+            (client, session)
+        });
+        Chromium {
+            client,
+            session,
+            runtime,
+            driver,
+            _profile: profile,
+        }
+    }
+}
+
+/// A headless Chromium session through `driver`, with its profile in `profile` and the
+/// browser console kept for [`console_errors`].
+async fn open_chromium(driver: &Chromedriver, profile: &Path) -> Client {
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1400",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        },
+        "goog:loggingPrefs": { "browser": "ALL" },
+    });
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps.as_object().expect("an object").clone())
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+/// Signs the admin in through the sign-in form, as a person would.
+pub(crate) async fn sign_in_as_admin(browser: &Client, base: &str) {
+    browser
+        .goto(&format!("{base}/login"))
+        .await
+        .expect("open the sign-in page");
+    fill(browser, "#email", ADMIN_EMAIL).await;
+    fill(browser, "#password", ADMIN_PASSWORD).await;
+    submit(browser, "form.stacked-form button[type=submit]").await;
 }
 
 /// The browser's console messages at level SEVERE (errors), read from chromedriver's log.
@@ -286,43 +364,16 @@ fn held_comment_is_approved_with_the_keyboard_and_appears_on_the_post() {
     assert_eq!((status, v["status"].as_str()), (201, Some("held")), "{v}");
     let earlier_id = v["id"].as_i64().expect("an id");
 
-    let driver = Chromedriver::start();
-    let profile = tempfile::tempdir().expect("a Chromium profile folder");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let (browser, session, (queue_png, post_png)) = runtime.block_on(async {
-        let caps = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,1400",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            },
-            "goog:loggingPrefs": { "browser": "ALL" },
-        });
-        let browser = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps.as_object().expect("an object").clone())
-            .connect(&driver.url)
-            .await
-            .expect("a Chromium session");
-        let session = browser
-            .session_id()
-            .await
-            .expect("session id")
-            .expect("a session");
-        let shots = moderate_in_browser(&browser, &app.base, &slug, earlier_id).await;
-        (browser, session, shots)
-    });
+    let chromium = Chromium::start();
+    let (queue_png, post_png) = chromium.runtime.block_on(moderate_in_browser(
+        &chromium.client,
+        &app.base,
+        &slug,
+        earlier_id,
+    ));
     // Outside the runtime: the log is read with a blocking client.
-    let errors = console_errors(&driver, &session);
-    let _ = runtime.block_on(browser.close());
+    let errors = console_errors(&chromium.driver, &chromium.session);
+    let _ = chromium.runtime.block_on(chromium.client.clone().close());
     assert!(errors.is_empty(), "console errors: {errors:?}");
     eprintln!(
         "browser test screenshots: {} and {}",
@@ -365,13 +416,7 @@ async fn moderate_in_browser(
     );
 
     // A moderator signs in and opens the queue.
-    browser
-        .goto(&format!("{base}/login"))
-        .await
-        .expect("open the sign-in page");
-    fill(browser, "#email", ADMIN_EMAIL).await;
-    fill(browser, "#password", ADMIN_PASSWORD).await;
-    submit(browser, "form.stacked-form button[type=submit]").await;
+    sign_in_as_admin(browser, base).await;
     browser
         .goto(&format!("{base}/admin/queue"))
         .await

@@ -11,8 +11,18 @@ fn badinput_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/badinput")
 }
 
-/// The naughty strings, the XSS payloads and the SQL injections, de-duplicated.
-pub fn hostile_strings() -> Vec<String> {
+/// The lines of every list in a folder of `shared/badinput` (as written, even if not UTF-8).
+fn lines_in(sub: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(badinput_dir().join(sub)).expect("badinput folder") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read payloads");
+        lines.extend(String::from_utf8_lossy(&bytes).lines().map(str::to_owned));
+    }
+    lines
+}
+
+/// The Big List of Naughty Strings.
+fn naughty_strings() -> Vec<String> {
     let dir = badinput_dir();
     let blns = std::fs::read_to_string(dir.join("blns.json")).unwrap_or_else(|e| {
         panic!(
@@ -20,18 +30,35 @@ pub fn hostile_strings() -> Vec<String> {
             dir.display()
         )
     });
-    let mut all: BTreeSet<String> = serde_json::from_str::<Vec<String>>(&blns)
-        .expect("blns.json")
-        .into_iter()
-        .collect();
-    for sub in ["xss", "sqli"] {
-        for entry in std::fs::read_dir(dir.join(sub)).expect("badinput folder") {
-            let bytes = std::fs::read(entry.expect("entry").path()).expect("read payloads");
-            for line in String::from_utf8_lossy(&bytes).lines() {
-                all.insert(line.to_owned());
-            }
-        }
-    }
+    serde_json::from_str(&blns).expect("blns.json")
+}
+
+/// The naughty strings, the XSS payloads and the SQL injections, de-duplicated.
+pub fn hostile_strings() -> Vec<String> {
+    let mut all: BTreeSet<String> = naughty_strings().into_iter().collect();
+    all.extend(lines_in("xss"));
+    all.extend(lines_in("sqli"));
+    all.into_iter().filter(|s| !s.trim().is_empty()).collect()
+}
+
+/// Every XSS payload list, and the naughty strings that try to run script, de-duplicated.
+pub fn xss_payloads() -> Vec<String> {
+    let scriptish = |s: &String| {
+        let lower = s.to_lowercase();
+        [
+            "<",
+            "javascript:",
+            "vbscript:",
+            "alert",
+            "prompt(",
+            "confirm(",
+            "expression(",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
+    };
+    let mut all: BTreeSet<String> = naughty_strings().into_iter().filter(scriptish).collect();
+    all.extend(lines_in("xss"));
     all.into_iter().filter(|s| !s.trim().is_empty()).collect()
 }
 

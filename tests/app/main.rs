@@ -15,5 +15,6 @@ mod publishing;
 mod queue;
 mod rules;
 mod scaleout;
+mod security;
 mod site;
 mod threads;

@@ -97,18 +97,14 @@ both_backends! {
         assert_eq!(v["error"]["status"], 404);
     }
 
-    fn health_and_security_headers(app) {
+    fn health_robots_and_request_ids(app) {
         let h = app.get("/healthz");
         assert_eq!(h.status, 200);
         let v: serde_json::Value = serde_json::from_str(&h.body).unwrap();
         assert_eq!(v["status"], "ok");
+        // The security headers on every page are checked by security::headers.
         for path in ["/", "/login", "/healthz", "/missing", "/feed.atom", "/static/site.css"] {
-            let p = app.get(path);
-            let csp = p.header("content-security-policy");
-            assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-            assert_eq!(p.header("x-content-type-options"), "nosniff", "{path}");
-            assert_eq!(p.header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
-            assert!(!p.header("x-request-id").is_empty(), "{path} carries a request id");
+            assert!(!app.get(path).header("x-request-id").is_empty(), "{path} carries a request id");
         }
         let robots = app.get("/robots.txt");
         assert!(robots.body.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
