@@ -40,9 +40,17 @@ fn assert_guarded(cookie: &Cookie, https: bool) {
     );
 }
 
-/// The cookies through a whole visit: first page, sign-in, sign-out.
+/// The cookies through a whole visit: a public page (no cookie, so proxies may cache
+/// it), the first page with a form, sign-in, sign-out.
 fn check_cookies(app: &TestApp, https: bool) {
-    let first = app.get("/");
+    let home = app.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("set-cookie"),
+        "",
+        "a public page sets no cookie"
+    );
+    let first = app.get("/login");
     assert_eq!(first.status, 200);
     assert_guarded(&set_cookie(&first, "townhall_csrf"), https);
 
