@@ -30,8 +30,8 @@ fn mail_settings(s: &mut Settings) {
 
 /// A message as the SMTP server received it.
 #[derive(Debug, Clone)]
-struct Received {
-    rcpt: Vec<String>,
+pub(crate) struct Received {
+    pub(crate) rcpt: Vec<String>,
     headers: HashMap<String, String>,
     body: String,
 }
@@ -49,14 +49,14 @@ impl Received {
 
 /// A minimal SMTP server on a free local port: it accepts everything, keeps what it
 /// received and, while `down`, turns connections away with `421` like a server in trouble.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     down: Arc<AtomicBool>,
 }
 
 impl SmtpSink {
-    fn start() -> SmtpSink {
+    pub(crate) fn start() -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the SMTP sink");
         let port = listener.local_addr().expect("addr").port();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -75,11 +75,11 @@ impl SmtpSink {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    fn messages(&self) -> Vec<Received> {
+    pub(crate) fn messages(&self) -> Vec<Received> {
         self.received.lock().expect("lock").clone()
     }
 

@@ -12,6 +12,7 @@ mod import;
 mod mail;
 mod publishing;
 mod queue;
+mod resilience;
 mod rules;
 mod site;
 mod threads;
