@@ -218,11 +218,11 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         let _ = &worker_alive;
         App::new()
             .app_data(data.clone())
-            .app_data(crate::http::form_config())
             .app_data(crate::http::query_config())
             .app_data(crate::http::path_config())
             .app_data(web::PayloadConfig::new(crate::http::MAX_BODY))
             .wrap(from_fn(crate::http::caching::cache_headers))
+            .wrap(from_fn(crate::http::body::limit_size))
             .wrap(from_fn(crate::http::csrf::ensure_cookie))
             .wrap(from_fn(crate::http::errors::error_pages))
             .wrap(crate::http::security::headers(data.settings.is_https()))

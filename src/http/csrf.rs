@@ -168,10 +168,10 @@ where
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let csrf = Csrf::from_req(req);
-        let form = web::Form::<T>::from_request(req, payload);
+        let (req, mut payload) = (req.clone(), payload.take());
         Box::pin(async move {
             let csrf = csrf?;
-            let form = form.await?.into_inner();
+            let form: T = super::body::read_form(&req, &mut payload).await?;
             csrf.verify(form.csrf_token())?;
             Ok(CsrfForm(form))
         })

@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod body;
 pub mod caching;
 pub mod comments;
 pub mod csrf;
@@ -17,12 +18,11 @@ pub mod render;
 pub mod security;
 pub mod wordpress;
 
-use actix_web::{HttpRequest, error, web};
+use actix_web::{HttpRequest, web};
 
 use crate::error::AppError;
 
-/// The largest request body accepted on any route (a long post with room to spare).
-pub const MAX_BODY: usize = 2 * 1024 * 1024;
+pub use body::MAX_BODY;
 
 /// Every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -41,22 +41,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
-}
-
-/// Malformed or oversized forms become clear 400/413 pages instead of bare text.
-pub fn form_config() -> web::FormConfig {
-    web::FormConfig::default()
-        .limit(MAX_BODY)
-        .error_handler(|e, _req: &HttpRequest| {
-            match e {
-                error::UrlencodedError::Overflow { .. } => AppError::TooLarge,
-                error::UrlencodedError::ContentType => {
-                    AppError::BadRequest("This form must be sent as a normal web form.".into())
-                }
-                other => AppError::BadRequest(format!("The form could not be read: {other}.")),
-            }
-            .into()
-        })
 }
 
 /// Bad query strings (a page number that is not a number, say) become 400 pages.

@@ -134,20 +134,30 @@ pub(crate) fn send(
     if !csrf.is_empty() {
         all.push(("csrf_token", csrf));
     }
+    Page::from(post_comment(app, slug, ip, &all, json).expect("POST a comment"))
+}
+
+/// Posts the comment form exactly as given from `browser`, as a reader at `ip`, as a
+/// browser (`json` false) or an API client; `Err` when the server did not answer.
+pub(crate) fn post_comment(
+    browser: &Browser,
+    slug: &str,
+    ip: &str,
+    form: &[(&str, &str)],
+    json: bool,
+) -> reqwest::Result<reqwest::blocking::Response> {
     let accept = if json {
         "application/json"
     } else {
         "text/html,application/xhtml+xml,*/*;q=0.8"
     };
-    Page::from(
-        app.client
-            .post(format!("{}/posts/{slug}/comments", app.base))
-            .header("X-Forwarded-For", ip)
-            .header("Accept", accept)
-            .form(&all)
-            .send()
-            .expect("POST a comment"),
-    )
+    browser
+        .client
+        .post(format!("{}/posts/{slug}/comments", browser.base))
+        .header("X-Forwarded-For", ip)
+        .header("Accept", accept)
+        .form(form)
+        .send()
 }
 
 /// Sends a comment as JSON and returns the status and the answer.

@@ -65,7 +65,8 @@ fn pg_server() -> Option<String> {
     }
 }
 
-/// A new, empty database on the test server and its URL, or `None` (locally) without one.
+/// A new, empty database on the test PostgreSQL server and its URL, or `None` when no
+/// server is configured (locally only: CI fails instead).
 pub fn fresh_pg_database() -> Option<(String, PgDb)> {
     static N: AtomicU32 = AtomicU32::new(0);
     let server_url = pg_server()?;
@@ -335,6 +336,28 @@ impl TestApp {
                 (url, Some(db))
             }
         };
+        Some(Self::spawn_in(backend, dir, database_url, pg, adjust))
+    }
+
+    /// A fresh app on a PostgreSQL database the test manages itself (a private server).
+    pub fn spawn_on_postgres(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_in(
+            Backend::Postgres,
+            dir,
+            database_url.to_owned(),
+            None,
+            adjust,
+        )
+    }
+
+    fn spawn_in(
+        backend: Backend,
+        dir: tempfile::TempDir,
+        database_url: String,
+        pg: Option<PgDb>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
             database_url: Some(database_url),
@@ -357,7 +380,7 @@ impl TestApp {
             _pg: pg,
         };
         app.start();
-        Some(app)
+        app
     }
 
     fn start(&mut self) {
