@@ -16,10 +16,9 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use crate::storage::moderation::audit;
-use crate::storage::{DbConn, wordpress};
+use crate::storage::{DbConn, wordpress, write_transaction};
 pub use report::Report;
 use wxr::{Entry, WxrReader};
 
@@ -109,7 +108,7 @@ pub fn import_file(
     let file = File::open(path).map_err(io)?;
     let total_bytes = file.metadata().map_err(io)?.len();
     let mut reader = WxrReader::new(BufReader::with_capacity(256 * 1024, file));
-    let result = conn.transaction(|conn| {
+    let result = write_transaction(conn, |conn| {
         let mut run = Run {
             opts,
             report: Report {

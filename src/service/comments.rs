@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 use serde::Serialize;
 
 use super::form_token::{self, NONCE_DAYS, TokenCheck};
@@ -24,6 +23,7 @@ use crate::moderation::{
 use crate::storage::comments::{self, NewCommentRow, PublicRow};
 use crate::storage::moderation as moderation_store;
 use crate::storage::posts::{self, PostRow};
+use crate::storage::write_transaction;
 use crate::storage::{DbConn, commenters, form_nonces, spam_tokens, users};
 
 /// Shown when staff closed a post's comments without a note of their own.
@@ -248,9 +248,7 @@ pub fn submit(
     request: &RequestFacts,
 ) -> ServiceResult<Submitted> {
     let now = request.now;
-    conn.transaction(|conn| {
-        // A write comes first: a SQLite transaction that reads first cannot take the write
-        // lock later if another submission committed meanwhile, so it would fail, not wait.
+    write_transaction(conn, |conn| {
         form_nonces::purge(conn, now - Duration::days(NONCE_DAYS))?;
         let post = posts::find_public_by_slug(conn, slug, now)?.ok_or(ServiceError::NotFound)?;
         posts::lock_for_comments(conn, post.id)?;

@@ -1,7 +1,6 @@
 //! Writing, publishing, scheduling, unpublishing and deleting posts.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
@@ -10,6 +9,7 @@ use crate::domain::{PostDraft, Role, Slug};
 use crate::storage::moderation::audit;
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
+use crate::storage::write_transaction;
 use crate::storage::{DbConn, comments};
 
 /// Longest excerpt, in characters.
@@ -95,7 +95,7 @@ pub fn save(
     action: SaveAction,
     now: NaiveDateTime,
 ) -> ServiceResult<PostRow> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let current = match existing {
             Some(id) => Some(editable(conn, user, id)?),
             None => {
@@ -181,7 +181,7 @@ pub fn set_published(
     publish: bool,
     now: NaiveDateTime,
 ) -> ServiceResult<PostRow> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let post = editable(conn, user, id)?;
         if publish {
             // A post keeps its date: a scheduled one stays scheduled, a new one goes out now.
@@ -228,7 +228,7 @@ pub fn delete(
     id: i64,
     now: NaiveDateTime,
 ) -> ServiceResult<PostRow> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let post = editable(conn, user, id)?;
         let comments = comments::count_on_post(conn, id)?;
         if comments > 0 {

@@ -4,7 +4,6 @@
 
 use crate::service::mail::MailContext;
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 use serde::Serialize;
 
 use super::comments::CommentStatus;
@@ -15,7 +14,9 @@ use crate::import::IMPORTED_ENGINE;
 use crate::moderation::{Field, Hit, spam};
 use crate::storage::comments::{self as comment_store, CommentRow};
 use crate::storage::moderation::{self as store, NewEvent, QueueFilter};
-use crate::storage::{DbConn, commenters, meta, posts as post_store, spam_tokens};
+use crate::storage::{
+    DbConn, commenters, meta, posts as post_store, spam_tokens, write_transaction,
+};
 
 /// `site_meta` key of the site-wide switch that closes every comment form at once.
 pub const COMMENTS_PAUSED: &str = "comments_paused";
@@ -96,8 +97,7 @@ pub fn decide(
         return Err(invalid("house_rule", "Choose the house rule it breaks."));
     }
     let note = clean_note(note);
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         let mut approved = Vec::new();
         for &id in ids {
             let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
@@ -214,8 +214,7 @@ pub fn edit(
         return Err(invalid("body", "The comment is too long."));
     }
     let note = clean_note(note);
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
         store::add_event(
             conn,
@@ -269,8 +268,7 @@ pub fn ban(
         ));
     }
     let note = clean_note(note);
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
         let network = Some(c.network.as_str()).filter(|n| by_network && !n.is_empty());
         if by_network && network.is_none() {
@@ -320,8 +318,7 @@ pub fn lift_ban(
     ban_id: i64,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         if store::lift_ban(conn, ban_id, now)? == 0 {
             return Err(ServiceError::NotFound);
         }
@@ -345,8 +342,7 @@ pub fn trust(
     trusted: bool,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
         let standing = if trusted { "trusted" } else { "normal" };
         commenters::set_standing(conn, &c.email_key, standing, "", now)?;
@@ -382,8 +378,7 @@ pub fn set_comment_mode(
         ));
     }
     let note = clean_note(note);
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
         let kept = (mode == "closed" && !note.is_empty()).then_some(note.as_str());
         store::set_comment_mode(conn, post_id, mode, kept)?;
@@ -406,8 +401,7 @@ pub fn lift_flood(
     post_id: i64,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
         store::lift_flood(conn, post_id)?;
         store::audit(
@@ -429,8 +423,7 @@ pub fn set_paused(
     paused: bool,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    conn.transaction(|conn| {
-        store::begin_write(conn)?;
+    write_transaction(conn, |conn| {
         meta::set(conn, COMMENTS_PAUSED, if paused { "1" } else { "0" })?;
         store::audit(
             conn,

@@ -1,13 +1,12 @@
 //! First start: the signing secret, the first admin and the demo posts.
 
 use chrono::{DateTime, Duration, NaiveDateTime};
-use diesel::Connection;
 use serde::Deserialize;
 
 use super::posts::{SaveAction, save};
 use super::{ServiceError, ServiceResult};
 use crate::domain::{PostInput, Role};
-use crate::storage::{DbConn, meta, posts, users};
+use crate::storage::{DbConn, meta, posts, users, write_transaction};
 
 /// The demo posts shipped in the binary (sample posts from the project's corpus).
 const DEMO_POSTS: &str = include_str!("../../demo/posts.jsonl");
@@ -73,7 +72,7 @@ struct DemoPost {
 
 /// Loads the demo posts, dated so the newest went out yesterday; refuses a site that has posts.
 pub fn load_demo(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<usize> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !posts::list_admin(conn, None)?.is_empty() {
             return Err(super::invalid(
                 "demo",

@@ -197,6 +197,43 @@ pub enum OpenError {
     Pool(#[from] r2d2::PoolError),
 }
 
+/// Runs `f` in one transaction that writes. On SQLite it begins with `BEGIN IMMEDIATE`,
+/// taking the single write lock up front: a deferred transaction that reads first fails
+/// with "database is locked" (instead of waiting out `busy_timeout`) when it later tries
+/// to write after another connection committed. Inside a transaction already, it nests
+/// as a savepoint. PostgreSQL begins as usual; its row locks do the rest.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost =
+        <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?
+            .is_none();
+    match conn {
+        DbConn::Sqlite(c) if outermost => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        _ => <DbConn as Connection>::TransactionManager::begin_transaction(conn)?,
+    }
+    // The rest is diesel's own `transaction`: commit on success, roll back on error and
+    // report the caller's error rather than a rollback failure it caused.
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            match <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback) => Err(rollback.into()),
+            }
+        }
+    }
+}
+
 /// Makes the SQLite file's folder if it is missing.
 fn ensure_parent_dir(target: &DbTarget) -> Result<(), OpenError> {
     if let DbTarget::Sqlite(path) = target
@@ -286,6 +323,54 @@ mod tests {
             DbUrlError::Scheme("mysql".into())
         );
         assert_eq!(DbTarget::parse("sqlite://").unwrap_err(), DbUrlError::Empty);
+    }
+
+    /// Two connections to one SQLite file: `a` in a write transaction that reads, then
+    /// writes after `b` tried to write meanwhile. With a deferred BEGIN, `b`'s write
+    /// commits and `a`'s write then fails with "database is locked" at once; with
+    /// `write_transaction`, `a` holds the lock, `b` waits (here: gives up quickly) and
+    /// `a`'s read-then-write goes through.
+    #[test]
+    fn a_write_transaction_that_reads_first_still_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DbTarget::Sqlite(dir.path().join("t.db"));
+        let manager = Manager::new(target);
+        let mut a = manager.open().unwrap();
+        let mut b = manager.open().unwrap();
+        a.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)")
+            .unwrap();
+        b.batch_execute("PRAGMA busy_timeout = 50").unwrap();
+        let result = write_transaction(&mut a, |a| {
+            a.batch_execute("SELECT count(*) FROM t")?;
+            let other = b.batch_execute("INSERT INTO t VALUES (2)");
+            assert!(other.is_err(), "the other connection waits for the lock");
+            a.batch_execute("INSERT INTO t VALUES (1)")
+        });
+        assert!(result.is_ok(), "{result:?}");
+        // Nested, it is a savepoint: the inner error rolls back the inner part only.
+        let nested = write_transaction(&mut a, |a| {
+            a.batch_execute("INSERT INTO t VALUES (3)")?;
+            let inner: QueryResult<()> = write_transaction(a, |a| {
+                a.batch_execute("INSERT INTO t VALUES (4)")?;
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            assert!(inner.is_err());
+            Ok::<_, diesel::result::Error>(())
+        });
+        assert!(nested.is_ok(), "{nested:?}");
+        b.batch_execute("INSERT INTO t VALUES (5)").unwrap();
+        let DbConn::Sqlite(c) = &mut a else {
+            unreachable!()
+        };
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let rows: Vec<N> = diesel::sql_query("SELECT n FROM t ORDER BY n")
+            .load(c)
+            .unwrap();
+        assert_eq!(rows.iter().map(|r| r.n).collect::<Vec<_>>(), [1, 3, 5]);
     }
 
     #[test]

@@ -60,19 +60,6 @@ pub struct NewEvent<'a> {
     pub created_at: NaiveDateTime,
 }
 
-/// Takes SQLite's write lock at the start of a transaction that reads before it writes:
-/// a deferred SQLite transaction that has read cannot take the lock later if another
-/// writer committed meanwhile (it fails rather than waits). A DELETE takes the lock even
-/// when it matches nothing. PostgreSQL needs nothing here.
-pub fn begin_write(conn: &mut DbConn) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(c) => diesel::delete(bans::table.filter(bans::id.lt(0)))
-            .execute(c)
-            .map(|_| ()),
-        DbConn::Postgres(_) => Ok(()),
-    }
-}
-
 /// Records a decision on a comment.
 pub fn add_event(conn: &mut DbConn, e: &NewEvent<'_>) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::insert_into(comment_events::table)

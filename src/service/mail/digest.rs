@@ -2,7 +2,6 @@
 //! `mail_digest_minutes`, and only while something new is waiting.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 
 use super::MailContext;
 use super::compose::{self, HeldItem};
@@ -10,7 +9,7 @@ use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::service::ServiceResult;
 use crate::storage::mail_state::{self, DIGEST};
-use crate::storage::{DbConn, comments, outbox, users};
+use crate::storage::{DbConn, comments, outbox, users, write_transaction};
 
 /// Most comments listed in one digest; the rest are counted.
 const MAX_LISTED: usize = 50;
@@ -26,7 +25,7 @@ pub fn enqueue_if_due(
     ctx: &MailContext,
     now: NaiveDateTime,
 ) -> ServiceResult<usize> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         mail_state::lock(conn, DIGEST)?;
         let Some((last_sent, last_id)) = mail_state::get(conn, DIGEST)? else {
             return Ok(0);

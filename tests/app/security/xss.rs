@@ -427,11 +427,6 @@ fn xss_payloads_render_inert_in_chromium() {
     let app = TestApp::spawn_with(Backend::Sqlite, |s| {
         comment_settings(s);
         s.posts_per_page = 100;
-        // The e-mail worker's writes can make a post save fail with "database is locked"
-        // on SQLite (a deferred transaction cannot upgrade to a write after another
-        // connection wrote); this test saves over a thousand posts, so it keeps the worker
-        // quiet. That is for the storage layer to fix (`BEGIN IMMEDIATE` for writes).
-        s.mail_poll_seconds = 3600;
     })
     .expect("SQLite always runs");
     app.login_admin();
