@@ -153,8 +153,8 @@ def results(workdir, out):
         meta = json.load(open(os.path.join(workdir, "meta.json")))
     r = {name: load(workdir, name) for name in (
         "hello", "th_read", "isso_read", "th_submit", "isso_submit",
-        "sqlite_home", "sqlite_post", "sqlite_queue", "sqlite_search",
-        "pg_home", "pg_post", "pg_queue", "pg_search")}
+        "sqlite_home", "sqlite_post", "sqlite_hot", "sqlite_queue", "sqlite_search",
+        "pg_home", "pg_post", "pg_hot", "pg_queue", "pg_search")}
     head = "| Run | requests/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|"
     L = ["# Benchmark results", "",
          f"Written by `bench/run` on {meta.get('date', '?')} on this machine "
@@ -193,12 +193,20 @@ def results(workdir, out):
          "renders them through Handlebars and gzips the page).", "",
          "## Scale", "",
          f"{meta.get('scale_posts', '?')} posts and {meta.get('scale_comments', '?')} "
-         "comments made by `bench/gen-scale`; the post page is one with about 100 "
-         "comments, the queue page is signed in, search looks for a common word.", "",
+         "comments made by `bench/gen-scale`. *post* is an archived post with about 100 "
+         "comments (the same page for every reader); *open post* is the newest post, "
+         "200 comments and an open comment form (a page with one reader's form tokens); "
+         "the queue page is signed in (100 held comments); search looks for a common "
+         "word. Pages that are the same for every reader (home, post, search) are "
+         "rendered once per `page_cache_seconds` (2) and then served from memory; the "
+         "open post and the queue are rendered for every request. The bar is a p99 under "
+         "20 ms at these 50 connections.", "",
          head]
+    pages = (("home", "home"), ("post", "post"), ("hot", "open post"),
+             ("queue", "queue"), ("search", "search"))
     for db, label in (("sqlite", "SQLite"), ("pg", "PostgreSQL")):
-        for page in ("home", "post", "queue", "search"):
-            L.append(row(f"{label}: {page}", r[f"{db}_{page}"]))
+        for page, name in pages:
+            L.append(row(f"{label}: {name}", r[f"{db}_{page}"]))
     L += ["", "| Server memory (peak RSS) | MB |", "|---|---:|"]
     for key, label in (("rss_th_small", "Townhall, Isso comparison"),
                        ("rss_sqlite", "Townhall, SQLite at scale"),

@@ -67,6 +67,9 @@ pub struct Settings {
     pub mail_poll_seconds: u32,
     /// How long browsers and proxies may reuse a public page before asking again (seconds).
     pub public_cache_seconds: u32,
+    /// How long this server keeps a rendered public page in memory for anonymous readers
+    /// (seconds; 0 turns it off).
+    pub page_cache_seconds: u32,
 }
 
 impl Default for Settings {
@@ -99,6 +102,7 @@ impl Default for Settings {
             mail_notify_on_approval: true,
             mail_poll_seconds: 10,
             public_cache_seconds: 60,
+            page_cache_seconds: 2,
         }
     }
 }
@@ -131,6 +135,7 @@ const KEYS: &[&str] = &[
     "mail_notify_on_approval",
     "mail_poll_seconds",
     "public_cache_seconds",
+    "page_cache_seconds",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -286,6 +291,15 @@ impl Settings {
             return Err(invalid(
                 "mail_poll_seconds",
                 format!("must be between 1 and 3600, got {}", self.mail_poll_seconds),
+            ));
+        }
+        if self.page_cache_seconds > 60 {
+            return Err(invalid(
+                "page_cache_seconds",
+                format!(
+                    "must be between 0 (off) and 60, got {}",
+                    self.page_cache_seconds
+                ),
             ));
         }
         if self.public_cache_seconds > 86_400 {

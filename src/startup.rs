@@ -212,16 +212,22 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     crate::service::rules::watch(&state.rules, std::time::Duration::from_secs(2));
     let worker_alive = spawn_mail_worker(&state)?;
+    let pages = web::Data::new(crate::http::page_cache::PageCache::new(
+        state.settings.page_cache_seconds,
+    ));
+    let blocking_threads = state.settings.db_pool_size as usize;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         // The worker runs while the server's app factories hold this sender.
         let _ = &worker_alive;
         App::new()
             .app_data(data.clone())
+            .app_data(pages.clone())
             .app_data(crate::http::query_config())
             .app_data(crate::http::path_config())
             .app_data(web::PayloadConfig::new(crate::http::MAX_BODY))
             .wrap(from_fn(crate::http::caching::cache_headers))
+            .wrap(from_fn(crate::http::page_cache::page_cache))
             .wrap(from_fn(crate::http::body::limit_size))
             .wrap(from_fn(crate::http::csrf::ensure_cookie))
             .wrap(from_fn(crate::http::errors::error_pages))
@@ -232,6 +238,9 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .configure(crate::http::routes)
     })
     .workers(workers)
+    // Database work waits for a pooled connection on these threads; more of them than
+    // connections only adds threads (and memory) that wait.
+    .worker_max_blocking_threads(blocking_threads.max(1))
     .listen(listener)?
     .run();
     Ok(server)

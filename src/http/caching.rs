@@ -41,6 +41,7 @@ fn is_public_page(path: &str) -> bool {
             | "/feed.rss"
             | "/sitemap.xml"
             | "/robots.txt"
+            | "/search"
     ) || ["/posts/", "/tags/", "/archive/"]
         .iter()
         .any(|prefix| path.starts_with(prefix))
@@ -67,7 +68,7 @@ pub fn not_modified(req: &HttpRequest, etag: &str) -> bool {
 }
 
 /// Adds the caching headers to successful GETs of public pages (see the module notes).
-/// Responses that already say how to cache them (staff pages, search, health) are left
+/// Responses that already say how to cache them (staff pages, health) are left
 /// as their handler made them.
 pub async fn cache_headers(
     req: ServiceRequest,
@@ -154,13 +155,13 @@ mod tests {
             "/archive/2025/01",
             "/feed.atom",
             "/sitemap.xml",
+            "/search",
         ] {
             assert!(is_public_page(p), "{p}");
         }
         for p in [
             "/admin/posts",
             "/login",
-            "/search",
             "/healthz",
             "/unsubscribe",
             "/static/site.css",

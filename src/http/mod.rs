@@ -13,6 +13,7 @@ pub mod extractors;
 pub mod feeds;
 pub mod mail;
 pub mod moderation;
+pub mod page_cache;
 pub mod public;
 pub mod render;
 pub mod security;

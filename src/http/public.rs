@@ -164,11 +164,16 @@ async fn search(
     } else {
         format!("Search results for “{query}”")
     };
-    render(
+    let mut res = render(
         &state,
         Page::new("public/search", title).noindex(),
         json!({ "query": query, "list": list, "page_prefix": format!("{base}&page=") }),
-    )
+    )?;
+    // Kept out of search engines, but the same for every reader: the caching layer may
+    // share it like any public page.
+    res.headers_mut()
+        .remove(actix_web::http::header::CACHE_CONTROL);
+    Ok(res)
 }
 
 #[get("/healthz")]

@@ -12,6 +12,7 @@ mod fuzz;
 mod hostile;
 mod import;
 mod mail;
+mod page_cache;
 mod publishing;
 mod queue;
 mod resilience;

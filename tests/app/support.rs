@@ -367,6 +367,10 @@ impl TestApp {
             workers: Some(1),
             db_pool_size: 4,
             log: "warn".into(),
+            // Pages rendered afresh for every request, so a test sees a change made
+            // behind the app's back (the clock, the command line) at once; the page cache
+            // has its own tests (page_cache.rs).
+            page_cache_seconds: 0,
             ..Settings::default()
         };
         adjust(&mut settings);
