@@ -238,8 +238,9 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .configure(crate::http::routes)
     })
     .workers(workers)
-    // Database work waits for a pooled connection on these threads; more of them than
-    // connections only adds threads (and memory) that wait.
+    // Database work waits for a pooled connection on these threads: each worker gets as
+    // many as there are connections (either may need them all), not actix's 512 / workers,
+    // which only adds threads (and malloc arenas) that wait.
     .worker_max_blocking_threads(blocking_threads.max(1))
     .listen(listener)?
     .run();

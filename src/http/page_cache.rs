@@ -4,12 +4,12 @@
 //!
 //! Only what `caching` already marked `public` is kept (the pages that are the same for
 //! every anonymous reader, with no form token and no cookie); staff, and pages with an
-//! open comment form, always render afresh. Every request that may have changed something
-//! (any method but GET and HEAD, unless it was refused) empties this server's cache, so a commenter or a
-//! moderator sees their own change on their next page. Other app servers sharing the
-//! database, and changes that come with time alone (a scheduled post appearing), show
-//! within the cache's seconds; browsers and proxies are already told they may reuse a
-//! page for `public_cache_seconds`, which is longer.
+//! open comment form, always render afresh. Every request that may have changed
+//! something (any method but GET and HEAD, unless it was refused) empties this server's
+//! cache, so a commenter or a moderator sees their own change on their next page. Other
+//! app servers sharing the database, and changes that come with time alone (a scheduled
+//! post appearing), show within the cache's seconds; browsers and proxies are already
+//! told they may reuse a page for `public_cache_seconds`, which is longer.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -51,6 +51,28 @@ struct Entry {
     shareable: bool,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Bytes,
+}
+
+impl Entry {
+    /// A page every anonymous reader may be given.
+    fn page(generation: u64, headers: Vec<(HeaderName, HeaderValue)>, body: Bytes) -> Self {
+        Entry {
+            stored: Instant::now(),
+            generation,
+            refreshing: AtomicBool::new(false),
+            shareable: true,
+            headers,
+            body,
+        }
+    }
+
+    /// A marker: this URL's page is rendered for every request for a while.
+    fn marker(generation: u64) -> Self {
+        Entry {
+            shareable: false,
+            ..Entry::page(generation, Vec::new(), Bytes::new())
+        }
+    }
 }
 
 /// What the cache has for a request.
@@ -211,14 +233,7 @@ pub async fn page_cache(
     if !shareable(res.headers(), res.status()) {
         // A page for one reader (an open comment form) or an error: readers waiting for
         // it render their own, and so do the next ones for a while.
-        keep(Entry {
-            stored: Instant::now(),
-            generation,
-            refreshing: AtomicBool::new(false),
-            shareable: false,
-            headers: Vec::new(),
-            body: Bytes::new(),
-        });
+        keep(Entry::marker(generation));
         return Ok(res);
     }
     let (http_req, res) = res.into_parts();
@@ -226,20 +241,17 @@ pub async fn page_cache(
     let body = to_bytes(body)
         .await
         .map_err(|e| AppError::Internal(format!("reading a page to keep it: {e}")))?;
-    let headers = head
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect();
-    keep(Entry {
-        stored: Instant::now(),
-        generation,
-        refreshing: AtomicBool::new(false),
-        // A page too big to keep is marked like a private one: everyone renders it.
-        shareable: (body.len() as u64) < CAPACITY_BYTES / 8,
-        headers,
-        body: body.clone(),
-    });
+    if (body.len() as u64) < CAPACITY_BYTES / 8 {
+        let headers = head
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        keep(Entry::page(generation, headers, body.clone()));
+    } else {
+        // Too big to keep: rendered for everyone, like a page for one reader.
+        keep(Entry::marker(generation));
+    }
     head.headers_mut()
         .insert(CACHE_STATUS, HeaderValue::from_static("miss"));
     Ok(ServiceResponse::new(
@@ -303,14 +315,11 @@ mod tests {
         let cache = PageCache::new(60);
         let fresh = |key: &str| matches!(cache.lookup(key), Lookup::Serve(_));
         let entry = |generation| {
-            Arc::new(Entry {
-                stored: Instant::now(),
+            Arc::new(Entry::page(
                 generation,
-                refreshing: AtomicBool::new(false),
-                shareable: true,
-                headers: Vec::new(),
-                body: Bytes::from_static(b"page"),
-            })
+                Vec::new(),
+                Bytes::from_static(b"page"),
+            ))
         };
         cache.pages.insert("/".into(), entry(0));
         assert!(fresh("/"));
@@ -321,14 +330,13 @@ mod tests {
         assert!(!fresh("/"));
         // And a page older than the cache's seconds.
         let expired = |age| {
-            Arc::new(Entry {
-                stored: Instant::now() - Duration::from_secs(age),
-                generation: cache.generation.load(Ordering::Acquire),
-                refreshing: AtomicBool::new(false),
-                shareable: true,
-                headers: Vec::new(),
-                body: Bytes::from_static(b"page"),
-            })
+            let mut e = Entry::page(
+                cache.generation.load(Ordering::Acquire),
+                Vec::new(),
+                Bytes::from_static(b"page"),
+            );
+            e.stored = Instant::now() - Duration::from_secs(age);
+            Arc::new(e)
         };
         // Expired: the first request renders, the others get the old page meanwhile.
         cache.pages.insert("/old".into(), expired(61));

@@ -400,6 +400,16 @@ pub fn tags_in_use(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<(Ta
     Ok(rows)
 }
 
+/// The posts with these ids, in the order given (ids ranked by an earlier query).
+fn find_in_order(conn: &mut DbConn, order: &[i64]) -> QueryResult<Vec<PostRow>> {
+    let mut rows: Vec<PostRow> = dispatch!(conn, |c| posts::table
+        .filter(posts::id.eq_any(order))
+        .select(PostRow::as_select())
+        .load(c))?;
+    rows.sort_by_key(|p| order.iter().position(|id| *id == p.id));
+    Ok(rows)
+}
+
 /// How many of each shared tag's newest posts `related` weighs: a tag can be carried by
 /// thousands of posts, and ranking all of them cost tens of milliseconds a page view.
 const RELATED_PER_TAG: i64 = 50;
@@ -438,11 +448,7 @@ pub fn related(
     });
     ranked.truncate(limit);
     let order: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
-    let mut out: Vec<PostRow> = dispatch!(conn, |c| posts::table
-        .filter(posts::id.eq_any(&order))
-        .select(PostRow::as_select())
-        .load(c))?;
-    out.sort_by_key(|p| order.iter().position(|id| *id == p.id));
+    let mut out = find_in_order(conn, &order)?;
     if out.len() < limit {
         let recent = list_public(conn, now, 0, (limit + out.len() + 1) as i64)?;
         for p in recent {
@@ -526,10 +532,6 @@ pub fn search(
         }
     };
     let order: Vec<i64> = ids.iter().map(|r| r.id).collect();
-    let mut rows: Vec<PostRow> = dispatch!(conn, |c| posts::table
-        .filter(posts::id.eq_any(&order))
-        .select(PostRow::as_select())
-        .load(c))?;
-    rows.sort_by_key(|p| order.iter().position(|id| *id == p.id));
+    let rows = find_in_order(conn, &order)?;
     Ok((rows, total.first().map_or(0, |r| r.n)))
 }
