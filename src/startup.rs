@@ -228,6 +228,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(web::PayloadConfig::new(crate::http::MAX_BODY))
             .wrap(from_fn(crate::http::caching::cache_headers))
             .wrap(from_fn(crate::http::page_cache::page_cache))
+            .wrap(from_fn(crate::http::reader_tokens::fill))
             .wrap(from_fn(crate::http::body::limit_size))
             .wrap(from_fn(crate::http::csrf::ensure_cookie))
             .wrap(from_fn(crate::http::errors::error_pages))

@@ -24,6 +24,7 @@ use actix_web::{HttpRequest, web};
 use sha2::{Digest, Sha256};
 
 use super::csrf::{SESSION_COOKIE, token_issued};
+use super::reader_tokens::Slots;
 use crate::error::AppError;
 use crate::startup::AppState;
 
@@ -83,7 +84,8 @@ pub async fn cache_headers(
     if !candidate || res.status() != StatusCode::OK || res.headers().contains_key(CACHE_CONTROL) {
         return Ok(res);
     }
-    if staff || token_issued(res.request()) {
+    let per_reader = res.response().extensions().contains::<Slots>();
+    if staff || per_reader || token_issued(res.request()) {
         res.headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
         return Ok(res);

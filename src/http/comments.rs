@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::auth::client_ip;
-use super::csrf::{Csrf, CsrfForm};
+use super::csrf::CsrfForm;
 use super::errors::wants_json;
 use super::now;
+use super::reader_tokens::{Slots, csrf_placeholder, form_placeholder};
 use super::render::{Page, render};
 use crate::domain::{CommentInput, FieldErrors};
 use crate::error::AppError;
@@ -90,7 +91,6 @@ pub(super) struct PostQuery {
 /// The post page: the post, its comments and the comment form (or why there is none).
 pub(super) async fn post_page(
     state: web::Data<AppState>,
-    csrf: Csrf,
     slug: String,
     q: PostQuery,
 ) -> Result<HttpResponse, AppError> {
@@ -113,14 +113,13 @@ pub(super) async fn post_page(
         }),
         ..FormView::default()
     };
-    show(&state, &csrf, slug, form, published, StatusCode::OK).await
+    show(&state, slug, form, published, StatusCode::OK).await
 }
 
 /// Renders the post page with a comment form in the given state. `published` is a
 /// comment the notice points to; the notice is dropped unless that comment is shown.
 async fn show(
     state: &web::Data<AppState>,
-    csrf: &Csrf,
     slug: String,
     mut form: FormView,
     published: Option<i64>,
@@ -153,16 +152,14 @@ async fn show(
     if thread.replying_to.is_none() {
         form.input.reply_to.clear();
     }
-    // Tokens only go into an open form: a page without one is the same for every reader
-    // and may be kept by shared caches (see `http::caching`).
+    // Tokens only go into an open form, and only as the page leaves (`reader_tokens`): a
+    // page without them is the same for every reader.
     let (token, csrf_token) = if thread.open {
-        (
-            form_token::issue(&state.secret, p.summary.id, t.and_utc().timestamp()),
-            csrf.token(),
-        )
+        (form_placeholder(), csrf_placeholder())
     } else {
-        (String::new(), String::new())
+        ("", "")
     };
+    let (post_id, thread_open) = (p.summary.id, thread.open);
     let action = format!("/posts/{}/comments#comments", p.summary.slug);
     let page = Page::new("public/post", p.summary.title.clone())
         .canonical(format!("/posts/{}", p.summary.slug))
@@ -187,6 +184,12 @@ async fn show(
             "csrf": csrf_token,
         }),
     )
+    .map(|mut res| {
+        if thread_open {
+            res.extensions_mut().insert(Slots { post_id });
+        }
+        res
+    })
 }
 
 /// The JSON for a submission's outcome: the commenter's own hits, never moderator notes
@@ -211,7 +214,6 @@ fn outcome_json(done: &Submitted) -> serde_json::Value {
 /// Field problems: beside the fields with the text kept, or as JSON.
 async fn refused(
     state: &web::Data<AppState>,
-    csrf: &Csrf,
     json: bool,
     slug: String,
     input: CommentInput,
@@ -230,22 +232,13 @@ async fn refused(
             link_text: Some("Go to the form"),
         }),
     };
-    show(
-        state,
-        csrf,
-        slug,
-        form,
-        None,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    show(state, slug, form, None, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[post("/posts/{slug}/comments")]
 async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    csrf: Csrf,
     slug: web::Path<String>,
     form: CsrfForm<CommentForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -259,7 +252,7 @@ async fn submit(
     } = form.0;
     let comment = match input.validate() {
         Ok(c) => c,
-        Err(errors) => return refused(&state, &csrf, json, slug, input, errors).await,
+        Err(errors) => return refused(&state, json, slug, input, errors).await,
     };
     let request = RequestFacts {
         ip: client_addr(&req, state.settings.trust_proxy),
@@ -285,7 +278,7 @@ async fn submit(
         .await?;
     let done = match result {
         Ok(done) => done,
-        Err(errors) => return refused(&state, &csrf, json, slug, input, errors).await,
+        Err(errors) => return refused(&state, json, slug, input, errors).await,
     };
     tracing::info!(comment = done.id, action = done.action.as_str(), rule = ?done.house_rule, "comment submitted");
     if json {
@@ -328,7 +321,7 @@ async fn submit(
                     link_text: Some("Read our house rules"),
                 }),
             };
-            show(&state, &csrf, slug, form, None, StatusCode::ACCEPTED).await
+            show(&state, slug, form, None, StatusCode::ACCEPTED).await
         }
         CommentStatus::Rejected => {
             let form = FormView {
@@ -341,15 +334,7 @@ async fn submit(
                     link_text: Some("Edit your comment"),
                 }),
             };
-            show(
-                &state,
-                &csrf,
-                slug,
-                form,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            show(&state, slug, form, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

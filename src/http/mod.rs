@@ -15,6 +15,7 @@ pub mod mail;
 pub mod moderation;
 pub mod page_cache;
 pub mod public;
+pub mod reader_tokens;
 pub mod render;
 pub mod security;
 pub mod wordpress;

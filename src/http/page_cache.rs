@@ -2,9 +2,12 @@
 //! `page_cache_seconds` (2 by default) so a storm of readers on one thread costs one
 //! render a second, not one per reader.
 //!
-//! Only what `caching` already marked `public` is kept (the pages that are the same for
-//! every anonymous reader, with no form token and no cookie); staff, and pages with an
-//! open comment form, always render afresh. Every request that may have changed
+//! Only pages that are the same for every anonymous reader are kept: what `caching`
+//! marked `public`, and post pages with an open comment form, whose two per-reader
+//! tokens are placeholders filled in as each copy leaves (`reader_tokens`). A signed-in
+//! browser's HTML pages (the moderation queue, say) are kept for that browser alone,
+//! under a hash of its session and CSRF cookies, and only served after its session is
+//! checked again. Pages that set a cookie always render afresh. Every request that may have changed
 //! something (any method but GET and HEAD, unless it was refused) empties this server's
 //! cache, so a commenter or a moderator sees their own change on their next page. Other
 //! app servers sharing the database, and changes that come with time alone (a scheduled
@@ -18,7 +21,7 @@ use std::time::{Duration, Instant};
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{
-    ACCEPT, CACHE_CONTROL, ETAG, HeaderMap, HeaderName, HeaderValue, SET_COOKIE,
+    ACCEPT, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, SET_COOKIE,
 };
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
@@ -26,8 +29,12 @@ use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 
 use super::caching::not_modified;
-use super::csrf::SESSION_COOKIE;
+use super::csrf::{CSRF_COOKIE, SESSION_COOKIE};
+use super::now;
+use super::reader_tokens::Slots;
 use crate::error::AppError;
+use crate::service::auth::{self, token_hash};
+use crate::startup::AppState;
 
 /// The most memory the pages may take, in bytes (pages larger than an eighth of it are
 /// not kept).
@@ -49,18 +56,26 @@ struct Entry {
     /// False for a marker saying "this URL gave a page for one reader": each request
     /// renders its own until the marker expires.
     shareable: bool,
+    /// The page has placeholders for each reader's form tokens (`reader_tokens`).
+    slots: Option<Slots>,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Bytes,
 }
 
 impl Entry {
-    /// A page every anonymous reader may be given.
-    fn page(generation: u64, headers: Vec<(HeaderName, HeaderValue)>, body: Bytes) -> Self {
+    /// A page every anonymous reader may be given (with their own tokens in its slots).
+    fn page(
+        generation: u64,
+        headers: Vec<(HeaderName, HeaderValue)>,
+        body: Bytes,
+        slots: Option<Slots>,
+    ) -> Self {
         Entry {
             stored: Instant::now(),
             generation,
             refreshing: AtomicBool::new(false),
             shareable: true,
+            slots,
             headers,
             body,
         }
@@ -70,7 +85,7 @@ impl Entry {
     fn marker(generation: u64) -> Self {
         Entry {
             shareable: false,
-            ..Entry::page(generation, Vec::new(), Bytes::new())
+            ..Entry::page(generation, Vec::new(), Bytes::new(), None)
         }
     }
 }
@@ -155,10 +170,19 @@ impl PageCache {
     }
 }
 
-/// The cache key: the path and query, and what the reader accepts (a JSON request for
-/// the same URL gets a different answer).
-fn key_for(req: &ServiceRequest) -> Option<String> {
-    if req.method() != Method::GET || req.cookie(SESSION_COOKIE).is_some() {
+/// Who a kept page is for.
+enum Audience {
+    /// Every anonymous reader.
+    Everyone,
+    /// One signed-in browser: its session token, checked again before each kept page.
+    Session(String),
+}
+
+/// The cache key: the path and query, what the reader accepts (a JSON request for the
+/// same URL gets a different answer) and, for staff, a hash of the browser's session and
+/// CSRF cookies (their pages carry tokens bound to both).
+fn key_for(req: &ServiceRequest) -> Option<(String, Audience)> {
+    if req.method() != Method::GET {
         return None;
     }
     let accept = req
@@ -166,18 +190,57 @@ fn key_for(req: &ServiceRequest) -> Option<String> {
         .get(ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    Some(format!("{}\n{accept}", req.uri()))
+    let key = format!("{}\n{accept}", req.uri());
+    match req.cookie(SESSION_COOKIE) {
+        None => Some((key, Audience::Everyone)),
+        Some(session) => {
+            let seed = req.cookie(CSRF_COOKIE);
+            let browser = token_hash(&format!(
+                "{}\n{}",
+                session.value(),
+                seed.as_ref().map_or("", |c| c.value())
+            ));
+            Some((
+                format!("{key}\n{browser}"),
+                Audience::Session(session.value().to_owned()),
+            ))
+        }
+    }
 }
 
-/// True for a response every anonymous reader may share: what `caching` made public,
-/// with no cookie.
-fn shareable(headers: &HeaderMap, status: StatusCode) -> bool {
+/// True when the session behind a staff request is still signed in (it may have been
+/// ended on another app server, or have expired, since its page was kept).
+async fn signed_in(req: &ServiceRequest, token: String) -> bool {
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return false;
+    };
+    state
+        .db(move |c| auth::session_user(c, &token, now()))
+        .await
+        .is_ok_and(|user| user.is_some())
+}
+
+/// True for a response every anonymous reader may share: what `caching` made public, or
+/// a page whose only per-reader parts are its token slots; with no cookie.
+fn shareable(headers: &HeaderMap, status: StatusCode, slots: bool) -> bool {
+    status == StatusCode::OK
+        && !headers.contains_key(SET_COOKIE)
+        && (slots
+            || headers
+                .get(CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("public")))
+}
+
+/// True for a staff page that may be kept for its own browser: an HTML page (not a
+/// download) that sets no cookie.
+fn keepable_for_session(headers: &HeaderMap, status: StatusCode) -> bool {
     status == StatusCode::OK
         && !headers.contains_key(SET_COOKIE)
         && headers
-            .get(CACHE_CONTROL)
+            .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("public"))
+            .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Refusals that wrote nothing (bad form, CSRF, no such page, too large, throttled), so
@@ -208,9 +271,15 @@ pub async fn page_cache(
         }
         return Ok(res);
     }
-    let Some(key) = key_for(&req) else {
+    let Some((key, audience)) = key_for(&req) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    if let Audience::Session(token) = &audience
+        && !signed_in(&req, token.clone()).await
+    {
+        // Signed out or expired: the handler says so (a sign-in redirect).
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     // Read before rendering: a write that lands during the render makes the page stale.
     let generation = cache.generation.load(Ordering::Acquire);
     let mut placeholder = None;
@@ -230,9 +299,14 @@ pub async fn page_cache(
         Some(guard) => drop(guard.insert(Arc::new(entry))),
         None => cache.pages.insert(key, Arc::new(entry)),
     };
-    if !shareable(res.headers(), res.status()) {
-        // A page for one reader (an open comment form) or an error: readers waiting for
-        // it render their own, and so do the next ones for a while.
+    let slots = res.response().extensions().get::<Slots>().copied();
+    let keepable = match audience {
+        Audience::Everyone => shareable(res.headers(), res.status(), slots.is_some()),
+        Audience::Session(_) => keepable_for_session(res.headers(), res.status()),
+    };
+    if !keepable {
+        // A page for one request (one that set a cookie, say) or an error: requests
+        // waiting for it render their own, and so do the next ones for a while.
         keep(Entry::marker(generation));
         return Ok(res);
     }
@@ -247,17 +321,18 @@ pub async fn page_cache(
             .iter()
             .map(|(n, v)| (n.clone(), v.clone()))
             .collect();
-        keep(Entry::page(generation, headers, body.clone()));
+        keep(Entry::page(generation, headers, body.clone(), slots));
     } else {
         // Too big to keep: rendered for everyone, like a page for one reader.
         keep(Entry::marker(generation));
     }
     head.headers_mut()
         .insert(CACHE_STATUS, HeaderValue::from_static("miss"));
-    Ok(ServiceResponse::new(
-        http_req,
-        head.set_body(BoxBody::new(body)),
-    ))
+    let mut res = head.set_body(BoxBody::new(body));
+    if let Some(slots) = slots {
+        res.extensions_mut().insert(slots);
+    }
+    Ok(ServiceResponse::new(http_req, res))
 }
 
 /// A kept page as the answer to `req` (304 when the reader has it already).
@@ -278,11 +353,14 @@ fn serve(req: ServiceRequest, entry: &Entry) -> ServiceResponse<BoxBody> {
         res.insert_header((name.clone(), value.clone()));
     }
     res.insert_header((CACHE_STATUS, HeaderValue::from_static("hit")));
-    let res = if unchanged {
+    let mut res = if unchanged {
         res.finish()
     } else {
         res.body(entry.body.clone())
     };
+    if let Some(slots) = entry.slots {
+        res.extensions_mut().insert(slots);
+    }
     ServiceResponse::new(http_req, res)
 }
 
@@ -294,20 +372,28 @@ mod tests {
     fn only_public_cookieless_successes_are_shared() {
         let mut h = HeaderMap::new();
         assert!(
-            !shareable(&h, StatusCode::OK),
+            !shareable(&h, StatusCode::OK, false),
             "no Cache-Control: not public"
         );
         h.insert(
             CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=60"),
         );
-        assert!(shareable(&h, StatusCode::OK));
-        assert!(!shareable(&h, StatusCode::NOT_FOUND));
+        assert!(shareable(&h, StatusCode::OK, false));
+        assert!(!shareable(&h, StatusCode::NOT_FOUND, false));
         h.insert(SET_COOKIE, HeaderValue::from_static("a=b"));
-        assert!(!shareable(&h, StatusCode::OK), "a cookie is one reader's");
+        assert!(
+            !shareable(&h, StatusCode::OK, false),
+            "a cookie is one reader's"
+        );
         let mut private = HeaderMap::new();
         private.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-        assert!(!shareable(&private, StatusCode::OK));
+        assert!(!shareable(&private, StatusCode::OK, false));
+        assert!(
+            shareable(&private, StatusCode::OK, true),
+            "a page whose only per-reader parts are its slots is shared"
+        );
+        assert!(!shareable(&private, StatusCode::ACCEPTED, true));
     }
 
     #[test]
@@ -319,6 +405,7 @@ mod tests {
                 generation,
                 Vec::new(),
                 Bytes::from_static(b"page"),
+                None,
             ))
         };
         cache.pages.insert("/".into(), entry(0));
@@ -334,6 +421,7 @@ mod tests {
                 cache.generation.load(Ordering::Acquire),
                 Vec::new(),
                 Bytes::from_static(b"page"),
+                None,
             );
             e.stored = Instant::now() - Duration::from_secs(age);
             Arc::new(e)

@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::csrf::Csrf;
 use super::now;
 use super::render::{Page, render};
 use crate::error::AppError;
@@ -63,11 +62,10 @@ async fn home(
 #[get("/posts/{slug}")]
 async fn post(
     state: web::Data<AppState>,
-    csrf: Csrf,
     slug: web::Path<String>,
     q: web::Query<super::comments::PostQuery>,
 ) -> Result<HttpResponse, AppError> {
-    super::comments::post_page(state, csrf, slug.into_inner(), q.into_inner()).await
+    super::comments::post_page(state, slug.into_inner(), q.into_inner()).await
 }
 
 #[get("/tags")]

@@ -1,7 +1,7 @@
 //! The in-memory page cache (micro-caching) as readers and staff see it: a public page
 //! is rendered once and then served from memory, a write on this server makes the next
-//! reader see the change, refused requests do not empty it, and nothing for one browser
-//! or for staff is ever kept.
+//! reader see the change, refused requests do not empty it, each reader's form tokens
+//! are their own, and a staff page is kept only for its own browser while signed in.
 
 use townhall::config::Settings;
 
@@ -71,18 +71,83 @@ both_backends! {
         assert_ne!(after.header("etag"), first.header("etag"));
         assert_eq!(read(&app, "/").header("x-page-cache"), "hit");
 
-        // Pages for one browser are never kept: the open comment form has its tokens.
-        let open = read(&app, &format!("/posts/{slug}"));
-        assert_eq!(open.header("cache-control"), "private, no-store");
-        assert_eq!(open.header("x-page-cache"), "");
-        let open_again = read(&app, &format!("/posts/{slug}"));
-        assert_ne!(open.csrf(), "", "the form has a token");
-        assert_eq!(open_again.header("x-page-cache"), "");
+        // A post page with an open form is kept too, but every copy carries its reader's
+        // own tokens, and browsers and proxies are told not to keep it.
+        let path = format!("/posts/{slug}");
+        let (alice, bob) = (app.browser(), app.browser());
+        let first = alice.get(&path);
+        assert_eq!(first.header("x-page-cache"), "miss");
+        assert_eq!(first.header("cache-control"), "private, no-store");
+        assert_eq!(first.header("etag"), "", "no validator for a page with tokens");
+        assert!(first.header("set-cookie").contains("townhall_csrf="), "a new browser gets its cookie");
+        let second = bob.get(&path);
+        assert_eq!(second.header("x-page-cache"), "hit", "the second reader gets the kept page");
+        assert_eq!(second.header("cache-control"), "private, no-store");
+        assert!(second.header("set-cookie").contains("townhall_csrf="), "from a kept page too");
+        let token = |p: &Page, name: &str| {
+            p.attrs(&format!("#comment-form input[name={name}]"), "value")
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+        };
+        for name in ["csrf_token", "form_token"] {
+            let (a, b) = (token(&first, name), token(&second, name));
+            assert!(a.len() > 20 && b.len() > 20, "{name}: {a:?} {b:?}");
+            assert_ne!(a, b, "each reader has their own {name}");
+            assert!(!second.body.contains("value=\"slot"), "no placeholder left in the page");
+        }
+        assert_eq!(
+            second.texts("li.comment").len(),
+            first.texts("li.comment").len(),
+            "the same thread"
+        );
+        let again = bob.get(&path);
+        assert_eq!(again.header("set-cookie"), "", "a browser gets its cookie once");
+        assert_eq!(token(&again, "csrf_token"), token(&second, "csrf_token"));
+        assert_ne!(token(&again, "form_token"), token(&second, "form_token"), "a fresh nonce");
 
-        // Staff always get their own page, rendered for them.
+        // The tokens of a kept page are as good as those of a fresh one: the comment is
+        // accepted with no hit for a bad or reused form token.
+        let form_token = token(&second, "form_token");
+        let csrf_token = token(&second, "csrf_token");
+        let commenter = reader(4);
+        let mut f = fields(&commenter, HOUSING_COMMENTS[2]);
+        set(&mut f, "form_token", &form_token);
+        set(&mut f, "csrf_token", &csrf_token);
+        let res = Page::from(post_comment(&bob, &slug, "10.4.0.7", &f, true).expect("POST"));
+        assert!(matches!(res.status, 201 | 202), "{}", res.body);
+        assert!(!res.body.contains("spam.form_token"), "{}", res.body);
+        assert_eq!(alice.get(&path).header("x-page-cache"), "miss", "the comment emptied the cache");
+
+        // Staff pages are kept for the browser they were rendered for, never shared.
         app.login_admin();
-        let staff = app.get("/");
-        assert_eq!(staff.header("x-page-cache"), "", "staff pages are not kept");
-        assert_eq!(staff.header("cache-control"), "private, no-store");
+        let queue = app.get("/admin/queue");
+        assert_eq!(queue.status, 200);
+        assert_eq!(queue.header("x-page-cache"), "miss");
+        assert!(queue.header("cache-control").contains("no-store"));
+        let kept = app.get("/admin/queue");
+        assert_eq!(kept.header("x-page-cache"), "hit", "the same browser's queue again");
+        assert_eq!(kept.body, queue.body);
+        assert_eq!(app.get("/").header("cache-control"), "private, no-store");
+        let colleague = app.browser();
+        colleague.login_admin();
+        assert_eq!(
+            colleague.get("/admin/queue").header("x-page-cache"),
+            "miss",
+            "another browser gets its own page, with its own tokens"
+        );
+        assert_eq!(read(&app, "/admin/queue").status, 303, "never to a reader without a session");
+
+        // A session ended where this server did not see it (another app server, or its
+        // time ran out) gets no kept page: it is sent to sign in.
+        let mut conn = app.db();
+        townhall::dispatch!(&mut *conn, |c| diesel::RunQueryDsl::execute(
+            diesel::sql_query("DELETE FROM sessions"),
+            c
+        ))
+        .expect("end every session");
+        let ended = app.get("/admin/queue");
+        assert_eq!(ended.status, 303, "{}", ended.body);
+        assert!(ended.location().starts_with("/login"), "{}", ended.location());
     }
 }
