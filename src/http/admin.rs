@@ -40,7 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Renders a staff page with the signed-in user and a CSRF token in the context.
-pub(crate) fn admin_render<P: Permission>(
+pub(crate) async fn admin_render<P: Permission>(
     state: &AppState,
     who: &RequireRole<P>,
     csrf: &Csrf,
@@ -53,7 +53,7 @@ pub(crate) fn admin_render<P: Permission>(
         map.insert("csrf".into(), json!(csrf.token()));
         map.entry("notice").or_insert(Value::Null);
     }
-    render(state, page.noindex(), data)
+    render(state, page.noindex(), data).await
 }
 
 pub(crate) fn see_other(to: impl Into<String>) -> HttpResponse {
@@ -135,6 +135,7 @@ async fn post_list(
         Page::new("admin/posts", "Posts"),
         json!({ "posts": rows, "notice": notice(q.done.as_deref()) }),
     )
+    .await
 }
 
 /// The editor form: the post fields, which button was pressed, and the token.
@@ -167,7 +168,7 @@ struct EditorView<'a> {
     status: StatusCode,
 }
 
-fn editor<P: Permission>(
+async fn editor<P: Permission>(
     state: &AppState,
     who: &RequireRole<P>,
     csrf: &Csrf,
@@ -195,6 +196,7 @@ fn editor<P: Permission>(
             "notice": notice,
         }),
     )
+    .await
 }
 
 #[get("/admin/posts/new")]
@@ -213,7 +215,7 @@ async fn new_post_page(
         slug: None,
         status: StatusCode::OK,
     };
-    editor(&state, &who, &csrf, view, None)
+    editor(&state, &who, &csrf, view, None).await
 }
 
 fn action_of(s: &str) -> Option<SaveAction> {
@@ -246,7 +248,7 @@ async fn submit_editor(
         None => None,
     };
     let t = now();
-    let show = |errors: FieldErrors, preview: Option<SafeHtml>, status: StatusCode| {
+    let show = async |errors: FieldErrors, preview: Option<SafeHtml>, status: StatusCode| {
         let view = EditorView {
             post_id,
             input: &input,
@@ -256,21 +258,22 @@ async fn submit_editor(
             slug: current.as_ref().map(|p| p.slug.clone()),
             status,
         };
-        editor(&state, &who, &csrf, view, None)
+        editor(&state, &who, &csrf, view, None).await
     };
     if action == "preview" {
         return show(
             FieldErrors::default(),
             Some(SafeHtml::from_markdown(&input.body)),
             StatusCode::OK,
-        );
+        )
+        .await;
     }
     let Some(save_action) = action_of(&action) else {
         return Err(AppError::BadRequest("Unknown editor action.".into()));
     };
     let draft = match input.validate() {
         Ok(d) => d,
-        Err(errors) => return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let user = who.user.clone();
     let saved = state
@@ -298,7 +301,7 @@ async fn submit_editor(
                 post.id
             )))
         }
-        Err(errors) => show(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => show(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 
@@ -354,7 +357,7 @@ async fn edit_post_page(
         slug: Some(post.slug.clone()),
         status: StatusCode::OK,
     };
-    editor(&state, &who, &csrf, view, notice(q.done.as_deref()))
+    editor(&state, &who, &csrf, view, notice(q.done.as_deref())).await
 }
 
 #[post("/admin/posts/{id}/edit")]
@@ -383,7 +386,7 @@ async fn preview_post(
         })
         .await?;
     let p = Page::new("public/post", format!("Preview: {}", page.summary.title)).noindex();
-    render(&state, p, json!({ "post": page, "preview": true }))
+    render(&state, p, json!({ "post": page, "preview": true })).await
 }
 
 async fn set_published(
@@ -448,6 +451,7 @@ async fn delete_post_page(
         Page::new("admin/delete", "Delete post"),
         json!({ "post": { "id": post.id, "title": post.title }, "refusal": refusal }),
     )
+    .await
 }
 
 #[post("/admin/posts/{id}/delete")]
@@ -497,6 +501,7 @@ async fn account_page(
             "notify_new_comments": who.user.notify_new_comments,
         }),
     )
+    .await
 }
 
 /// The account page's e-mail form: a box that is sent only when ticked.
@@ -564,13 +569,16 @@ async fn change_password(
         Ok(()) => Ok(see_other(
             "/login?next=%2Fadmin%2Faccount%3Fdone%3Dpassword",
         )),
-        Err(errors) => admin_render(
-            &state,
-            &who,
-            &csrf,
-            Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
-            json!({ "errors": errors, "notify_new_comments": who.user.notify_new_comments }),
-        ),
+        Err(errors) => {
+            admin_render(
+                &state,
+                &who,
+                &csrf,
+                Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
+                json!({ "errors": errors, "notify_new_comments": who.user.notify_new_comments }),
+            )
+            .await
+        }
     }
 }
 
@@ -640,6 +648,7 @@ async fn users_view(
         Page::new("admin/users", "Staff accounts").status(status),
         data,
     )
+    .await
 }
 
 #[get("/admin/users")]

@@ -34,7 +34,7 @@ struct NextQuery {
     next: String,
 }
 
-fn login_form(
+async fn login_form(
     state: &AppState,
     csrf: &Csrf,
     email: &str,
@@ -49,6 +49,7 @@ fn login_form(
             .status(status),
         json!({ "csrf": csrf.token(), "email": email, "next": safe_next(next), "error": error }),
     )
+    .await
 }
 
 #[get("/login")]
@@ -57,7 +58,7 @@ async fn login_page(
     csrf: Csrf,
     q: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
-    login_form(&state, &csrf, "", &q.next, None, StatusCode::OK)
+    login_form(&state, &csrf, "", &q.next, None, StatusCode::OK).await
 }
 
 /// The sign-in form.
@@ -135,22 +136,28 @@ async fn login(
                 ))
                 .finish())
         }
-        Err(AppError::TooMany(msg)) => login_form(
-            &state,
-            &csrf,
-            &email,
-            &next,
-            Some(msg),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
-        Err(AppError::BadRequest(msg)) => login_form(
-            &state,
-            &csrf,
-            &email,
-            &next,
-            Some(msg),
-            StatusCode::UNAUTHORIZED,
-        ),
+        Err(AppError::TooMany(msg)) => {
+            login_form(
+                &state,
+                &csrf,
+                &email,
+                &next,
+                Some(msg),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
+        }
+        Err(AppError::BadRequest(msg)) => {
+            login_form(
+                &state,
+                &csrf,
+                &email,
+                &next,
+                Some(msg),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
+        }
         Err(e) => Err(e),
     }
 }

@@ -184,6 +184,7 @@ async fn show(
             "csrf": csrf_token,
         }),
     )
+    .await
     .map(|mut res| {
         if thread_open {
             res.extensions_mut().insert(Slots { post_id });
@@ -348,6 +349,7 @@ async fn house_rules_page(state: web::Data<AppState>) -> Result<HttpResponse, Ap
         Page::new("public/house_rules", "House rules for comments").canonical("/house-rules"),
         json!({ "rules_html": html }),
     )
+    .await
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ async fn unsubscribe_page(
         Page::new("public/unsubscribe", "Stop e-mail about this thread").noindex(),
         json!({ "view": view, "token": token, "done": false }),
     )
+    .await
 }
 
 /// The body (`List-Unsubscribe=One-Click` from mail clients, or the confirmation form)
@@ -59,4 +60,5 @@ async fn unsubscribe(
         Page::new("public/unsubscribe", "Unsubscribed").noindex(),
         json!({ "view": view, "token": "", "done": true }),
     )
+    .await
 }

@@ -138,6 +138,7 @@ async fn queue_page(
             "notice": notice(q.done.as_deref()),
         }),
     )
+    .await
 }
 
 /// The queue form: `act` is `approve:ID`, `reject:ID`, `spam:ID` for one comment or
@@ -319,6 +320,7 @@ async fn comment_page(
             "notice": notice(q.done.as_deref()),
         }),
     )
+    .await
 }
 
 #[post("/admin/comments/{id}/edit")]
@@ -450,6 +452,7 @@ async fn threads_page(
             "notice": notice(q.done.as_deref()),
         }),
     )
+    .await
 }
 
 #[post("/admin/posts/{id}/comments")]
@@ -565,5 +568,5 @@ async fn audit_page(
         &csrf,
         Page::new("admin/audit", "Audit log"),
         json!({ "entries": rows, "filters": &*q, "kinds": ["comment", "post", "user", "ban", "setting", "import"] }),
-    )
+    ).await
 }

@@ -57,6 +57,7 @@ async fn home(
         Page::new("public/home", title).canonical(page_path("/", page)),
         json!({ "list": list, "page_prefix": "/?page=" }),
     )
+    .await
 }
 
 #[get("/posts/{slug}")]
@@ -76,6 +77,7 @@ async fn tags_index(state: web::Data<AppState>) -> Result<HttpResponse, AppError
         Page::new("public/tags", "Topics").canonical("/tags"),
         json!({ "tags": tags }),
     )
+    .await
 }
 
 #[get("/tags/{slug}")]
@@ -98,6 +100,7 @@ async fn tag(
         p,
         json!({ "tag": tag, "list": list, "page_prefix": format!("{base}?page=") }),
     )
+    .await
 }
 
 #[get("/archive")]
@@ -108,6 +111,7 @@ async fn archive(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
         Page::new("public/archive", "Archive").canonical("/archive"),
         json!({ "months": months }),
     )
+    .await
 }
 
 #[get("/archive/{year}/{month}")]
@@ -121,7 +125,7 @@ async fn archive_month(
         .await?;
     let p = Page::new("public/archive_month", format!("Posts from {label}"))
         .canonical(format!("/archive/{year}/{month:02}"));
-    render(&state, p, json!({ "label": label, "posts": posts }))
+    render(&state, p, json!({ "label": label, "posts": posts })).await
 }
 
 #[derive(Deserialize)]
@@ -166,7 +170,8 @@ async fn search(
         &state,
         Page::new("public/search", title).noindex(),
         json!({ "query": query, "list": list, "page_prefix": format!("{base}&page=") }),
-    )?;
+    )
+    .await?;
     // Kept out of search engines, but the same for every reader: the caching layer may
     // share it like any public page.
     res.headers_mut()

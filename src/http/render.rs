@@ -1,7 +1,7 @@
 //! Renders a page template inside the site layout with the context every page needs.
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
 use serde_json::{Map, Value, json};
 
 use crate::error::AppError;
@@ -89,9 +89,15 @@ pub fn layout_context(state: &AppState, page: &Page) -> Map<String, Value> {
     ctx
 }
 
-/// Renders `page` with `data` (a JSON object) merged into the layout context.
-pub fn render(state: &AppState, page: Page, data: Value) -> Result<HttpResponse, AppError> {
-    let html = render_string(state, &page, data)?;
+/// Renders `page` with `data` (a JSON object) merged into the layout context. The
+/// template runs on the blocking pool: a long page (a thread of 200 comments, a full
+/// queue) takes milliseconds, which on an actix worker would stall every other
+/// connection that worker serves (pages kept by the page cache among them).
+pub async fn render(state: &AppState, page: Page, data: Value) -> Result<HttpResponse, AppError> {
+    let ctx = context(state, &page, data);
+    let templates = state.templates.clone();
+    let template = page.template;
+    let html = web::block(move || templates.render(template, &ctx)).await??;
     let mut res = HttpResponse::build(page.status);
     res.insert_header(("Content-Type", "text/html; charset=utf-8"));
     if page.noindex {
@@ -100,11 +106,18 @@ pub fn render(state: &AppState, page: Page, data: Value) -> Result<HttpResponse,
     Ok(res.body(html))
 }
 
-/// Renders to a string (for error pages and tests of templates).
+/// Renders to a string where waiting is not possible (error pages, tests of templates).
 pub fn render_string(state: &AppState, page: &Page, data: Value) -> Result<String, AppError> {
+    Ok(state
+        .templates
+        .render(page.template, &context(state, page, data))?)
+}
+
+/// The layout context with the page's own data merged in.
+fn context(state: &AppState, page: &Page, data: Value) -> Value {
     let mut ctx = layout_context(state, page);
     if let Value::Object(extra) = data {
         ctx.extend(extra);
     }
-    Ok(state.templates.render(page.template, &Value::Object(ctx))?)
+    Value::Object(ctx)
 }
