@@ -2,6 +2,8 @@
 //! or a selection (each in one transaction), bans, trust, edits, the spam score's
 //! training, thread controls, the site-wide switch and the audit log.
 
+use std::collections::HashMap;
+
 use crate::service::mail::MailContext;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -579,32 +581,71 @@ pub fn parse_hits(json: &str) -> Vec<Hit> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
+/// What the queue shows beside each comment (parent, history, bans, standing), loaded
+/// for a whole page in four queries rather than a few per comment.
+struct Surroundings {
+    history: HashMap<String, ([i64; 3], NaiveDateTime)>,
+    parents: HashMap<i64, (String, String)>,
+    bans: Vec<store::BanRow>,
+    standings: HashMap<String, String>,
+}
+
+impl Surroundings {
+    fn load<'a>(
+        conn: &mut DbConn,
+        rows: impl Iterator<Item = &'a CommentRow> + Clone,
+        now: NaiveDateTime,
+    ) -> ServiceResult<Surroundings> {
+        let distinct = |values: Vec<String>| {
+            let mut v = values;
+            v.sort();
+            v.dedup();
+            v
+        };
+        let keys = distinct(rows.clone().map(|c| c.email_key.clone()).collect());
+        let networks = distinct(rows.clone().map(|c| c.network.clone()).collect());
+        let parent_ids: Vec<i64> = rows.filter_map(|c| c.parent_id).collect();
+        let parents = comment_store::find_many(conn, &parent_ids)?
+            .into_iter()
+            .map(|p| (p.id, (p.author_name, truncate_words(&p.body, 200))))
+            .collect();
+        Ok(Surroundings {
+            history: store::history(conn, &keys)?,
+            parents,
+            bans: store::active_bans_any(conn, &keys, &networks, now)?,
+            standings: commenters::standings(conn, &keys)?,
+        })
+    }
+}
+
 fn item(
-    conn: &mut DbConn,
     c: CommentRow,
     post_title: String,
     post_slug: String,
-    history: &std::collections::HashMap<String, ([i64; 3], NaiveDateTime)>,
+    around: &Surroundings,
     now: NaiveDateTime,
-) -> ServiceResult<QueueItem> {
+) -> QueueItem {
     let hits = parse_hits(&c.hits);
-    let parent = match c.parent_id {
-        Some(p) => {
-            comment_store::find(conn, p)?.map(|p| (p.author_name, truncate_words(&p.body, 200)))
-        }
-        None => None,
-    };
-    let (counts, first) = history
+    let parent = c.parent_id.and_then(|p| around.parents.get(&p).cloned());
+    let (counts, first) = around
+        .history
         .get(&c.email_key)
         .copied()
         .unwrap_or(([0; 3], c.created_at));
-    let banned = !store::active_bans(conn, &c.email_key, &c.network, now)?.is_empty();
+    let banned = around
+        .bans
+        .iter()
+        .any(|b| b.covers(&c.email_key, &c.network));
     let standing = if banned {
         "banned".to_owned()
     } else {
-        commenters::standing(conn, &c.email_key)?.unwrap_or_else(|| "normal".to_owned())
+        around
+            .standings
+            .get(&c.email_key)
+            .cloned()
+            .unwrap_or_else(|| "normal".to_owned())
     };
-    Ok(QueueItem {
+    QueueItem {
         id: c.id,
         body: segments(&c.body, &hits, Field::Body),
         author: segments(&c.author_name, &hits, Field::Author),
@@ -642,7 +683,7 @@ fn item(
         post_title,
         post_url: format!("/posts/{post_slug}"),
         parent,
-    })
+    }
 }
 
 /// The queue's comments for a filter.
@@ -652,13 +693,11 @@ pub fn list(
     now: NaiveDateTime,
 ) -> ServiceResult<Vec<QueueItem>> {
     let rows = store::queue(conn, filter)?;
-    let mut keys: Vec<String> = rows.iter().map(|r| r.0.email_key.clone()).collect();
-    keys.sort();
-    keys.dedup();
-    let history = store::history(conn, &keys)?;
-    rows.into_iter()
-        .map(|(c, title, slug)| item(conn, c, title, slug, &history, now))
-        .collect()
+    let around = Surroundings::load(conn, rows.iter().map(|r| &r.0), now)?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, title, slug)| item(c, title, slug, &around, now))
+        .collect())
 }
 
 /// One entry of a comment's history.
@@ -699,7 +738,7 @@ pub struct CommentDetail {
 pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<CommentDetail> {
     let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
     let post = post_store::find(conn, c.post_id)?.ok_or(ServiceError::NotFound)?;
-    let history = store::history(conn, std::slice::from_ref(&c.email_key))?;
+    let around = Surroundings::load(conn, std::iter::once(&c), now)?;
     let (action, actor) = if c.engine_version == IMPORTED_ENGINE {
         (
             format!("imported from WordPress: {}", c.auto_action),
@@ -746,7 +785,10 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
             ),
         });
     }
-    let bans = store::active_bans(conn, &c.email_key, &c.network, now)?
+    // The same bans the queue's standing comes from.
+    let bans = around
+        .bans
+        .clone()
         .into_iter()
         .map(|b| {
             let what = [
@@ -767,7 +809,7 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
         })
         .collect();
     let body_text = c.body.clone();
-    let item = item(conn, c, post.title, post.slug, &history, now)?;
+    let item = item(c, post.title, post.slug, &around, now);
     Ok(CommentDetail {
         item,
         body_text,

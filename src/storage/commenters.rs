@@ -15,6 +15,21 @@ pub fn standing(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<String
         .optional())
 }
 
+/// The standings of those of `email_keys` ever marked.
+pub fn standings(
+    conn: &mut DbConn,
+    email_keys: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if email_keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, String)> = dispatch!(conn, |c| commenters::table
+        .filter(commenters::email_key.eq_any(email_keys))
+        .select((commenters::email_key, commenters::standing))
+        .load(c))?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Sets a commenter's standing and note.
 pub fn set_standing(
     conn: &mut DbConn,

@@ -157,6 +157,17 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<CommentRow>> {
         .optional())
 }
 
+/// Comments by id, in no particular order (missing ids are left out).
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<CommentRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    dispatch!(conn, |c| comments::table
+        .filter(comments::id.eq_any(ids))
+        .select(CommentRow::as_select())
+        .load(c))
+}
+
 /// Every comment on a post submitted since a time, whatever its status.
 pub fn recent_on_post(
     conn: &mut DbConn,

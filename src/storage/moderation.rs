@@ -253,16 +253,38 @@ pub fn active_bans(
     network: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<BanRow>> {
+    active_bans_any(conn, &[email_key.to_owned()], &[network.to_owned()], now)
+}
+
+/// Bans in force on any of these e-mail keys or networks (a ban's empty network never
+/// matches), for a page of comments at once.
+pub fn active_bans_any(
+    conn: &mut DbConn,
+    email_keys: &[String],
+    networks: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<BanRow>> {
+    if email_keys.is_empty() && networks.is_empty() {
+        return Ok(Vec::new());
+    }
     dispatch!(conn, |c| bans::table
         .filter(
             bans::email_key
-                .eq(email_key)
-                .or(bans::network.eq(network).and(bans::network.ne(""))),
+                .eq_any(email_keys)
+                .or(bans::network.eq_any(networks).and(bans::network.ne(""))),
         )
         .filter(bans::lifted_at.is_null())
         .filter(bans::expires_at.is_null().or(bans::expires_at.gt(now)))
         .select(BanRow::as_select())
         .load(c))
+}
+
+impl BanRow {
+    /// True when this ban covers a commenter with this e-mail key and network.
+    pub fn covers(&self, email_key: &str, network: &str) -> bool {
+        self.email_key.as_deref() == Some(email_key)
+            || (!network.is_empty() && self.network.as_deref() == Some(network))
+    }
 }
 
 /// An audit entry.

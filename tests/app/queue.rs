@@ -243,13 +243,16 @@ both_backends! {
         let (status, _, v) = comment(&app, &slug, id, &ann, HOUSING_COMMENTS[1]);
         assert_eq!(status, "rejected", "{v}");
         assert!(rules_fired(&v).contains(&"standing.banned".to_owned()), "{v}");
+        assert_eq!(m.get(&format!("/admin/comments/{a}")).text("#standing"), "banned", "the ban shows on the commenter");
         // A ban by network catches another e-mail on the same network.
         let bob = reader(3);
         let (_, bid, _) = comment(&app, &slug, id, &bob, HOUSING_COMMENTS[3]);
         m.submit(&format!("/admin/comments/{bid}"), &format!("/admin/comments/{bid}/ban"), &[("by_network", "1")]);
         let other = Reader { name: "Other".into(), email: "other@example.org".into(), ip: "10.3.0.99".into() };
-        let (status, _, v) = comment(&app, &slug, id, &other, HOUSING_COMMENTS[4]);
+        let (status, oid, v) = comment(&app, &slug, id, &other, HOUSING_COMMENTS[4]);
         assert_eq!(status, "rejected", "{v}");
+        assert_eq!(m.get(&format!("/admin/comments/{oid}")).text("#standing"), "banned", "banned by network");
+        assert!(m.get("/admin/queue?tab=rejected").body.contains("network 10.3.0.0/24"), "the rejected tab lists them");
         // Lifting the ban lets them comment again.
         let bans = records::active_bans(&mut app.db(), "other@example.org", "10.3.0.0/24", chrono::Utc::now().naive_utc()).expect("bans");
         assert_eq!(bans.len(), 1);
@@ -257,6 +260,20 @@ both_backends! {
         assert_eq!(lift.status, 303);
         let (status, _, v) = comment(&app, &slug, id, &other, HOUSING_COMMENTS[5]);
         assert_eq!(status, "published", "{v}");
+        assert_eq!(m.get(&format!("/admin/comments/{oid}")).text("#standing"), "normal", "the ban is lifted");
+
+        // A held reply shows what it answers, in the queue and on its own page.
+        let parent = publish(&app, &slug, id, &reader(5), HOUSING_COMMENTS[6], None);
+        let replier = reader(6);
+        let mut f = fields(&replier, TWO_LINKS);
+        let parent_id = parent.to_string();
+        set(&mut f, "reply_to", &parent_id);
+        let (_, v) = send_json(&app, &slug, id, &replier, &csrf(&app), &f);
+        assert_eq!(v["status"], "held", "{v}");
+        let quoted = format!("In reply to Reader 5: {}", HOUSING_COMMENTS[6]);
+        assert!(m.get("/admin/queue").texts(".queue-parent").contains(&quoted), "{quoted}");
+        let reply = v["id"].as_i64().expect("an id");
+        assert_eq!(m.get(&format!("/admin/comments/{reply}")).text(".queue-parent"), quoted);
         // Neither box ticked is refused.
         assert_eq!(m.submit(&format!("/admin/comments/{bid}"), &format!("/admin/comments/{bid}/ban"), &[("note", "x")]).status, 400, "refused as a bad request");
         let audit = audit_actions(&app);
