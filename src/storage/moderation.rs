@@ -391,6 +391,16 @@ pub fn lift_flood(conn: &mut DbConn, post_id: i64) -> QueryResult<usize> {
         .execute(c))
 }
 
+/// Published posts whose comments a flood closed (newest first): id, title and slug.
+pub fn flooded_threads(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String)>> {
+    dispatch!(conn, |c| posts::table
+        .filter(posts::status.eq("published"))
+        .filter(posts::flood_closed_at.is_not_null())
+        .order(posts::published_at.desc())
+        .select((posts::id, posts::title, posts::slug))
+        .load(c))
+}
+
 /// Published posts (newest first) with comment mode, note, flood closure and date, for
 /// the thread controls.
 #[allow(clippy::type_complexity)]
