@@ -7,12 +7,13 @@ use serde_json::{Value, json};
 
 use super::csrf::{Csrf, CsrfForm};
 use super::extractors::{AnyStaff, CanManageUsers, CanWrite, Permission, RequireRole};
+use super::moderation::{ADMIN_PER_PAGE, ListQuery};
 use super::now;
 use super::render::{Page, render};
 use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
 use crate::error::AppError;
 use crate::service::posts::{self as post_service, PostState, SaveAction};
-use crate::service::site::{display_date, page_for};
+use crate::service::site::{display_date, offset, page_for, paged};
 use crate::service::{ServiceError, separate_field_errors, users as user_service};
 use crate::startup::AppState;
 use crate::storage::posts as post_store;
@@ -109,12 +110,20 @@ async fn post_list(
     state: web::Data<AppState>,
     who: RequireRole<CanWrite>,
     csrf: Csrf,
-    q: web::Query<DoneQuery>,
+    q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let only = (!who.role.can_edit_any_post()).then_some(who.user.id);
     let t = now();
-    let rows = state
-        .db(move |c| Ok(post_store::list_admin(c, only)?))
+    let page = q.page.unwrap_or(1);
+    let (rows, total) = state
+        .db(move |c| {
+            Ok(post_store::list_admin(
+                c,
+                only,
+                offset(page, ADMIN_PER_PAGE),
+                ADMIN_PER_PAGE.into(),
+            )?)
+        })
         .await?;
     let rows: Vec<PostListRow> = rows
         .into_iter()
@@ -128,12 +137,18 @@ async fn post_list(
             author,
         })
         .collect();
+    let list = paged(rows, page, ADMIN_PER_PAGE, total)?;
     admin_render(
         &state,
         &who,
         &csrf,
         Page::new("admin/posts", "Posts"),
-        json!({ "posts": rows, "notice": notice(q.done.as_deref()) }),
+        json!({
+            "posts": list.items,
+            "list": list,
+            "page_prefix": "/admin/posts?page=",
+            "notice": notice(q.done.as_deref()),
+        }),
     )
     .await
 }

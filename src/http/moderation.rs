@@ -17,10 +17,9 @@ use super::render::Page;
 use crate::error::AppError;
 use crate::service::comments::{CommentsState, comments_state};
 use crate::service::queue::{self, Decision};
-use crate::service::site::display_date;
+use crate::service::site::{display_date, offset, paged};
 use crate::startup::AppState;
 use crate::storage::moderation::{self as store, AuditFilter, QueueFilter};
-use crate::storage::posts as post_store;
 
 /// Registers the moderators' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -299,6 +298,16 @@ struct DoneQuery {
     done: Option<String>,
 }
 
+/// A staff list's query: which page, and what was just done.
+#[derive(Deserialize)]
+pub(super) struct ListQuery {
+    pub(super) done: Option<String>,
+    pub(super) page: Option<u32>,
+}
+
+/// Rows on each page of the staff lists (posts, threads).
+pub(super) const ADMIN_PER_PAGE: u32 = 50;
+
 #[get("/admin/comments/{id}")]
 async fn comment_page(
     state: web::Data<AppState>,
@@ -415,29 +424,32 @@ async fn threads_page(
     state: web::Data<AppState>,
     who: RequireRole<CanModerate>,
     csrf: Csrf,
-    q: web::Query<DoneQuery>,
+    q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let t = now();
     let archive = state.settings.archive_after_days;
-    let (rows, paused) = state
+    let page = q.page.unwrap_or(1);
+    let (list, paused) = state
         .db(move |c| {
-            let mut rows = Vec::new();
-            for p in store::threads(c)? {
-                let Some(post) = post_store::find(c, p.0)? else {
-                    continue;
-                };
-                rows.push(ThreadRow {
-                    id: p.0,
-                    title: p.1,
-                    url: format!("/posts/{}", p.2),
-                    mode: p.3,
-                    note: p.4.unwrap_or_default(),
+            let (posts, total) =
+                store::threads(c, offset(page, ADMIN_PER_PAGE), ADMIN_PER_PAGE.into())?;
+            let rows = posts
+                .into_iter()
+                .map(|post| ThreadRow {
+                    id: post.id,
+                    url: format!("/posts/{}", post.slug),
+                    mode: post.comment_mode.clone(),
+                    note: post.comments_closed_note.clone().unwrap_or_default(),
                     state: comments_state(&post, t, archive),
-                    flooded: p.5.is_some(),
-                    published: p.6.map(display_date).unwrap_or_default(),
-                });
-            }
-            Ok((rows, queue::comments_paused(c)?))
+                    flooded: post.flood_closed_at.is_some(),
+                    published: post.published_at.map(display_date).unwrap_or_default(),
+                    title: post.title,
+                })
+                .collect();
+            Ok((
+                paged(rows, page, ADMIN_PER_PAGE, total)?,
+                queue::comments_paused(c)?,
+            ))
         })
         .await?;
     admin_render(
@@ -446,7 +458,10 @@ async fn threads_page(
         &csrf,
         Page::new("admin/threads", "Threads"),
         json!({
-            "threads": rows,
+            "threads": list.items,
+            "list": list,
+            "page_prefix": "/admin/threads?page=",
+            "back": format!("/admin/threads?page={page}"),
             "paused": paused,
             "archive_after_days": archive,
             "is_admin": who.role.can_manage_users(),

@@ -152,8 +152,8 @@ fn summary(
     }
 }
 
-/// Turns a 1-based page number into an offset, refusing pages past the end.
-fn paged<T>(items: Vec<T>, page: u32, per_page: u32, total: i64) -> ServiceResult<Paged<T>> {
+/// One page of a list, refusing pages past the end (a 404).
+pub fn paged<T>(items: Vec<T>, page: u32, per_page: u32, total: i64) -> ServiceResult<Paged<T>> {
     let total_pages = ((total.max(0) as u64).div_ceil(u64::from(per_page))).max(1) as u32;
     if page == 0 || page > total_pages {
         return Err(ServiceError::NotFound);
@@ -168,7 +168,8 @@ fn paged<T>(items: Vec<T>, page: u32, per_page: u32, total: i64) -> ServiceResul
     })
 }
 
-fn offset(page: u32, per_page: u32) -> i64 {
+/// Where a 1-based page starts.
+pub fn offset(page: u32, per_page: u32) -> i64 {
     i64::from(page.saturating_sub(1)) * i64::from(per_page)
 }
 

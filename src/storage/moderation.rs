@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::comments::CommentRow;
+use super::posts::PostRow;
 use super::schema::{audit_log, bans, comment_events, comments, posts, users};
 use super::{DbConn, dispatch};
 
@@ -401,33 +402,20 @@ pub fn flooded_threads(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, Strin
         .load(c))
 }
 
-/// Published posts (newest first) with comment mode, note, flood closure and date, for
-/// the thread controls.
-#[allow(clippy::type_complexity)]
-pub fn threads(
-    conn: &mut DbConn,
-) -> QueryResult<
-    Vec<(
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-    )>,
-> {
-    dispatch!(conn, |c| posts::table
-        .filter(posts::status.eq("published"))
-        .order(posts::published_at.desc())
-        .select((
-            posts::id,
-            posts::title,
-            posts::slug,
-            posts::comment_mode,
-            posts::comments_closed_note,
-            posts::flood_closed_at,
-            posts::published_at,
-        ))
-        .load(c))
+/// One page of published posts (newest first) for the thread controls, and how many
+/// there are in all.
+pub fn threads(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<PostRow>, i64)> {
+    let published = posts::status.eq("published");
+    let rows = dispatch!(conn, |c| posts::table
+        .filter(published)
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .select(PostRow::as_select())
+        .load(c))?;
+    let total = dispatch!(conn, |c| posts::table
+        .filter(published)
+        .count()
+        .get_result(c))?;
+    Ok((rows, total))
 }

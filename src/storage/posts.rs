@@ -316,19 +316,35 @@ pub fn public_dates(
         .load(c))
 }
 
-/// Every post for the admin list, newest first, with the author's name; optionally one author's.
-pub fn list_admin(conn: &mut DbConn, author: Option<i64>) -> QueryResult<Vec<(PostRow, String)>> {
-    dispatch!(conn, |c| {
+/// One page of posts for the admin list, last changed first, with the author's name (optionally
+/// one author's), and how many there are in all.
+pub fn list_admin(
+    conn: &mut DbConn,
+    author: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<(PostRow, String)>, i64)> {
+    let rows = dispatch!(conn, |c| {
         let mut q = posts::table
             .inner_join(users::table)
             .select((PostRow::as_select(), users::display_name))
             .order((posts::updated_at.desc(), posts::id.desc()))
+            .limit(limit)
+            .offset(offset)
             .into_boxed();
         if let Some(a) = author {
             q = q.filter(posts::author_id.eq(a));
         }
         q.load(c)
-    })
+    })?;
+    let total = dispatch!(conn, |c| {
+        let mut q = posts::table.count().into_boxed();
+        if let Some(a) = author {
+            q = q.filter(posts::author_id.eq(a));
+        }
+        q.get_result(c)
+    })?;
+    Ok((rows, total))
 }
 
 /// Display names of authors by id.

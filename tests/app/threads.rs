@@ -118,4 +118,41 @@ both_backends! {
         assert_eq!(page.texts(".audit-action").len(), 4);
         assert_eq!(app.get("/admin/audit?kind=setting").texts(".audit-action").len(), 0);
     }
+
+    fn long_staff_lists_come_in_pages(app) {
+        app.login_admin();
+        let ids: Vec<i64> = (1..=52)
+            .map(|n| app.create_post(&format!("Post number {n}"), "", "A short body.", "publish", ""))
+            .collect();
+        let rows = |p: &Page, table: &str| p.texts(&format!("{table} tbody tr")).len();
+
+        let first = app.get("/admin/threads");
+        assert_eq!(rows(&first, ".threads-table"), 50, "fifty threads a page");
+        assert_eq!(first.text(".pagination span"), "Page 1 of 2");
+        assert_eq!(first.attrs(".pagination a[rel=next]", "href"), ["/admin/threads?page=2"]);
+        assert!(first.body.contains(&format!("id=\"thread-{}\"", ids[51])), "newest first");
+        let second = app.get("/admin/threads?page=2");
+        assert_eq!(rows(&second, ".threads-table"), 2);
+        assert!(second.body.contains(&format!("id=\"thread-{}\"", ids[0])));
+        assert_eq!(app.get("/admin/threads?page=3").status, 404);
+        assert_eq!(app.get("/admin/threads?page=two").status, 400);
+
+        // A thread changed on page 2 comes back to page 2, changed.
+        let done = app.submit(
+            "/admin/threads?page=2",
+            &format!("/admin/posts/{}/comments", ids[0]),
+            &[("mode", "closed"), ("note", "Closed for now."), ("back", "/admin/threads?page=2")],
+        );
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert!(done.location().starts_with("/admin/threads?page=2&done="), "{}", done.location());
+        let back = app.get(done.location());
+        assert_eq!(back.text(&format!("#thread-{} .thread-state", ids[0])), "closed");
+
+        let posts = app.get("/admin/posts");
+        assert_eq!(rows(&posts, "table"), 50, "fifty posts a page");
+        assert_eq!(posts.text(".pagination span"), "Page 1 of 2");
+        assert_eq!(rows(&app.get("/admin/posts?page=2"), "table"), 2);
+        assert_eq!(app.get("/admin/posts?page=3").status, 404);
+    }
+
 }
