@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod mail;
 pub mod moderation;
 pub mod page_cache;
+pub mod page_parts;
 pub mod public;
 pub mod reader_tokens;
 pub mod render;

@@ -21,17 +21,19 @@ use std::time::{Duration, Instant};
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{
-    ACCEPT, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, SET_COOKIE,
+    ACCEPT, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, HeaderMap,
+    HeaderName, HeaderValue, SET_COOKIE, VARY,
 };
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::caching::not_modified;
 use super::csrf::{CSRF_COOKIE, SESSION_COOKIE};
 use super::now;
-use super::reader_tokens::Slots;
+use super::page_parts::PageParts;
+use super::reader_tokens::{self, Slots};
 use crate::error::AppError;
 use crate::service::auth::{self, token_hash};
 use crate::startup::AppState;
@@ -59,7 +61,7 @@ struct Entry {
     /// The page has placeholders for each reader's form tokens (`reader_tokens`).
     slots: Option<Slots>,
     headers: Vec<(HeaderName, HeaderValue)>,
-    body: Bytes,
+    page: Arc<PageParts>,
 }
 
 impl Entry {
@@ -67,7 +69,7 @@ impl Entry {
     fn page(
         generation: u64,
         headers: Vec<(HeaderName, HeaderValue)>,
-        body: Bytes,
+        page: PageParts,
         slots: Option<Slots>,
     ) -> Self {
         Entry {
@@ -77,7 +79,7 @@ impl Entry {
             shareable: true,
             slots,
             headers,
-            body,
+            page: Arc::new(page),
         }
     }
 
@@ -85,7 +87,12 @@ impl Entry {
     fn marker(generation: u64) -> Self {
         Entry {
             shareable: false,
-            ..Entry::page(generation, Vec::new(), Bytes::new(), None)
+            ..Entry::page(
+                generation,
+                Vec::new(),
+                reader_tokens::cut(Bytes::new()),
+                None,
+            )
         }
     }
 }
@@ -111,7 +118,7 @@ impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
             .iter()
             .map(|(n, v)| n.as_str().len() + v.len())
             .sum();
-        (key.len() + headers + entry.body.len() + 64) as u64
+        (key.len() + headers + entry.page.len() + 64) as u64
     }
 }
 
@@ -284,20 +291,20 @@ pub async fn page_cache(
     let generation = cache.generation.load(Ordering::Acquire);
     let mut placeholder = None;
     match cache.lookup(&key) {
-        Lookup::Serve(entry) => return Ok(serve(req, &entry)),
+        Lookup::Serve(entry) => return serve(req.into_parts().0, &entry, "hit").await,
         Lookup::Render => {}
         Lookup::Absent => match cache.pages.get_value_or_guard_async(&key).await {
             Ok(entry) if entry.shareable && cache.current(&entry) => {
-                return Ok(serve(req, &entry));
+                return serve(req.into_parts().0, &entry, "hit").await;
             }
             Ok(_) => {}
             Err(guard) => placeholder = Some(guard),
         },
     }
     let res = next.call(req).await?.map_into_boxed_body();
-    let keep = |entry: Entry| match placeholder {
-        Some(guard) => drop(guard.insert(Arc::new(entry))),
-        None => cache.pages.insert(key, Arc::new(entry)),
+    let keep = |entry: Arc<Entry>| match placeholder {
+        Some(guard) => drop(guard.insert(entry)),
+        None => cache.pages.insert(key, entry),
     };
     let slots = res.response().extensions().get::<Slots>().copied();
     let keepable = match audience {
@@ -307,43 +314,75 @@ pub async fn page_cache(
     if !keepable {
         // A page for one request (one that set a cookie, say) or an error: requests
         // waiting for it render their own, and so do the next ones for a while.
-        keep(Entry::marker(generation));
+        keep(Arc::new(Entry::marker(generation)));
         return Ok(res);
     }
     let (http_req, res) = res.into_parts();
-    let (mut head, body) = res.into_parts();
+    let (head, body) = res.into_parts();
     let body = to_bytes(body)
         .await
         .map_err(|e| AppError::Internal(format!("reading a page to keep it: {e}")))?;
-    if (body.len() as u64) < CAPACITY_BYTES / 8 {
-        let headers = head
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.clone(), v.clone()))
-            .collect();
-        keep(Entry::page(generation, headers, body.clone(), slots));
-    } else {
-        // Too big to keep: rendered for everyone, like a page for one reader.
-        keep(Entry::marker(generation));
+    if body.len() as u64 >= CAPACITY_BYTES / 8 {
+        // Too big to keep: rendered for everyone, like a page for one reader (its tokens
+        // go in outside, in `reader_tokens::fill`).
+        keep(Arc::new(Entry::marker(generation)));
+        let mut res = head.set_body(BoxBody::new(body));
+        if let Some(slots) = slots {
+            res.extensions_mut().insert(slots);
+        }
+        return Ok(ServiceResponse::new(http_req, res));
     }
-    head.headers_mut()
-        .insert(CACHE_STATUS, HeaderValue::from_static("miss"));
-    let mut res = head.set_body(BoxBody::new(body));
-    if let Some(slots) = slots {
-        res.extensions_mut().insert(slots);
-    }
-    Ok(ServiceResponse::new(http_req, res))
+    let headers = head
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    let entry = Arc::new(Entry::page(
+        generation,
+        headers,
+        reader_tokens::cut(body),
+        slots,
+    ));
+    keep(entry.clone());
+    serve(http_req, &entry, "miss").await
 }
 
-/// A kept page as the answer to `req` (304 when the reader has it already).
-fn serve(req: ServiceRequest, entry: &Entry) -> ServiceResponse<BoxBody> {
-    let (http_req, _) = req.into_parts();
+/// Pages shorter than this are sent as they are (compressing them saves too little).
+const MIN_GZIP: usize = 1024;
+
+/// True when the request accepts gzip (and does not refuse it with `q=0`).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut params = item.split(';');
+            let name = params.next().unwrap_or("").trim();
+            let refused = params.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case("gzip") && !refused
+        })
+}
+
+/// A kept page as the answer to `req` (304 when the reader has it already), with this
+/// reader's tokens in its places, gzip-compressed once per page when the reader accepts
+/// it (see `page_parts`).
+async fn serve(
+    req: HttpRequest,
+    entry: &Entry,
+    how: &'static str,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let etag = entry
         .headers
         .iter()
         .find(|(n, _)| n == ETAG)
         .and_then(|(_, v)| v.to_str().ok());
-    let unchanged = etag.is_some_and(|tag| not_modified(&http_req, tag));
+    let unchanged = etag.is_some_and(|tag| not_modified(&req, tag));
     let mut res = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -352,16 +391,29 @@ fn serve(req: ServiceRequest, entry: &Entry) -> ServiceResponse<BoxBody> {
     for (name, value) in &entry.headers {
         res.insert_header((name.clone(), value.clone()));
     }
-    res.insert_header((CACHE_STATUS, HeaderValue::from_static("hit")));
-    let mut res = if unchanged {
-        res.finish()
-    } else {
-        res.body(entry.body.clone())
-    };
-    if let Some(slots) = entry.slots {
-        res.extensions_mut().insert(slots);
+    res.insert_header((CACHE_STATUS, HeaderValue::from_static(how)));
+    if unchanged {
+        return Ok(ServiceResponse::new(req, res.finish()));
     }
-    ServiceResponse::new(http_req, res)
+    let tokens = match entry.slots {
+        Some(slots) => reader_tokens::tokens(&req, slots.post_id).await?,
+        None => Vec::new(),
+    };
+    let page = &entry.page;
+    if page.len() >= MIN_GZIP && accepts_gzip(&req) {
+        if !page.is_compressed() {
+            let page = page.clone();
+            web::block(move || page.compress())
+                .await
+                .map_err(AppError::from)?;
+        }
+        if let Some(gz) = page.gzipped(&tokens) {
+            res.insert_header((CONTENT_ENCODING, HeaderValue::from_static("gzip")));
+            res.insert_header((VARY, HeaderValue::from_static("accept-encoding")));
+            return Ok(ServiceResponse::new(req, res.body(gz)));
+        }
+    }
+    Ok(ServiceResponse::new(req, res.body(page.plain(&tokens))))
 }
 
 #[cfg(test)]
@@ -404,7 +456,7 @@ mod tests {
             Arc::new(Entry::page(
                 generation,
                 Vec::new(),
-                Bytes::from_static(b"page"),
+                reader_tokens::cut(Bytes::from_static(b"page")),
                 None,
             ))
         };
@@ -420,7 +472,7 @@ mod tests {
             let mut e = Entry::page(
                 cache.generation.load(Ordering::Acquire),
                 Vec::new(),
-                Bytes::from_static(b"page"),
+                reader_tokens::cut(Bytes::from_static(b"page")),
                 None,
             );
             e.stored = Instant::now() - Duration::from_secs(age);

@@ -4,9 +4,10 @@
 //! (bound to the browser's cookie) and the signed form token (the post, the time the form
 //! was served and a one-time nonce). Everything else on a post page is the same for every
 //! anonymous reader. So the handler renders the page with placeholders and marks the
-//! response with [`Slots`]; the page cache may keep that one rendering and share it, and
-//! this middleware, outside the cache, puts fresh tokens into every copy it sends. The
-//! response stays `private, no-store` for browsers and proxies (see `http::caching`).
+//! response with [`Slots`]; the page cache keeps that one rendering, cut at the
+//! placeholders (`page_parts`), and puts fresh tokens into every copy it sends. Pages it
+//! does not keep get theirs from [`fill`], outside the cache. The response stays
+//! `private, no-store` for browsers and proxies (see `http::caching`).
 //!
 //! The placeholders hold a random mark chosen when the process starts, so no text a
 //! commenter writes can stand in for one.
@@ -16,11 +17,13 @@ use std::sync::LazyLock;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, web};
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest, web};
 use aho_corasick::AhoCorasick;
 
 use super::csrf::Csrf;
 use super::now;
+use super::page_parts::PageParts;
 use crate::error::AppError;
 use crate::service::auth::random_token;
 use crate::service::form_token;
@@ -62,7 +65,31 @@ pub fn form_placeholder() -> &'static str {
     &MARKS.form
 }
 
-/// Puts this reader's tokens into a response marked with [`Slots`] (module notes).
+/// A rendered page cut at its placeholders.
+pub fn cut(body: Bytes) -> PageParts {
+    let found: Vec<(usize, usize, usize)> = MARKS.finder.as_ref().map_or_else(Vec::new, |f| {
+        f.find_iter(&body[..])
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    });
+    PageParts::cut(body, found)
+}
+
+/// This reader's tokens for a form on `post_id`, in the placeholders' order (CSRF, form).
+pub async fn tokens(req: &HttpRequest, post_id: i64) -> Result<Vec<String>, AppError> {
+    let csrf = Csrf::from_request(req, &mut Payload::None).await?;
+    let secret = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.secret.clone())
+        .ok_or_else(|| AppError::Internal("app state missing".into()))?;
+    Ok(vec![
+        csrf.token(),
+        form_token::issue(&secret, post_id, now().and_utc().timestamp()),
+    ])
+}
+
+/// Puts this reader's tokens into a response still marked with [`Slots`]: one the page
+/// cache did not keep (a comment form shown again with its errors, say).
 pub async fn fill(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -72,24 +99,12 @@ pub async fn fill(
         return Ok(res);
     };
     let (http_req, res) = res.into_parts();
-    let csrf = Csrf::from_request(&http_req, &mut Payload::None).await?;
-    let secret = http_req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.secret.clone())
-        .ok_or_else(|| AppError::Internal("app state missing".into()))?;
-    let tokens = [
-        csrf.token(),
-        form_token::issue(&secret, slots.post_id, now().and_utc().timestamp()),
-    ];
+    let tokens = tokens(&http_req, slots.post_id).await?;
     let (head, body) = res.into_parts();
     let body = to_bytes(body)
         .await
         .map_err(|e| AppError::Internal(format!("reading a page to fill its form: {e}")))?;
-    let finder = MARKS
-        .finder
-        .as_ref()
-        .ok_or_else(|| AppError::Internal("form placeholders did not compile".into()))?;
-    let filled = finder.replace_all_bytes(&body, &tokens);
+    let filled = cut(body).plain(&tokens);
     Ok(ServiceResponse::new(
         http_req,
         head.set_body(BoxBody::new(filled)),

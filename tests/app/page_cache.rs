@@ -119,6 +119,45 @@ both_backends! {
         assert!(!res.body.contains("spam.form_token"), "{}", res.body);
         assert_eq!(alice.get(&path).header("x-page-cache"), "miss", "the comment emptied the cache");
 
+        // Readers whose browser accepts gzip (all of them) get the kept page compressed
+        // once, with their own tokens inside, in one valid gzip stream.
+        let gzipped = |browser: &Browser, path: &str| {
+            let res = browser
+                .client
+                .get(format!("{}{path}", browser.base))
+                .header("Accept-Encoding", "br;q=1.0, gzip;q=0.8, *;q=0.1")
+                .send()
+                .expect("GET");
+            let encoding = res.headers().get("content-encoding").map(|v| v.to_str().unwrap_or("").to_owned());
+            let vary = res.headers().get("vary").map(|v| v.to_str().unwrap_or("").to_owned());
+            let bytes = res.bytes().expect("body");
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+                .unwrap_or_else(|e| panic!("{path}: not valid gzip ({e})"));
+            assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+            assert_eq!(vary.as_deref(), Some("accept-encoding"), "{path}");
+            assert!(bytes.len() * 2 < text.len(), "{path}: compressed, {} of {}", bytes.len(), text.len());
+            text
+        };
+        let home = read(&app, "/");
+        assert_eq!(gzipped(&app.browser(), "/"), home.body, "the same page, compressed");
+        let (carol, dan) = (app.browser(), app.browser());
+        let (c, d) = (gzipped(&carol, &path), gzipped(&dan, &path));
+        let form_token = |html: &str| {
+            scraper::Html::parse_document(html)
+                .select(&scraper::Selector::parse("#comment-form input[name=form_token]").expect("selector"))
+                .next()
+                .and_then(|e| e.value().attr("value").map(str::to_owned))
+                .unwrap_or_default()
+        };
+        assert!(form_token(&c).len() > 20, "a token in the compressed page");
+        assert_ne!(form_token(&c), form_token(&d), "each reader's own");
+        assert!(!c.contains("value=\"slot"), "no placeholder left");
+        assert!(
+            read(&app, &path).body.len().abs_diff(c.len()) < 200,
+            "the same page as uncompressed, apart from its tokens"
+        );
+
         // Staff pages are kept for the browser they were rendered for, never shared.
         app.login_admin();
         let queue = app.get("/admin/queue");
