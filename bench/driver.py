@@ -153,8 +153,8 @@ def results(workdir, out):
         meta = json.load(open(os.path.join(workdir, "meta.json")))
     r = {name: load(workdir, name) for name in (
         "hello", "th_read", "isso_read", "th_submit", "isso_submit",
-        "sqlite_home", "sqlite_post", "sqlite_hot", "sqlite_hot_gzip", "sqlite_queue",
-        "sqlite_search", "pg_home", "pg_post", "pg_hot", "pg_hot_gzip", "pg_queue",
+        "sqlite_home", "sqlite_post", "sqlite_hot", "sqlite_hot_gzip", "sqlite_queue", "sqlite_queue_gzip",
+        "sqlite_search", "pg_home", "pg_post", "pg_hot", "pg_hot_gzip", "pg_queue", "pg_queue_gzip",
         "pg_search")}
     head = "| Run | requests/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|"
     L = ["# Benchmark results", "",
@@ -206,7 +206,8 @@ def results(workdir, out):
          "uncompressed. The bar is a p99 under 20 ms at these 50 connections.", "",
          head]
     pages = (("home", "home"), ("post", "post"), ("hot", "open post"),
-             ("hot_gzip", "open post, gzip"), ("queue", "queue"), ("search", "search"))
+             ("hot_gzip", "open post, gzip"), ("queue", "queue"),
+             ("queue_gzip", "queue, gzip"), ("search", "search"))
     for db, label in (("sqlite", "SQLite"), ("pg", "PostgreSQL")):
         for page, name in pages:
             L.append(row(f"{label}: {name}", r[f"{db}_{page}"]))
