@@ -50,19 +50,22 @@ impl Fingerprint {
         }
         let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
         while taken < HASHES {
-            match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) if x == y => {
+            let (Some(x), Some(y)) = (a.get(i), b.get(j)) else {
+                break;
+            };
+            match x.cmp(y) {
+                std::cmp::Ordering::Equal => {
                     both += 1;
                     i += 1;
                     j += 1;
                 }
-                (Some(x), Some(y)) if x < y => i += 1,
-                (Some(_), Some(_)) | (None, Some(_)) => j += 1,
-                (Some(_), None) => i += 1,
-                (None, None) => break,
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
             }
             taken += 1;
         }
+        // Once one sketch is used up, the other's values are taken one by one, none shared.
+        taken += (a.len() - i + b.len() - j).min(HASHES.saturating_sub(taken));
         both as f32 / taken as f32
     }
 

@@ -172,6 +172,11 @@ impl ListMatcher {
         };
         if let Some(ac) = &self.automaton {
             for view in std::iter::once(&folded.words).chain(folded.words_alt.as_ref()) {
+                // Most texts hold no listed word, and asking whether there is one at all
+                // reads the text several times faster than the overlapping search.
+                if !ac.is_match(&view.text) {
+                    continue;
+                }
                 for m in ac.find_overlapping_iter(&view.text) {
                     let (tag, term, kind) = &self.patterns[m.pattern().as_usize()];
                     let (ws, we) = word_bounds(&view.text, m.start(), m.end());

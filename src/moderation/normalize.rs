@@ -318,18 +318,23 @@ fn is_one_char(w: &RawWord) -> bool {
 }
 
 impl Views {
+    /// Writes a word that reads as written (the same in both readings), and its hash.
+    #[inline]
+    fn emit_as_written(&mut self, word: &str, s: usize, e: usize) {
+        self.hashes
+            .push(super::duplicates::word_hash(word.as_bytes()));
+        push_word(&mut self.words, word, s, e);
+        if let Some(alt) = self.alt.as_mut() {
+            push_word(alt, word, s, e);
+        }
+    }
+
     /// Writes one word in both readings, and its hash.
     fn emit_word(&mut self, text: &str, letters: &[char], w: &RawWord) {
         let (s, e) = (w.start, w.end);
         // The common case: an ordinary word that reads as it is written.
         if let (Spelling::Simple(r), true) = (&w.spelling, w.as_written) {
-            let word = &text[r.clone()];
-            self.hashes
-                .push(super::duplicates::word_hash(word.as_bytes()));
-            push_word(&mut self.words, word, s, e);
-            if let Some(alt) = self.alt.as_mut() {
-                push_word(alt, word, s, e);
-            }
+            self.emit_as_written(&text[r.clone()], s, e);
             return;
         }
         let chars: &[char] = match &w.spelling {
@@ -423,8 +428,8 @@ fn needs_second_reading(chars: &[char]) -> bool {
 }
 
 fn push_gap(m: &mut Mapped, start: usize, end: usize) {
-    if !m.text.ends_with(' ') {
-        m.push(' ', start, end);
+    if m.text.as_bytes().last() != Some(&b' ') {
+        m.push_str(" ", start, end);
     }
 }
 
@@ -591,11 +596,12 @@ enum Spelling {
     Chars(std::ops::Range<usize>),
 }
 
-/// What each ASCII character is to the scanner: `WORD` for `is_word_char`, `PLAIN` for
-/// the lower-case letters and digits that make up ordinary words, `LETTER` for the
-/// lower-case letters but `v` (`fvck`), `DIGIT` for digits.
-const ASCII_CLASS: [u8; 128] = {
-    let mut table = [0; 128];
+/// What each byte is to the scanner: `WORD` for ASCII `is_word_char`, `PLAIN` for the
+/// lower-case letters and digits that make up ordinary words, `LETTER` for the lower-case
+/// letters but `v` (`fvck`), `DIGIT` for digits, `BREAK` for ASCII `is_clause_break`.
+/// Bytes of non-ASCII characters have no class.
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
     let mut i = 0;
     while i < 128 {
         let c = i as u8;
@@ -616,6 +622,12 @@ const ASCII_CLASS: [u8; 128] = {
         if c.is_ascii_digit() {
             table[i] |= DIGIT;
         }
+        if matches!(
+            c,
+            b'.' | b',' | b';' | b':' | b'?' | b'\n' | b'(' | b')' | b'"'
+        ) {
+            table[i] |= BREAK;
+        }
         i += 1;
     }
     table
@@ -624,6 +636,7 @@ const WORD: u8 = 1;
 const PLAIN: u8 = 2;
 const LETTER: u8 = 4;
 const DIGIT: u8 = 8;
+const BREAK: u8 = 16;
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_leet_symbol(c) || c == '\''
@@ -653,22 +666,37 @@ fn scan_words(plain: &Mapped, folder: &mut Folder) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // Most characters are ASCII inside a word: one table look-up.
-        let (c, width) = if b.is_ascii() {
+        // Most text is ASCII: one table look-up per byte, and a tight loop inside words.
+        if b.is_ascii() {
             let class = ASCII_CLASS[usize::from(b)];
             if class & WORD != 0 {
                 let (_, shared) = word.get_or_insert((i, u8::MAX));
                 *shared &= class;
                 i += 1;
+                while let Some(&b) = bytes.get(i) {
+                    let class = ASCII_CLASS[usize::from(b)];
+                    if class & WORD == 0 {
+                        break;
+                    }
+                    *shared &= class;
+                    i += 1;
+                }
                 continue;
             }
-            (char::from(b), 1)
-        } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
-            (c, c.len_utf8())
+            if let Some((from, shared)) = word.take() {
+                flush_word(text, from, i, shared, &mut cursor, folder);
+            }
+            if class & BREAK != 0 {
+                let (s, e) = cursor.span_of(i);
+                folder.clause_break(s, e);
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
         };
+        let width = c.len_utf8();
         let c = apostrophe(c);
         if is_word_char(c) {
             let (_, shared) = word.get_or_insert((i, 0));
@@ -704,6 +732,11 @@ fn flush_word(
         let (_, end) = cursor.span_of(to - 1);
         let as_written = shared & DIGIT != 0
             || (shared & LETTER != 0 && !has_triple(&text.as_bytes()[from..to]));
+        // Most words: nothing waits to be joined, so the word goes straight to the views.
+        if as_written && to - from > 1 && folder.held_break.is_none() && folder.run.is_empty() {
+            folder.out.emit_as_written(&text[from..to], start, end);
+            return;
+        }
         folder.word(RawWord {
             spelling: Spelling::Simple(from..to),
             as_written,
@@ -870,6 +903,11 @@ mod tests {
             assert_eq!(
                 ASCII_CLASS[usize::from(b)] & WORD != 0,
                 is_word_char(apostrophe(c)),
+                "{c:?}"
+            );
+            assert_eq!(
+                ASCII_CLASS[usize::from(b)] & BREAK != 0,
+                is_clause_break(apostrophe(c)),
                 "{c:?}"
             );
         }
