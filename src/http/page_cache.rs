@@ -90,7 +90,7 @@ impl Entry {
             ..Entry::page(
                 generation,
                 Vec::new(),
-                reader_tokens::cut(Bytes::new()),
+                PageParts::cut(Bytes::new(), []),
                 None,
             )
         }
@@ -215,12 +215,18 @@ fn key_for(req: &ServiceRequest) -> Option<(String, Audience)> {
     }
 }
 
-/// True when the session behind a staff request is still signed in (it may have been
-/// ended on another app server, or have expired, since its page was kept).
-async fn signed_in(req: &ServiceRequest, token: String) -> bool {
+/// True when a kept page may go to this request: always for anonymous readers; for a
+/// signed-in browser, only while its session lasts (it may have been ended on another
+/// app server, or have expired, since the page was kept). A page just rendered needs no
+/// check: the handler made it.
+async fn may_see(req: &ServiceRequest, audience: &Audience) -> bool {
+    let Audience::Session(token) = audience else {
+        return true;
+    };
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return false;
     };
+    let token = token.clone();
     state
         .db(move |c| auth::session_user(c, &token, now()))
         .await
@@ -281,25 +287,27 @@ pub async fn page_cache(
     let Some((key, audience)) = key_for(&req) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if let Audience::Session(token) = &audience
-        && !signed_in(&req, token.clone()).await
-    {
-        // Signed out or expired: the handler says so (a sign-in redirect).
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
     // Read before rendering: a write that lands during the render makes the page stale.
     let generation = cache.generation.load(Ordering::Acquire);
     let mut placeholder = None;
-    match cache.lookup(&key) {
-        Lookup::Serve(entry) => return serve(req.into_parts().0, &entry, "hit").await,
-        Lookup::Render => {}
+    let kept = match cache.lookup(&key) {
+        Lookup::Serve(entry) => Some(entry),
+        Lookup::Render => None,
         Lookup::Absent => match cache.pages.get_value_or_guard_async(&key).await {
-            Ok(entry) if entry.shareable && cache.current(&entry) => {
-                return serve(req.into_parts().0, &entry, "hit").await;
+            Ok(entry) if entry.shareable && cache.current(&entry) => Some(entry),
+            Ok(_) => None,
+            Err(guard) => {
+                placeholder = Some(guard);
+                None
             }
-            Ok(_) => {}
-            Err(guard) => placeholder = Some(guard),
         },
+    };
+    if let Some(entry) = kept {
+        if may_see(&req, &audience).await {
+            return serve(req.into_parts().0, &entry, "hit").await;
+        }
+        // Signed out or expired: the handler says so (a sign-in redirect).
+        return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let res = next.call(req).await?.map_into_boxed_body();
     let keep = |entry: Arc<Entry>| match placeholder {
