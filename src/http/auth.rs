@@ -136,29 +136,15 @@ async fn login(
                 ))
                 .finish())
         }
-        Err(AppError::TooMany(msg)) => {
-            login_form(
-                &state,
-                &csrf,
-                &email,
-                &next,
-                Some(msg),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await
+        Err(e) => {
+            // Throttled or refused: the form again, with the e-mail kept and why.
+            let (msg, status) = match e {
+                AppError::TooMany(msg) => (msg, StatusCode::TOO_MANY_REQUESTS),
+                AppError::BadRequest(msg) => (msg, StatusCode::UNAUTHORIZED),
+                other => return Err(other),
+            };
+            login_form(&state, &csrf, &email, &next, Some(msg), status).await
         }
-        Err(AppError::BadRequest(msg)) => {
-            login_form(
-                &state,
-                &csrf,
-                &email,
-                &next,
-                Some(msg),
-                StatusCode::UNAUTHORIZED,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }
 

@@ -436,11 +436,11 @@ async fn threads_page(
             let rows = posts
                 .into_iter()
                 .map(|post| ThreadRow {
+                    state: comments_state(&post, t, archive),
                     id: post.id,
                     url: format!("/posts/{}", post.slug),
-                    mode: post.comment_mode.clone(),
-                    note: post.comments_closed_note.clone().unwrap_or_default(),
-                    state: comments_state(&post, t, archive),
+                    mode: post.comment_mode,
+                    note: post.comments_closed_note.unwrap_or_default(),
                     flooded: post.flood_closed_at.is_some(),
                     published: post.published_at.map(display_date).unwrap_or_default(),
                     title: post.title,
