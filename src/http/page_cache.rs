@@ -351,6 +351,10 @@ pub async fn page_cache(
         reader_tokens::cut(body),
         slots,
     ));
+    // Compressed before it is kept, by the request that rendered it, so readers arriving
+    // later never wait for the deflating (a crowd of them used to, each holding one of
+    // the blocking threads the database calls need too).
+    gzip_for(&http_req, &entry.page).await?;
     keep(entry.clone());
     serve(http_req, &entry, "miss").await
 }
@@ -375,6 +379,19 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
             });
             name.eq_ignore_ascii_case("gzip") && !refused
         })
+}
+
+/// True when this reader gets the page gzipped, once it is compressed (on the blocking
+/// pool: milliseconds for a long page).
+async fn gzip_for(req: &HttpRequest, page: &Arc<PageParts>) -> Result<bool, AppError> {
+    if page.len() < MIN_GZIP || !accepts_gzip(req) {
+        return Ok(false);
+    }
+    if !page.is_compressed() {
+        let page = page.clone();
+        web::block(move || page.compress()).await?;
+    }
+    Ok(true)
 }
 
 /// A kept page as the answer to `req` (304 when the reader has it already), with this
@@ -408,18 +425,12 @@ async fn serve(
         None => Vec::new(),
     };
     let page = &entry.page;
-    if page.len() >= MIN_GZIP && accepts_gzip(&req) {
-        if !page.is_compressed() {
-            let page = page.clone();
-            web::block(move || page.compress())
-                .await
-                .map_err(AppError::from)?;
-        }
-        if let Some(gz) = page.gzipped(&tokens) {
-            res.insert_header((CONTENT_ENCODING, HeaderValue::from_static("gzip")));
-            res.insert_header((VARY, HeaderValue::from_static("accept-encoding")));
-            return Ok(ServiceResponse::new(req, res.body(gz)));
-        }
+    if gzip_for(&req, page).await?
+        && let Some(gz) = page.gzipped(&tokens)
+    {
+        res.insert_header((CONTENT_ENCODING, HeaderValue::from_static("gzip")));
+        res.insert_header((VARY, HeaderValue::from_static("accept-encoding")));
+        return Ok(ServiceResponse::new(req, res.body(gz)));
     }
     Ok(ServiceResponse::new(req, res.body(page.plain(&tokens))))
 }

@@ -373,6 +373,36 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.n).collect::<Vec<_>>(), [1, 3, 5]);
     }
 
+    /// `.cargo/config.toml` builds SQLite with the planner stability guarantee; without
+    /// it every query with a LIMIT is compiled again at each execution (see there).
+    #[test]
+    fn sqlite_is_built_with_the_planner_stability_guarantee() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Manager::new(DbTarget::Sqlite(dir.path().join("t.db")))
+            .open()
+            .unwrap();
+        let DbConn::Sqlite(c) = &mut conn else {
+            unreachable!()
+        };
+        #[derive(QueryableByName)]
+        struct Opt {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let options: Vec<Opt> =
+            diesel::sql_query("SELECT compile_options FROM pragma_compile_options")
+                .load(c)
+                .unwrap();
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "compiled with {:?}",
+            options
+                .iter()
+                .map(|o| &o.compile_options)
+                .collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn redacted_url_hides_the_password() {
         let t = DbTarget::parse("postgres://bob:secret@db.example/th").unwrap();
