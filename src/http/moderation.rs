@@ -308,6 +308,9 @@ pub(super) struct ListQuery {
 /// Rows on each page of the staff lists (posts, threads).
 pub(super) const ADMIN_PER_PAGE: u32 = 50;
 
+/// Entries on each page of the audit log (short rows: more to a page).
+const AUDIT_PER_PAGE: u32 = 100;
+
 #[get("/admin/comments/{id}")]
 async fn comment_page(
     state: web::Data<AppState>,
@@ -529,6 +532,27 @@ pub struct AuditQuery {
     target: Option<String>,
     #[serde(default)]
     action: Option<String>,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+impl AuditQuery {
+    /// The link to a page of the same filtered log, without its number.
+    fn page_prefix(&self) -> String {
+        let filters: Vec<(&str, &str)> = [
+            ("action", &self.action),
+            ("kind", &self.kind),
+            ("target", &self.target),
+            ("actor", &self.actor),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.as_deref()?)).filter(|(_, v)| !v.is_empty()))
+        .collect();
+        match serde_urlencoded::to_string(filters) {
+            Ok(query) if !query.is_empty() => format!("/admin/audit?{query}&page="),
+            _ => "/admin/audit?page=".to_owned(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -555,8 +579,16 @@ async fn audit_page(
         target_id: non_empty(&q.target).and_then(|a| a.parse().ok()),
         action: non_empty(&q.action),
     };
-    let rows = state
-        .db(move |c| Ok(store::audit_list(c, &filter)?))
+    let page = q.page.unwrap_or(1);
+    let (rows, total) = state
+        .db(move |c| {
+            Ok(store::audit_list(
+                c,
+                &filter,
+                offset(page, AUDIT_PER_PAGE),
+                AUDIT_PER_PAGE.into(),
+            )?)
+        })
         .await?;
     let rows: Vec<AuditView> = rows
         .into_iter()
@@ -583,6 +615,12 @@ async fn audit_page(
         &who,
         &csrf,
         Page::new("admin/audit", "Audit log"),
-        json!({ "entries": rows, "filters": &*q, "kinds": ["comment", "post", "user", "ban", "setting", "import"] }),
-    ).await
+        json!({
+            "list": paged(rows, page, AUDIT_PER_PAGE, total)?,
+            "page_prefix": q.page_prefix(),
+            "filters": &*q,
+            "kinds": ["comment", "post", "user", "ban", "setting", "import"],
+        }),
+    )
+    .await
 }

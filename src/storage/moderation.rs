@@ -342,32 +342,49 @@ pub struct AuditFilter {
     pub action: Option<String>,
 }
 
-/// Audit entries, newest first, with the actor's name.
+/// An audit entry and the name of the staff member behind it (none for the system).
+pub type AuditEntry = (AuditRow, Option<String>);
+
+/// One page of audit entries, newest first, with the actor's name, and how many entries
+/// match the filter in all.
 pub fn audit_list(
     conn: &mut DbConn,
     f: &AuditFilter,
-) -> QueryResult<Vec<(AuditRow, Option<String>)>> {
-    dispatch!(conn, |c| {
-        let mut q = audit_log::table
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AuditEntry>, i64)> {
+    // The same filters on the page's query and on the count.
+    macro_rules! filtered {
+        ($query:expr) => {{
+            let mut q = $query;
+            if let Some(a) = f.actor_id {
+                q = q.filter(audit_log::actor_id.eq(a));
+            }
+            if let Some(k) = &f.target_kind {
+                q = q.filter(audit_log::target_kind.eq(k.clone()));
+            }
+            if let Some(t) = f.target_id {
+                q = q.filter(audit_log::target_id.eq(t));
+            }
+            if let Some(a) = &f.action {
+                q = q.filter(audit_log::action.eq(a.clone()));
+            }
+            q
+        }};
+    }
+    let rows = dispatch!(conn, |c| filtered!(
+        audit_log::table
             .left_join(users::table.on(users::id.nullable().eq(audit_log::actor_id)))
             .select((AuditRow::as_select(), users::display_name.nullable()))
             .order((audit_log::created_at.desc(), audit_log::id.desc()))
-            .limit(500)
-            .into_boxed();
-        if let Some(a) = f.actor_id {
-            q = q.filter(audit_log::actor_id.eq(a));
-        }
-        if let Some(k) = &f.target_kind {
-            q = q.filter(audit_log::target_kind.eq(k.clone()));
-        }
-        if let Some(t) = f.target_id {
-            q = q.filter(audit_log::target_id.eq(t));
-        }
-        if let Some(a) = &f.action {
-            q = q.filter(audit_log::action.eq(a.clone()));
-        }
-        q.load(c)
-    })
+            .limit(limit)
+            .offset(offset)
+            .into_boxed()
+    )
+    .load(c))?;
+    let total = dispatch!(conn, |c| filtered!(audit_log::table.count().into_boxed())
+        .get_result(c))?;
+    Ok((rows, total))
 }
 
 /// Sets a post's comment mode and note.

@@ -78,8 +78,9 @@ fn staff(app: &TestApp, role: &str, n: u32) -> Browser {
 
 /// Every audit entry's action, newest first.
 pub(crate) fn audit_actions(app: &TestApp) -> Vec<String> {
-    records::audit_list(&mut app.db(), &records::AuditFilter::default())
+    records::audit_list(&mut app.db(), &records::AuditFilter::default(), 0, 10_000)
         .expect("audit")
+        .0
         .into_iter()
         .map(|(a, _)| a.action)
         .collect()
