@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::comments::CommentRow;
 use super::posts::PostRow;
-use super::schema::{audit_log, bans, comment_events, comments, posts, users};
+use super::schema::{audit_log, bans, comment_events, commenter_history, comments, posts, users};
 use super::{DbConn, dispatch};
 
 /// A human action on a comment.
@@ -160,7 +160,8 @@ pub fn held_count(conn: &mut DbConn) -> QueryResult<i64> {
         .get_result(c))
 }
 
-/// Per e-mail key: (published, held, rejected) counts and the first comment's time.
+/// Per e-mail key: (published, held, rejected) counts and the first comment's time, as
+/// the database's triggers keep them (migration 9).
 pub fn history(
     conn: &mut DbConn,
     email_keys: &[String],
@@ -168,30 +169,21 @@ pub fn history(
     if email_keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, String, i64, Option<NaiveDateTime>)> =
-        dispatch!(conn, |c| comments::table
-            .filter(comments::email_key.eq_any(email_keys))
-            .group_by((comments::email_key, comments::status))
+    let rows: Vec<(String, i64, i64, i64, NaiveDateTime)> =
+        dispatch!(conn, |c| commenter_history::table
+            .filter(commenter_history::email_key.eq_any(email_keys))
             .select((
-                comments::email_key,
-                comments::status,
-                diesel::dsl::count(comments::id),
-                diesel::dsl::min(comments::created_at),
+                commenter_history::email_key,
+                commenter_history::published,
+                commenter_history::held,
+                commenter_history::rejected,
+                commenter_history::first_at,
             ))
             .load(c))?;
-    let mut out: HashMap<String, ([i64; 3], NaiveDateTime)> = HashMap::new();
-    for (key, status, n, first) in rows {
-        let Some(first) = first else { continue };
-        let e = out.entry(key).or_insert(([0; 3], first));
-        let i = match status.as_str() {
-            "published" => 0,
-            "held" => 1,
-            _ => 2,
-        };
-        e.0[i] += n;
-        e.1 = e.1.min(first);
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(key, published, held, rejected, first)| (key, ([published, held, rejected], first)))
+        .collect())
 }
 
 /// A ban.

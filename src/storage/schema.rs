@@ -115,6 +115,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    commenter_history (email_key) {
+        email_key -> Text,
+        published -> BigInt,
+        held -> BigInt,
+        rejected -> BigInt,
+        first_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     commenters (email_key) {
         email_key -> Text,
         standing -> Text,
@@ -249,6 +259,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     slug_redirects,
     comments,
     form_nonces,
+    commenter_history,
     commenters,
     spam_tokens,
     comment_events,

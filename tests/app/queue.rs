@@ -167,6 +167,55 @@ both_backends! {
         assert!(page.body.contains("Staff moderator 1"));
     }
 
+    fn each_commenters_history_follows_every_change(app) {
+        let (id, slug) = housing_post(&app);
+        let one = reader(1);
+        let a = held(&app, &slug, id, &one);
+        let b = held(&app, &slug, id, &one);
+        publish(&app, &slug, id, &one, HOUSING_COMMENTS[0], None);
+        held(&app, &slug, id, &reader(2));
+        let m = staff(&app, "moderator", 1);
+        let line = |page: &Page| page.text(&format!("#q-{b} .queue-commenter"));
+        assert!(line(&m.get("/admin/queue")).contains("1 published, 2 held, 0 rejected"), "{}", line(&m.get("/admin/queue")));
+        act(&m, &[("act", &format!("reject:{a}")), (&format!("rule_{a}"), "3")]);
+        assert!(line(&m.get("/admin/queue")).contains("1 published, 1 held, 1 rejected"));
+        // Reversed, and marked as spam (counted with the rejected, as the queue shows it).
+        act(&m, &[("act", &format!("approve:{a}"))]);
+        act(&m, &[("act", &format!("spam:{b}"))]);
+        let rejected = m.get(&format!("/admin/queue?tab=rejected&commenter={}", one.email));
+        assert!(line(&rejected).contains("2 published, 0 held, 1 rejected"), "{}", line(&rejected));
+        assert!(line(&rejected).contains(&format!("first seen {}", chrono::Utc::now().format("%-d %B %Y"))), "{}", line(&rejected));
+
+        // The kept counts are exactly what counting every comment again gives.
+        #[derive(diesel::QueryableByName, Debug, PartialEq)]
+        struct Counts {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            email_key: String,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            published: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            held: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            rejected: i64,
+            #[diesel(sql_type = diesel::sql_types::Timestamp)]
+            first_at: chrono::NaiveDateTime,
+        }
+        let load = |sql: &str| -> Vec<Counts> {
+            townhall::dispatch!(&mut *app.db(), |c| diesel::RunQueryDsl::load(diesel::sql_query(sql), c)).expect("counts")
+        };
+        let kept = load("SELECT email_key, published, held, rejected, first_at FROM commenter_history ORDER BY email_key");
+        let recounted = load(
+            "SELECT email_key, \
+               SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END) AS published, \
+               SUM(CASE WHEN status = 'held' THEN 1 ELSE 0 END) AS held, \
+               SUM(CASE WHEN status NOT IN ('published', 'held') THEN 1 ELSE 0 END) AS rejected, \
+               MIN(created_at) AS first_at \
+             FROM comments GROUP BY email_key ORDER BY email_key",
+        );
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert_eq!(kept, recounted);
+    }
+
     fn decisions_can_be_reversed_and_history_is_kept(app) {
         let (id, slug) = housing_post(&app);
         let a = held(&app, &slug, id, &reader(1));
