@@ -33,3 +33,20 @@ pub fn set(conn: &mut DbConn, key: &str, value: &str) -> QueryResult<usize> {
         .set(site_meta::value.eq(value))
         .execute(c))
 }
+
+/// Adds `delta` to a count kept as text (never below zero) and returns the new count,
+/// holding the row meanwhile: two moderators deciding at the same moment, on two app
+/// servers, must not both read 5 and both write 6. PostgreSQL locks the row; on SQLite
+/// the caller's write transaction already holds the single write lock. Call it inside
+/// that transaction.
+pub fn add_to_count(conn: &mut DbConn, key: &str, delta: i64) -> QueryResult<i64> {
+    get_or_insert(conn, key, "0")?;
+    let row = site_meta::table.find(key).select(site_meta::value);
+    let current: String = match conn {
+        DbConn::Postgres(c) => row.for_update().first(c)?,
+        DbConn::Sqlite(c) => row.first(c)?,
+    };
+    let n = (current.parse::<i64>().unwrap_or(0) + delta).max(0);
+    set(conn, key, &n.to_string())?;
+    Ok(n)
+}

@@ -34,11 +34,7 @@ pub fn train(conn: &mut DbConn, tokens: &[String], spam: bool) -> QueryResult<()
             ))
             .execute(c))?;
     }
-    let key = if spam { SPAM_DOCS } else { HAM_DOCS };
-    let n = meta::get(conn, key)?
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
-    meta::set(conn, key, &(n + 1).to_string())?;
+    meta::add_to_count(conn, if spam { SPAM_DOCS } else { HAM_DOCS }, 1)?;
     Ok(())
 }
 
@@ -65,11 +61,7 @@ pub fn untrain(conn: &mut DbConn, tokens: &[String], spam: bool) -> QueryResult<
         .set(spam_tokens::ham_count.eq(spam_tokens::ham_count - 1))
         .execute(c))?;
     }
-    let key = if spam { SPAM_DOCS } else { HAM_DOCS };
-    let n = meta::get(conn, key)?
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
-    meta::set(conn, key, &(n - 1).max(0).to_string())?;
+    meta::add_to_count(conn, if spam { SPAM_DOCS } else { HAM_DOCS }, -1)?;
     Ok(())
 }
 

@@ -576,3 +576,58 @@ fn two_servers_on_one_postgresql_behave_as_one() {
     );
     drop((a, b));
 }
+
+/// Sessions of the test database waiting for a row lock.
+fn waiting_for_locks(conn: &mut PooledConn) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let sql = "SELECT count(*) AS n FROM pg_stat_activity \
+               WHERE wait_event_type = 'Lock' AND datname = current_database()";
+    townhall::dispatch!(&mut **conn, |c| diesel::RunQueryDsl::get_result::<Count>(
+        diesel::sql_query(sql),
+        c
+    ))
+    .expect("pg_stat_activity")
+    .n
+}
+
+/// Two moderators' decisions taken at the same moment on two connections (as on two app
+/// servers) both count in the spam score's totals: the second waits for the first rather
+/// than reading the total the first is about to change, and writing the same one.
+#[test]
+fn simultaneous_decisions_both_count_in_the_spam_totals() {
+    use townhall::storage::{spam_tokens, write_transaction};
+    let Some((database_url, _db)) = fresh_pg_database() else {
+        return;
+    };
+    storage::migrate(&DbTarget::parse(&database_url).expect("target")).expect("migrate");
+    let mut first = connect(&database_url);
+    let mut watcher = connect(&database_url);
+    // An earlier decision: the totals' rows exist before the two begin.
+    spam_tokens::train(&mut watcher, &["prize".to_owned()], true).expect("earlier decision");
+    let second = write_transaction(&mut first, |c| -> diesel::QueryResult<_> {
+        spam_tokens::train(c, &["casino".to_owned()], true)?;
+        // A decision on another comment (other words) while this one is not committed...
+        let url = database_url.clone();
+        let second = std::thread::spawn(move || {
+            let mut conn = connect(&url);
+            write_transaction(&mut conn, |c| {
+                spam_tokens::train(c, &["lottery".to_owned()], true)
+            })
+        });
+        // ...is seen waiting for it before it commits.
+        wait_until("the second decision to wait for the first", || {
+            waiting_for_locks(&mut watcher) > 0
+        });
+        Ok(second)
+    })
+    .expect("first decision");
+    second
+        .join()
+        .expect("second thread")
+        .expect("second decision");
+    assert_eq!(spam_tokens::totals(&mut watcher).expect("totals"), (3, 0));
+}
