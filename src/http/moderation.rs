@@ -71,6 +71,8 @@ pub struct QueueQuery {
     commenter: Option<String>,
     #[serde(default)]
     done: Option<String>,
+    #[serde(default)]
+    page: Option<u32>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
@@ -104,11 +106,13 @@ async fn queue_page(
         post_id: non_empty(&q.post).and_then(|p| p.parse().ok()),
         email_key: non_empty(&q.commenter),
         hits_like,
+        ..QueueFilter::default()
     };
+    let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let (items, flooded, paused) = state
+    let ((items, more), flooded, paused) = state
         .db(move |c| {
-            let items = queue::list(c, &filter, t)?;
+            let items = queue::list(c, filter, page, t)?;
             // Only the flooded ones: loading every post to pick them out cost the queue
             // most of its time at 10,000 posts.
             let flooded: Vec<_> = store::flooded_threads(c)?
@@ -136,6 +140,18 @@ async fn queue_page(
             },
             "house_rules": [1, 2, 3, 4, 5, 6],
             "notice": notice(q.done.as_deref()),
+            "pages": {
+                "prev": (page > 1).then(|| page - 1),
+                "next": more.then(|| page + 1),
+                "page": page,
+            },
+            "page_prefix": page_prefix("/admin/queue", &[
+                ("tab", &Some(tab.to_owned())),
+                ("post", &q.post),
+                ("rule", &q.rule),
+                ("house_rule", &q.house_rule),
+                ("commenter", &q.commenter),
+            ]),
         }),
     )
     .await
@@ -539,19 +555,29 @@ pub struct AuditQuery {
 impl AuditQuery {
     /// The link to a page of the same filtered log, without its number.
     fn page_prefix(&self) -> String {
-        let filters: Vec<(&str, &str)> = [
-            ("action", &self.action),
-            ("kind", &self.kind),
-            ("target", &self.target),
-            ("actor", &self.actor),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| Some((name, value.as_deref()?)).filter(|(_, v)| !v.is_empty()))
+        page_prefix(
+            "/admin/audit",
+            &[
+                ("action", &self.action),
+                ("kind", &self.kind),
+                ("target", &self.target),
+                ("actor", &self.actor),
+            ],
+        )
+    }
+}
+
+/// `path?filters&page=`: the link to another page of a filtered staff list, the filters
+/// that are set kept, the page number to be added.
+fn page_prefix(path: &str, filters: &[(&str, &Option<String>)]) -> String {
+    let set: Vec<(&str, &str)> = filters
+        .iter()
+        .filter_map(|&(name, value)| Some((name, value.as_deref()?.trim())))
+        .filter(|(_, v)| !v.is_empty())
         .collect();
-        match serde_urlencoded::to_string(filters) {
-            Ok(query) if !query.is_empty() => format!("/admin/audit?{query}&page="),
-            _ => "/admin/audit?page=".to_owned(),
-        }
+    match serde_urlencoded::to_string(set) {
+        Ok(query) if !query.is_empty() => format!("{path}?{query}&page="),
+        _ => format!("{path}?page="),
     }
 }
 

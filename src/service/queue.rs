@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 use super::comments::CommentStatus;
-use super::site::display_date;
+use super::site::{display_date, offset};
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::text::truncate_words;
 use crate::import::IMPORTED_ENGINE;
@@ -686,18 +686,31 @@ fn item(
     }
 }
 
-/// The queue's comments for a filter.
+/// Comments on each page of the queue.
+pub const QUEUE_PAGE: u32 = 100;
+
+/// One page (1-based) of the queue's comments for a filter, and whether more follow.
 pub fn list(
     conn: &mut DbConn,
-    filter: &QueueFilter,
+    filter: QueueFilter,
+    page: u32,
     now: NaiveDateTime,
-) -> ServiceResult<Vec<QueueItem>> {
-    let rows = store::queue(conn, filter)?;
+) -> ServiceResult<(Vec<QueueItem>, bool)> {
+    let filter = QueueFilter {
+        offset: offset(page, QUEUE_PAGE),
+        // One more than a page: it tells whether there is a next one.
+        limit: i64::from(QUEUE_PAGE) + 1,
+        ..filter
+    };
+    let mut rows = store::queue(conn, &filter)?;
+    let more = rows.len() > QUEUE_PAGE as usize;
+    rows.truncate(QUEUE_PAGE as usize);
     let around = Surroundings::load(conn, rows.iter().map(|r| &r.0), now)?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|(c, title, slug)| item(c, title, slug, &around, now))
-        .collect())
+        .collect();
+    Ok((items, more))
 }
 
 /// One entry of a comment's history.

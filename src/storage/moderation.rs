@@ -114,10 +114,11 @@ pub struct QueueFilter {
     pub email_key: Option<String>,
     /// Only those whose hits contain this text (a rule id or `"house_rule":N`).
     pub hits_like: Option<String>,
+    /// How many to skip (earlier pages).
+    pub offset: i64,
+    /// How many to return at most.
+    pub limit: i64,
 }
-
-/// Most comments one queue page shows.
-pub const QUEUE_LIMIT: i64 = 200;
 
 /// Comments for the queue with their post's title and slug: held oldest first, the
 /// other tabs newest first.
@@ -127,7 +128,8 @@ pub fn queue(conn: &mut DbConn, f: &QueueFilter) -> QueryResult<Vec<(CommentRow,
             .inner_join(posts::table)
             .filter(comments::status.eq(f.status.clone()))
             .select((CommentRow::as_select(), posts::title, posts::slug))
-            .limit(QUEUE_LIMIT)
+            .limit(f.limit)
+            .offset(f.offset)
             .into_boxed();
         if let Some(p) = f.post_id {
             q = q.filter(comments::post_id.eq(p));
