@@ -6,8 +6,8 @@
 //! marked `public`, and post pages with an open comment form, whose two per-reader
 //! tokens are placeholders filled in as each copy leaves (`reader_tokens`). A signed-in
 //! browser's HTML pages (the moderation queue, say) are kept for that browser alone,
-//! under a hash of its session and CSRF cookies, and only served after its session is
-//! checked again. Pages that set a cookie always render afresh. Every request that may have changed
+//! under a hash of its session and CSRF cookies; once older than the cache's seconds,
+//! only served after its session is checked again (see `may_see`). Pages that set a cookie always render afresh. Every request that may have changed
 //! something (any method but GET and HEAD, unless it was refused) empties this server's
 //! cache, so a commenter or a moderator sees their own change on their next page. Other
 //! app servers sharing the database, and changes that come with time alone (a scheduled
@@ -215,14 +215,21 @@ fn key_for(req: &ServiceRequest) -> Option<(String, Audience)> {
     }
 }
 
-/// True when a kept page may go to this request: always for anonymous readers; for a
-/// signed-in browser, only while its session lasts (it may have been ended on another
-/// app server, or have expired, since the page was kept). A page just rendered needs no
-/// check: the handler made it.
-async fn may_see(req: &ServiceRequest, audience: &Audience) -> bool {
+/// True when a kept page may go to this request: always for anonymous readers. A
+/// signed-in browser's page goes to it without a database round trip while the page is
+/// younger than the cache's seconds: the handler that rendered it for these very cookies
+/// checked the session then, and a sign-out, password change or disabled account on this
+/// server empties the cache. An older page (served while its replacement renders) goes
+/// only once the session is checked again, as it may have ended on another app server or
+/// expired meanwhile. So such an ending reaches this server's kept pages within
+/// `page_cache_seconds`; every action (a POST) checks the session in the database.
+async fn may_see(req: &ServiceRequest, audience: &Audience, entry: &Entry, ttl: Duration) -> bool {
     let Audience::Session(token) = audience else {
         return true;
     };
+    if entry.stored.elapsed() < ttl {
+        return true;
+    }
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return false;
     };
@@ -303,7 +310,7 @@ pub async fn page_cache(
         },
     };
     if let Some(entry) = kept {
-        if may_see(&req, &audience).await {
+        if may_see(&req, &audience, &entry, cache.ttl).await {
             return serve(req.into_parts().0, &entry, "hit").await;
         }
         // Signed out or expired: the handler says so (a sign-in redirect).

@@ -177,16 +177,44 @@ both_backends! {
         );
         assert_eq!(read(&app, "/admin/queue").status, 303, "never to a reader without a session");
 
-        // A session ended where this server did not see it (another app server, or its
-        // time ran out) gets no kept page: it is sent to sign in.
+    }
+}
+
+/// The cache on for one second: a session's ending on another app server must reach
+/// this server's kept pages within that.
+fn one_second_cache(s: &mut Settings) {
+    comment_settings(s);
+    s.page_cache_seconds = 1;
+}
+
+both_backends! {
+    settings = one_second_cache;
+
+    fn a_session_ended_elsewhere_ends_within_the_cache_seconds(app) {
+        app.login_admin();
+        assert_eq!(app.get("/admin/queue").status, 200);
+        // Ended where this server did not see it (another app server, or an expiry).
         let mut conn = app.db();
         townhall::dispatch!(&mut *conn, |c| diesel::RunQueryDsl::execute(
             diesel::sql_query("DELETE FROM sessions"),
             c
         ))
         .expect("end every session");
-        let ended = app.get("/admin/queue");
-        assert_eq!(ended.status, 303, "{}", ended.body);
-        assert!(ended.location().starts_with("/login"), "{}", ended.location());
+        // Every action is checked in the database: refused at once.
+        let action = app.submit("/admin/queue", "/admin/queue", &[("act", "approve:selected")]);
+        assert_eq!(action.status, 303, "{}", action.body);
+        assert!(action.location().starts_with("/login"), "{}", action.location());
+        // Kept pages stop within the cache's second: then the sign-in redirect.
+        let started = std::time::Instant::now();
+        loop {
+            let page = app.get("/admin/queue");
+            if page.status == 303 {
+                assert!(page.location().starts_with("/login"), "{}", page.location());
+                break;
+            }
+            assert_eq!(page.header("x-page-cache"), "hit", "only a kept copy, never a new page");
+            assert!(started.elapsed() < std::time::Duration::from_secs(10), "still served after 10 s");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }
