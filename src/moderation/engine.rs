@@ -255,7 +255,11 @@ fn check(
             min_words,
         } => {
             let body = texts.submission.body;
-            let (run, at) = matchers::longest_char_run(body);
+            let (run, at) = if matchers::run_may_exceed(body, *max_char_run) {
+                matchers::longest_char_run(body)
+            } else {
+                (0, 0)
+            };
             if run > *max_char_run {
                 let end = body[at..]
                     .char_indices()
