@@ -48,24 +48,12 @@ impl Fingerprint {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
-        while taken < HASHES {
-            let (Some(x), Some(y)) = (a.get(i), b.get(j)) else {
-                break;
-            };
-            match x.cmp(y) {
-                std::cmp::Ordering::Equal => {
-                    both += 1;
-                    i += 1;
-                    j += 1;
-                }
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-            }
-            taken += 1;
-        }
-        // Once one sketch is used up, the other's values are taken one by one, none shared.
-        taken += (a.len() - i + b.len() - j).min(HASHES.saturating_sub(taken));
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        let (both, taken) = if short.len() * 8 <= long.len() {
+            looked_up(short, long)
+        } else {
+            merged(a, b)
+        };
         both as f32 / taken as f32
     }
 
@@ -89,6 +77,46 @@ impl Fingerprint {
     }
 }
 
+/// The share's parts, walking both sketches in step: values of the union taken (at most
+/// `HASHES`) and how many of them both hold.
+fn merged(a: &[u32], b: &[u32]) -> (usize, usize) {
+    let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
+    while taken < HASHES {
+        let (Some(x), Some(y)) = (a.get(i), b.get(j)) else {
+            break;
+        };
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+        taken += 1;
+    }
+    // Once one sketch is used up, the other's values are taken one by one, none shared.
+    taken += (a.len() - i + b.len() - j).min(HASHES.saturating_sub(taken));
+    (both, taken)
+}
+
+/// What `merged` counts, for a sketch much shorter than the other (a comment of a few
+/// words): each of its values is looked up in the other instead of walking both.
+fn looked_up(short: &[u32], long: &[u32]) -> (usize, usize) {
+    let mut common = 0;
+    for (j, value) in short.iter().enumerate() {
+        let at = long.partition_point(|v| v < value);
+        // Where the value stands among the union's values: past the `HASHES` smallest,
+        // it and every later one go uncounted.
+        if j + at - common >= HASHES {
+            return (common, HASHES);
+        }
+        common += usize::from(long.get(at) == Some(value));
+    }
+    (common, (short.len() + long.len() - common).min(HASHES))
+}
+
 /// A fixed hash (not `RandomState`) so fingerprints stay comparable across processes and
 /// versions: eight bytes at a time, finished with a mix so every bit is well spread.
 pub fn word_hash(bytes: &[u8]) -> u64 {
@@ -101,14 +129,31 @@ pub fn word_hash(bytes: &[u8]) -> u64 {
             .wrapping_mul(0x0100_0000_01b3)
             .rotate_left(29);
     }
-    // Built by hand: a short `copy_from_slice` becomes a call to `memcpy`.
-    let tail = chunks
-        .remainder()
-        .iter()
-        .enumerate()
-        .fold(0u64, |t, (i, b)| t | u64::from(*b) << (8 * i));
-    h = (h ^ tail).wrapping_mul(0x0100_0000_01b3);
+    h = (h ^ tail(chunks.remainder())).wrapping_mul(0x0100_0000_01b3);
     splitmix(h)
+}
+
+/// Up to seven bytes as a little-endian number, read as two overlapping halves (the
+/// bytes both halves hold are the same, so or-ing them is exact): a short
+/// `copy_from_slice` becomes a call to `memcpy`, and a loop costs a step per byte.
+fn tail(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    let two = |at: usize| {
+        rest.get(at..at + 2)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u64::from(u16::from_le_bytes(b)))
+    };
+    let four = |at: usize| {
+        rest.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    match n {
+        0 => 0,
+        1 => u64::from(rest[0]),
+        2..=3 => two(0) | two(n - 2) << (8 * (n - 2)),
+        _ => four(0) | four(n - 4) << (8 * (n - 4)),
+    }
 }
 
 const fn splitmix(mut z: u64) -> u64 {
@@ -135,6 +180,38 @@ mod tests {
         );
         assert!(a.similarity(&b) >= 0.5, "{}", a.similarity(&b));
         assert!(a.similarity(&c) < 0.2, "{}", a.similarity(&c));
+    }
+
+    #[test]
+    fn the_tail_reads_every_byte_in_order() {
+        let bytes = [1u8, 2, 3, 4, 5, 6, 7];
+        for n in 0..8 {
+            let slow = bytes[..n]
+                .iter()
+                .enumerate()
+                .fold(0u64, |t, (i, b)| t | u64::from(*b) << (8 * i));
+            assert_eq!(tail(&bytes[..n]), slow, "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn looking_up_counts_as_merging_does() {
+        let sketch = |from: u64, n: u64| {
+            let hashes: Vec<u64> = (from..from + n)
+                .map(|i| word_hash(&i.to_le_bytes()))
+                .collect();
+            Fingerprint::of_words(&hashes).0
+        };
+        for (a, b) in [
+            (sketch(0, 500), sketch(0, 5)),
+            (sketch(0, 500), sketch(3, 7)),
+            (sketch(0, 40), sketch(30, 4)),
+            (sketch(0, 64), sketch(1000, 3)),
+            (sketch(0, 9), sketch(0, 1)),
+        ] {
+            assert_eq!(looked_up(&b, &a), merged(&a, &b));
+            assert_eq!(looked_up(&b, &a), merged(&b, &a));
+        }
     }
 
     #[test]

@@ -255,7 +255,11 @@ fn check(
             min_words,
         } => {
             let body = texts.submission.body;
-            let (run, at) = matchers::longest_char_run(body);
+            let (run, at) = if matchers::run_may_exceed(body, *max_char_run) {
+                matchers::longest_char_run(body)
+            } else {
+                (0, 0)
+            };
             if run > *max_char_run {
                 let end = body[at..]
                     .char_indices()
@@ -364,6 +368,26 @@ fn check(
     }
 }
 
+/// A post whose vocabulary the memo holds: its text is kept and compared, so two posts
+/// whose hashes collide never share a vocabulary.
+#[derive(Debug)]
+pub(super) struct RememberedPost {
+    key: u64,
+    title: String,
+    body: String,
+    tags: Vec<String>,
+    profile: Arc<Profile>,
+}
+
+impl RememberedPost {
+    fn is(&self, key: u64, post: &super::PostContext) -> bool {
+        self.key == key
+            && self.title == post.title
+            && self.body == post.body
+            && self.tags == post.tags
+    }
+}
+
 /// The post's vocabulary, from the memo when the same post was seen recently.
 fn post_profile(rules: &RuleSet, post: &super::PostContext) -> Arc<Profile> {
     const KEEP: usize = 64;
@@ -371,9 +395,9 @@ fn post_profile(rules: &RuleSet, post: &super::PostContext) -> Arc<Profile> {
     (post.title, post.body, post.tags).hash(&mut hasher);
     let key = hasher.finish();
     if let Ok(memo) = rules.post_profiles.lock()
-        && let Some((_, p)) = memo.iter().find(|(k, _)| *k == key)
+        && let Some(p) = memo.iter().find(|p| p.is(key, post))
     {
-        return p.clone();
+        return p.profile.clone();
     }
     let title = normalize::fold(post.title);
     let body = normalize::fold(post.body);
@@ -383,7 +407,13 @@ fn post_profile(rules: &RuleSet, post: &super::PostContext) -> Arc<Profile> {
         if memo.len() >= KEEP {
             memo.remove(0);
         }
-        memo.push((key, profile.clone()));
+        memo.push(RememberedPost {
+            key,
+            title: post.title.to_string(),
+            body: post.body.to_string(),
+            tags: post.tags.to_vec(),
+            profile: profile.clone(),
+        });
     }
     profile
 }
@@ -437,5 +467,35 @@ fn describe_window(seconds: i64) -> String {
         }
     } else {
         format!("{} minutes", seconds / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remembered_post_is_used_only_for_the_same_text() {
+        let tags = ["housing".to_string()];
+        let post = super::super::PostContext {
+            title: "Title",
+            body: "Body",
+            tags: &tags,
+        };
+        let remembered = RememberedPost {
+            key: 7,
+            title: "Title".into(),
+            body: "Body".into(),
+            tags: tags.to_vec(),
+            profile: Arc::default(),
+        };
+        assert!(remembered.is(7, &post));
+        assert!(!remembered.is(8, &post));
+        // Same hash, other text (a collision): not the same post.
+        let other = super::super::PostContext {
+            body: "Another body",
+            ..post
+        };
+        assert!(!remembered.is(7, &other));
     }
 }

@@ -341,16 +341,13 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
     }
     let (mut run, mut run_at, mut i) = (1, 0, 1);
     while i < bytes.len() {
-        if let (Some(now), Some(before)) = (bytes.get(i..i + 8), bytes.get(i - 1..i + 7)) {
-            let x = eight(now) ^ eight(before);
-            let has_zero_byte =
-                x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0;
-            if !has_zero_byte {
-                run = 1;
-                run_at = i + 7;
-                i += 8;
-                continue;
-            }
+        if let (Some(now), Some(before)) = (bytes.get(i..i + 8), bytes.get(i - 1..i + 7))
+            && !has_zero_byte(eight(now) ^ eight(before))
+        {
+            run = 1;
+            run_at = i + 7;
+            i += 8;
+            continue;
         }
         let b = bytes[i];
         if b == bytes[i - 1] && b.is_ascii() && !b.is_ascii_whitespace() {
@@ -365,8 +362,19 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
         }
         i += 1;
     }
-    // …then runs of one other character (`😡😡😡`), which sit next to each other.
+    // …then runs of one other character (`😡😡😡`).
+    let (run, run_at) = longest_non_ascii_run(text);
+    if run > best {
+        return (run, run_at);
+    }
+    (best, best_at)
+}
+
+/// The longest run of one non-ASCII character and where it starts (the first such run).
+fn longest_non_ascii_run(text: &str) -> (usize, usize) {
+    let (mut best, mut best_at) = (0, 0);
     let (mut run, mut run_at, mut prev) = (0, 0, None);
+    // The characters of a run sit next to each other.
     for (at, c) in non_ascii_chars(text) {
         match prev {
             Some((end, p)) if end == at && p == c && !c.is_whitespace() => run += 1,
@@ -382,6 +390,30 @@ pub fn longest_char_run(text: &str) -> (usize, usize) {
         }
     }
     (best, best_at)
+}
+
+/// Whether `longest_char_run` may find a run longer than `max`; never wrongly says no.
+/// Cheap: a run of twelve or more ASCII characters has eleven bytes in a row that each
+/// equal the one before, and those hold eight such bytes starting at every fourth
+/// position, which are compared at once; numbers such as `20,000` do not trip it.
+pub fn run_may_exceed(text: &str, max: usize) -> bool {
+    if max < 11 {
+        return true;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 1;
+    while let (Some(now), Some(before)) = (bytes.get(i..i + 8), bytes.get(i - 1..i + 7)) {
+        if eight(now) == eight(before) {
+            return true;
+        }
+        i += 4;
+    }
+    longest_non_ascii_run(text).0 > max
+}
+
+/// Whether any of the eight bytes of `x` is zero.
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0
 }
 
 /// Eight bytes (a slice of exactly eight) as one word, to test them together.
@@ -538,5 +570,34 @@ mod tests {
         );
         assert_eq!(longest_char_run(&long), (12, 40));
         assert_eq!(longest_char_run("abcdefghijklmnopqrstuvwxyzzz"), (3, 25));
+    }
+
+    #[test]
+    fn the_run_precheck_never_misses_a_long_run() {
+        let texts = [
+            "noooooo way",
+            "a      b",
+            "so “angry” 😡😡😡😡 now!!!",
+            "éé ééé x",
+            "",
+            "x",
+            "abcdefghijklmnopqrstuvwxyzzz",
+            "an ordinary sentence with no runs at all, twelve words or so long",
+            "😡😡😡😡😡😡😡😡😡😡😡😡😡 and more",
+            "ok !!!!!!!!!!!!!!!!!!!!!!!!!",
+        ];
+        for text in texts {
+            for max in 0..16 {
+                if longest_char_run(text).0 > max {
+                    assert!(run_may_exceed(text, max), "{text:?} {max}");
+                }
+            }
+        }
+        assert!(!run_may_exceed("an ordinary sentence, £5 and “quotes”", 12));
+        assert!(!run_may_exceed(
+            "£20,000 or 1,000,000 people... Really???",
+            12
+        ));
+        assert!(run_may_exceed("and then!!!!!!!!!!!!", 11));
     }
 }

@@ -345,6 +345,18 @@ impl Views {
                 &self.chars_of_simple
             }
         };
+        // `didn't` (the apostrophe dropped) and other plain words copied out of the text.
+        if chars.iter().all(char::is_ascii_lowercase) {
+            let mut word = std::mem::take(&mut self.primary);
+            word.clear();
+            word.extend(chars);
+            if letters_read_as_written(word.as_bytes()) {
+                self.emit_as_written(&word, s, e);
+                self.primary = word;
+                return;
+            }
+            self.primary = word;
+        }
         if chars.contains(&'*') {
             let pattern: Vec<char> = chars.iter().map(|c| leet(*c, false)).collect();
             let count = pattern.iter().filter(|c| c.is_alphabetic()).count();
@@ -400,12 +412,30 @@ fn push_break(m: &mut Mapped, start: usize, end: usize) {
 }
 
 /// Whether a word of lower-case ASCII letters or digits reads as written: all digits (a
-/// number), or all letters with no `v` (`fvck`) and no run of three (`fuuuck`).
+/// number), or all letters with no `v` between consonants (`fvck`) and no run of three
+/// (`fuuuck`).
 fn reads_as_written(word: &[u8]) -> bool {
     if word.iter().all(u8::is_ascii_digit) {
         return true;
     }
-    word.iter().all(|b| b.is_ascii_lowercase() && *b != b'v') && !has_triple(word)
+    word.iter().all(u8::is_ascii_lowercase) && letters_read_as_written(word)
+}
+
+/// Whether a word of lower-case ASCII letters reads as written (see `reading`): no run of
+/// three and no `v` that the primary reading turns into `u`. Turning a `v` into a vowel
+/// only makes its neighbours' `v`s less likely to turn, so looking at the word as written
+/// is enough.
+fn letters_read_as_written(word: &[u8]) -> bool {
+    !has_triple(word) && !has_v_between_consonants(word)
+}
+
+/// Whether a `v` stands between two consonants (`fvck`, `cvnt`).
+fn has_v_between_consonants(word: &[u8]) -> bool {
+    let consonant = |b: u8| b.is_ascii_lowercase() && !b"aeiouy".contains(&b);
+    word.contains(&b'v')
+        && word
+            .windows(3)
+            .any(|w| w[1] == b'v' && consonant(w[0]) && consonant(w[2]))
 }
 
 /// Whether three bytes in a row are the same (`fuuuck`).
@@ -598,8 +628,8 @@ enum Spelling {
 
 /// What each byte is to the scanner: `WORD` for ASCII `is_word_char`, `PLAIN` for the
 /// lower-case letters and digits that make up ordinary words, `LETTER` for the lower-case
-/// letters but `v` (`fvck`), `DIGIT` for digits, `BREAK` for ASCII `is_clause_break`.
-/// Bytes of non-ASCII characters have no class.
+/// letters but `v` (`fvck`), `ALPHA` for all the lower-case letters, `DIGIT` for digits,
+/// `BREAK` for ASCII `is_clause_break`. Bytes of non-ASCII characters have no class.
 const ASCII_CLASS: [u8; 256] = {
     let mut table = [0; 256];
     let mut i = 0;
@@ -619,6 +649,9 @@ const ASCII_CLASS: [u8; 256] = {
         if c.is_ascii_lowercase() && c != b'v' {
             table[i] |= LETTER;
         }
+        if c.is_ascii_lowercase() {
+            table[i] |= ALPHA;
+        }
         if c.is_ascii_digit() {
             table[i] |= DIGIT;
         }
@@ -637,6 +670,7 @@ const PLAIN: u8 = 2;
 const LETTER: u8 = 4;
 const DIGIT: u8 = 8;
 const BREAK: u8 = 16;
+const ALPHA: u8 = 32;
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_leet_symbol(c) || c == '\''
@@ -731,7 +765,8 @@ fn flush_word(
         let (start, _) = cursor.span_of(from);
         let (_, end) = cursor.span_of(to - 1);
         let as_written = shared & DIGIT != 0
-            || (shared & LETTER != 0 && !has_triple(&text.as_bytes()[from..to]));
+            || (shared & LETTER != 0 && !has_triple(&text.as_bytes()[from..to]))
+            || (shared & ALPHA != 0 && letters_read_as_written(&text.as_bytes()[from..to]));
         // Most words: nothing waits to be joined, so the word goes straight to the views.
         if as_written && to - from > 1 && folder.held_break.is_none() && folder.run.is_empty() {
             folder.out.emit_as_written(&text[from..to], start, end);

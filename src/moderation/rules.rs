@@ -201,8 +201,7 @@ pub struct RuleSet {
     /// Vocabulary of recently seen posts: folding and stemming a post takes longer than
     /// judging a comment, and a post gets many comments. A memo, not state: the
     /// verdict is the same with or without it.
-    pub(super) post_profiles:
-        std::sync::Mutex<Vec<(u64, std::sync::Arc<super::relevance::Profile>)>>,
+    pub(super) post_profiles: std::sync::Mutex<Vec<super::engine::RememberedPost>>,
 }
 
 #[derive(Deserialize, Default)]
