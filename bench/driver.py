@@ -138,7 +138,9 @@ def row(label, r):
 def ratio(a, b, key, invert=False):
     if not a or not b or not b[key] or not a[key]:
         return "–"
-    return f"{(b[key] / a[key]) if invert else (a[key] / b[key]):.2f}"
+    value = (b[key] / a[key]) if invert else (a[key] / b[key])
+    # Two decimals would print a 1/400 latency ratio as 0.00.
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.4f}"
 
 
 def percent(a, b):
@@ -201,7 +203,8 @@ def results(workdir, out):
          "the queue page is signed in (100 held comments); search looks for a common "
          "word. Every page is rendered once per `page_cache_seconds` (2) and then served "
          "from memory: the open post with each reader's own tokens filled in, the queue "
-         "for its signed-in browser only, its session checked on every request. *gzip* "
+         "for its signed-in browser only (its session checked again once the copy is older "
+         "than those seconds). *gzip* "
          "runs ask as browsers do (`Accept-Encoding: gzip`); the others take the page "
          "uncompressed. The bar is a p99 under 20 ms at these 50 connections.", "",
          head]
