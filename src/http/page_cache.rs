@@ -7,7 +7,8 @@
 //! tokens are placeholders filled in as each copy leaves (`reader_tokens`). A signed-in
 //! browser's HTML pages (the moderation queue, say) are kept for that browser alone,
 //! under a hash of its session and CSRF cookies; once older than the cache's seconds,
-//! only served after its session is checked again (see `may_see`). Pages that set a cookie always render afresh. Every request that may have changed
+//! only served after its session is checked again (see `may_see`). Pages that set a
+//! cookie always render afresh. Every request that may have changed
 //! something (any method but GET and HEAD, unless it was refused) empties this server's
 //! cache, so a commenter or a moderator sees their own change on their next page. Other
 //! app servers sharing the database, and changes that come with time alone (a scheduled
