@@ -24,6 +24,9 @@ pub struct Settings {
     pub bind: String,
     /// `sqlite://PATH`, a file path, or `postgres://…`; default `<data_dir>/townhall.db`.
     pub database_url: Option<String>,
+    /// A PostgreSQL streaming replica (`postgres://…`) for readers' pages; needs a
+    /// PostgreSQL `database_url`. Staff pages and every write use the primary.
+    pub database_replica_url: Option<String>,
     /// Where the SQLite database and other files live.
     pub data_dir: PathBuf,
     /// Posts on each page of the home, tag and search lists.
@@ -81,6 +84,7 @@ impl Default for Settings {
             base_url: "http://127.0.0.1:8080".into(),
             bind: "127.0.0.1:8080".into(),
             database_url: None,
+            database_replica_url: None,
             data_dir: PathBuf::from("data"),
             posts_per_page: 10,
             archive_after_days: 30,
@@ -114,6 +118,7 @@ const KEYS: &[&str] = &[
     "base_url",
     "bind",
     "database_url",
+    "database_replica_url",
     "data_dir",
     "posts_per_page",
     "archive_after_days",
@@ -333,7 +338,15 @@ impl Settings {
                 ),
             ));
         }
+        if self
+            .database_replica_url
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            self.database_replica_url = None;
+        }
         self.db_target()?;
+        self.replica_target()?;
         Ok(self)
     }
 
@@ -360,6 +373,30 @@ impl Settings {
                 problem: e.to_string(),
             }),
             None => Ok(DbTarget::Sqlite(self.data_dir.join("townhall.db"))),
+        }
+    }
+
+    /// The read replica, if one is set.
+    pub fn replica_target(&self) -> Result<Option<DbTarget>, ConfigError> {
+        let Some(url) = &self.database_replica_url else {
+            return Ok(None);
+        };
+        let invalid = |problem: String| ConfigError::Invalid {
+            key: "database_replica_url",
+            problem,
+        };
+        match DbTarget::parse(url).map_err(|e| invalid(e.to_string()))? {
+            replica @ DbTarget::Postgres(_) => match self.db_target()? {
+                DbTarget::Postgres(_) => Ok(Some(replica)),
+                DbTarget::Sqlite(_) => Err(invalid(
+                    "needs a PostgreSQL database_url: SQLite has no replicas (copy the file \
+                     for backups instead)"
+                        .into(),
+                )),
+            },
+            DbTarget::Sqlite(_) => Err(invalid(
+                "must be a postgres:// URL of a streaming replica of database_url".into(),
+            )),
         }
     }
 
@@ -407,6 +444,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("database_url") && e.contains("mysql"), "{e}");
+        let e = with(|s| s.database_replica_url = Some("postgres://r/db".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("database_replica_url") && e.contains("SQLite"),
+            "{e}"
+        );
+        let e = with(|s| {
+            s.database_url = Some("postgres://p/db".into());
+            s.database_replica_url = Some("replica.db".into());
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("database_replica_url") && e.contains("postgres://"),
+            "{e}"
+        );
+        let ok = with(|s| {
+            s.database_url = Some("postgres://p/db".into());
+            s.database_replica_url = Some(" ".into());
+        })
+        .expect("a blank replica is none");
+        assert_eq!(ok.database_replica_url, None);
         let e = with(|s| s.mail_digest_minutes = 0).unwrap_err().to_string();
         assert!(e.contains("mail_digest_minutes"), "{e}");
         let e = with(|s| s.mail_from = "not an address".into())

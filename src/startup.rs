@@ -18,6 +18,7 @@ use crate::service::mail::{MailContext, Mailer};
 use crate::service::rules::{LiveRules, RulesError, RulesSource};
 use crate::service::setup::FirstStart;
 use crate::service::{ServiceError, ServiceResult, setup};
+use crate::storage::replica::Replica;
 use crate::storage::{self, DbConn, Pool};
 
 /// The templates shipped in the binary.
@@ -33,8 +34,10 @@ pub struct StaticFiles;
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// Database connections.
+    /// Database connections (the primary, on PostgreSQL).
     pub pool: Pool,
+    /// A PostgreSQL streaming replica for readers' pages, when one is set.
+    pub replica: Option<Arc<Replica>>,
     /// The settings in force.
     pub settings: Arc<Settings>,
     /// Compiled templates.
@@ -192,8 +195,13 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
         now,
     )?;
     drop(conn);
+    let replica = settings.replica_target()?.map(|target| {
+        tracing::info!(replica = %target.redacted(), "readers' pages read from the replica");
+        Arc::new(Replica::open(&target, settings.db_pool_size))
+    });
     let state = AppState {
         pool,
+        replica,
         settings: Arc::new(settings),
         templates: Arc::new(templates),
         secret: Arc::new(secret.into_bytes()),
@@ -227,6 +235,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(crate::http::path_config())
             .app_data(web::PayloadConfig::new(crate::http::MAX_BODY))
             .wrap(from_fn(crate::http::caching::cache_headers))
+            .wrap(from_fn(crate::http::replica::remember_writes))
             .wrap(from_fn(crate::http::page_cache::page_cache))
             .wrap(from_fn(crate::http::reader_tokens::fill))
             .wrap(from_fn(crate::http::body::limit_size))

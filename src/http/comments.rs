@@ -15,6 +15,7 @@ use super::errors::wants_json;
 use super::now;
 use super::reader_tokens::{Slots, csrf_placeholder, form_placeholder};
 use super::render::{Page, render};
+use super::replica::Reads;
 use crate::domain::{CommentInput, FieldErrors};
 use crate::error::AppError;
 use crate::service::comments::{self, CommentSettings, CommentStatus, RequestFacts, Submitted};
@@ -91,6 +92,7 @@ pub(super) struct PostQuery {
 /// The post page: the post, its comments and the comment form (or why there is none).
 pub(super) async fn post_page(
     state: web::Data<AppState>,
+    reads: Reads,
     slug: String,
     q: PostQuery,
 ) -> Result<HttpResponse, AppError> {
@@ -113,13 +115,14 @@ pub(super) async fn post_page(
         }),
         ..FormView::default()
     };
-    show(&state, slug, form, published, StatusCode::OK).await
+    show(&state, &reads, slug, form, published, StatusCode::OK).await
 }
 
 /// Renders the post page with a comment form in the given state. `published` is a
 /// comment the notice points to; the notice is dropped unless that comment is shown.
 async fn show(
     state: &web::Data<AppState>,
+    reads: &Reads,
     slug: String,
     mut form: FormView,
     published: Option<i64>,
@@ -128,7 +131,7 @@ async fn show(
     let t = now();
     let archive = state.settings.archive_after_days;
     let reply_to = form.input.reply_to.trim().parse::<i64>().ok();
-    let (lookup, thread) = state
+    let (lookup, thread) = reads
         .db(move |c| match site::post(c, &slug, t)? {
             PostLookup::Found(p) => {
                 let thread = comments::thread(c, p.summary.id, t, archive, reply_to)?;
@@ -193,6 +196,16 @@ async fn show(
     })
 }
 
+/// The post page answering a comment sent: from the primary, which has it.
+async fn show_after_write(
+    state: &web::Data<AppState>,
+    slug: String,
+    form: FormView,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    show(state, &Reads::primary(state), slug, form, None, status).await
+}
+
 /// The JSON for a submission's outcome: the commenter's own hits, never moderator notes
 /// or evidence.
 fn outcome_json(done: &Submitted) -> serde_json::Value {
@@ -233,7 +246,7 @@ async fn refused(
             link_text: Some("Go to the form"),
         }),
     };
-    show(state, slug, form, None, StatusCode::UNPROCESSABLE_ENTITY).await
+    show_after_write(state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[post("/posts/{slug}/comments")]
@@ -322,7 +335,7 @@ async fn submit(
                     link_text: Some("Read our house rules"),
                 }),
             };
-            show(&state, slug, form, None, StatusCode::ACCEPTED).await
+            show_after_write(&state, slug, form, StatusCode::ACCEPTED).await
         }
         CommentStatus::Rejected => {
             let form = FormView {
@@ -335,7 +348,7 @@ async fn submit(
                     link_text: Some("Edit your comment"),
                 }),
             };
-            show(&state, slug, form, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            show_after_write(&state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::escape::escape;
 
 use super::now;
+use super::replica::Reads;
 use crate::error::AppError;
 use crate::service::site::{self, PostSummary};
 use crate::startup::AppState;
@@ -35,8 +36,8 @@ fn link(href: String, rel: &str, mime: Option<&str>) -> atom::Link {
 }
 
 #[get("/feed.atom")]
-async fn atom_feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let entries = state.db(|c| site::feed(c, now())).await?;
+async fn atom_feed(state: web::Data<AppState>, reads: Reads) -> Result<HttpResponse, AppError> {
+    let entries = reads.db(|c| site::feed(c, now())).await?;
     let base = &state.settings.base_url;
     let mut feed = atom::Feed::default();
     feed.set_title(state.settings.site_title.as_str());
@@ -102,8 +103,8 @@ async fn atom_feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
 }
 
 #[get("/feed.rss")]
-async fn rss_feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let entries = state.db(|c| site::feed(c, now())).await?;
+async fn rss_feed(state: web::Data<AppState>, reads: Reads) -> Result<HttpResponse, AppError> {
+    let entries = reads.db(|c| site::feed(c, now())).await?;
     let base = &state.settings.base_url;
     let items = entries
         .iter()
@@ -142,8 +143,8 @@ async fn rss_feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
 }
 
 #[get("/sitemap.xml")]
-async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let (posts, tags) = state.db(|c| site::sitemap(c, now())).await?;
+async fn sitemap(state: web::Data<AppState>, reads: Reads) -> Result<HttpResponse, AppError> {
+    let (posts, tags) = reads.db(|c| site::sitemap(c, now())).await?;
     let base = &state.settings.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

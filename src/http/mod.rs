@@ -18,6 +18,7 @@ pub mod page_parts;
 pub mod public;
 pub mod reader_tokens;
 pub mod render;
+pub mod replica;
 pub mod security;
 pub mod wordpress;
 

@@ -8,7 +8,8 @@
 //! browser's HTML pages (the moderation queue, say) are kept for that browser alone,
 //! under a hash of its session and CSRF cookies; once older than the cache's seconds,
 //! only served after its session is checked again (see `may_see`). Pages that set a
-//! cookie always render afresh. Every request that may have changed
+//! cookie always render afresh, and so do pages for a browser that has just written
+//! while a read replica may lag behind it (`replica`). Every request that may have changed
 //! something (any method but GET and HEAD, unless it was refused) empties this server's
 //! cache, so a commenter or a moderator sees their own change on their next page. Other
 //! app servers sharing the database, and changes that come with time alone (a scheduled
@@ -190,7 +191,7 @@ enum Audience {
 /// same URL gets a different answer) and, for staff, a hash of the browser's session and
 /// CSRF cookies (their pages carry tokens bound to both).
 fn key_for(req: &ServiceRequest) -> Option<(String, Audience)> {
-    if req.method() != Method::GET {
+    if req.method() != Method::GET || super::replica::wrote_recently(req) {
         return None;
     }
     let accept = req
@@ -267,7 +268,7 @@ fn keepable_for_session(headers: &HeaderMap, status: StatusCode) -> bool {
 /// Refusals that wrote nothing (bad form, CSRF, no such page, too large, throttled), so
 /// they need not empty the cache: a flood of them must not make every reader's page
 /// render afresh.
-fn refused_untouched(status: StatusCode) -> bool {
+pub(super) fn refused_untouched(status: StatusCode) -> bool {
     matches!(status.as_u16(), 400 | 403 | 404 | 405 | 413 | 429)
 }
 

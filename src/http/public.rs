@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::now;
 use super::render::{Page, render};
+use super::replica::Reads;
 use crate::error::AppError;
 use crate::service::site;
 use crate::startup::AppState;
@@ -38,6 +39,7 @@ fn page_path(base: &str, page: u32) -> String {
 #[get("/")]
 async fn home(
     state: web::Data<AppState>,
+    reads: Reads,
     q: web::Query<PageQuery>,
     old: web::Query<super::wordpress::OldQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -46,7 +48,7 @@ async fn home(
     }
     let page = q.page.unwrap_or(1);
     let per = state.settings.posts_per_page;
-    let list = state.db(move |c| site::home(c, page, per, now())).await?;
+    let list = reads.db(move |c| site::home(c, page, per, now())).await?;
     let title = if page > 1 {
         format!("{} — page {page}", state.settings.site_title)
     } else {
@@ -63,15 +65,16 @@ async fn home(
 #[get("/posts/{slug}")]
 async fn post(
     state: web::Data<AppState>,
+    reads: Reads,
     slug: web::Path<String>,
     q: web::Query<super::comments::PostQuery>,
 ) -> Result<HttpResponse, AppError> {
-    super::comments::post_page(state, slug.into_inner(), q.into_inner()).await
+    super::comments::post_page(state, reads, slug.into_inner(), q.into_inner()).await
 }
 
 #[get("/tags")]
-async fn tags_index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let tags = state.db(|c| site::tags(c, now())).await?;
+async fn tags_index(state: web::Data<AppState>, reads: Reads) -> Result<HttpResponse, AppError> {
+    let tags = reads.db(|c| site::tags(c, now())).await?;
     render(
         &state,
         Page::new("public/tags", "Topics").canonical("/tags"),
@@ -83,13 +86,14 @@ async fn tags_index(state: web::Data<AppState>) -> Result<HttpResponse, AppError
 #[get("/tags/{slug}")]
 async fn tag(
     state: web::Data<AppState>,
+    reads: Reads,
     slug: web::Path<String>,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = q.page.unwrap_or(1);
     let per = state.settings.posts_per_page;
     let slug = slug.into_inner();
-    let (tag, list) = state
+    let (tag, list) = reads
         .db(move |c| site::tag(c, &slug, page, per, now()))
         .await?;
     let base = format!("/tags/{}", tag.slug);
@@ -104,8 +108,8 @@ async fn tag(
 }
 
 #[get("/archive")]
-async fn archive(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let months = state.db(|c| site::archive(c, now())).await?;
+async fn archive(state: web::Data<AppState>, reads: Reads) -> Result<HttpResponse, AppError> {
+    let months = reads.db(|c| site::archive(c, now())).await?;
     render(
         &state,
         Page::new("public/archive", "Archive").canonical("/archive"),
@@ -117,10 +121,11 @@ async fn archive(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
 #[get("/archive/{year}/{month}")]
 async fn archive_month(
     state: web::Data<AppState>,
+    reads: Reads,
     path: web::Path<(i32, u32)>,
 ) -> Result<HttpResponse, AppError> {
     let (year, month) = path.into_inner();
-    let (label, posts) = state
+    let (label, posts) = reads
         .db(move |c| site::archive_month(c, year, month, now()))
         .await?;
     let p = Page::new("public/archive_month", format!("Posts from {label}"))
@@ -141,6 +146,7 @@ const MAX_QUERY: usize = 200;
 #[get("/search")]
 async fn search(
     state: web::Data<AppState>,
+    reads: Reads,
     q: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let SearchQuery { q, page } = q.into_inner();
@@ -152,7 +158,7 @@ async fn search(
     } else {
         let qq = query.clone();
         Some(
-            state
+            reads
                 .db(move |c| site::search(c, &qq, page, per, now()))
                 .await?,
         )
@@ -193,10 +199,21 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
                 .map_err(crate::service::ServiceError::Db)
         })
         .await;
+    // A replica that lags or is down slows nothing and takes no page down (its reads go
+    // to the primary), so it is reported, not counted against the server's health.
+    let replica = match state.replica.clone() {
+        None => serde_json::Value::Null,
+        Some(replica) => match web::block(move || replica.status()).await {
+            Ok(Ok(Some(replayed))) => json!({ "status": "ok", "replayed": replayed.to_string() }),
+            Ok(Ok(None)) => json!({ "status": "not a replica (not in recovery)" }),
+            Ok(Err(e)) => json!({ "status": "unavailable", "error": e }),
+            Err(e) => json!({ "status": "unavailable", "error": e.to_string() }),
+        },
+    };
     match ok {
         Ok(()) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
-            .json(json!({ "status": "ok", "database": backend })),
+            .json(json!({ "status": "ok", "database": backend, "replica": replica })),
         Err(e) => HttpResponse::ServiceUnavailable()
             .insert_header(("Cache-Control", "no-store"))
             .json(json!({ "status": "unavailable", "database": backend, "error": e.to_string() })),

@@ -11,6 +11,7 @@ pub mod meta;
 pub mod moderation;
 pub mod outbox;
 pub mod posts;
+pub mod replica;
 #[allow(missing_docs)]
 pub mod schema;
 pub mod sessions;

@@ -15,6 +15,7 @@ mod mail;
 mod page_cache;
 mod publishing;
 mod queue;
+mod replica;
 mod resilience;
 mod rules;
 mod scaleout;

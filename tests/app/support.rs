@@ -50,16 +50,17 @@ pub fn in_ci() -> bool {
 }
 
 fn pg_server() -> Option<String> {
-    match std::env::var(PG_VAR) {
+    server_from(PG_VAR, "PostgreSQL run")
+}
+
+/// The URL of a test server named by `var` (set by `.ci/run`), or `None` when it is not
+/// set locally: the `what` is skipped with a notice. CI fails instead.
+pub fn server_from(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
-            assert!(
-                !in_ci(),
-                "CI must run the PostgreSQL tests, but {PG_VAR} is not set"
-            );
-            eprintln!(
-                "notice: PostgreSQL run skipped: set {PG_VAR} (e.g. via .ci/run) to include it"
-            );
+            assert!(!in_ci(), "CI must run the {what}, but {var} is not set");
+            eprintln!("notice: {what} skipped: set {var} (e.g. via .ci/run) to include it");
             None
         }
     }
