@@ -1,36 +1,56 @@
-//! Fuzz targets for the rules engine (with its folding), the comment renderer and the
-//! WordPress importer. Under `cargo test` (stable) each first replays every seed, then
-//! runs bolero's random engine for `DEFAULT_SECONDS` (or `BOLERO_RANDOM_TEST_TIME_MS`)
-//! on inputs spliced from the seeds and random text or bytes. Under `cargo bolero test`
-//! (nightly) libFuzzer drives the same inputs, guided by coverage.
+//! The fuzz targets' seeds, replayed under `cargo test`: every input that `.ci/fuzz`
+//! starts libFuzzer from goes once through the same checks (`townhall::fuzzing`), so a
+//! regression on a known hostile input shows without the fuzzer. The fuzzing itself,
+//! coverage-guided, is `cargo fuzz` on the targets in `fuzz/` (README, "Fuzzing").
 
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
-mod checks;
+use townhall::fuzzing;
 
-use checks::{check_comment_renderer, check_engine, check_wxr, hostile_seeds, wxr_seeds};
-
-/// How long each target runs on stable when `BOLERO_RANDOM_TEST_TIME_MS` is not set.
-const DEFAULT_SECONDS: u64 = 20;
-
-fn budget() -> Duration {
-    Duration::from_secs(DEFAULT_SECONDS)
+fn badinput_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/badinput")
 }
 
-/// A seed picked by a fuzzed index.
-fn pick(seeds: &[String], i: u16) -> &str {
-    &seeds[usize::from(i) % seeds.len()]
-}
-
-/// Text made from two seeds and fuzzed text between them; `mode` decides the mix, so
-/// the engine reaches plain seeds, plain random text and every splice.
-fn splice(seeds: &[String], a: u16, b: u16, noise: &str, mode: u8) -> String {
-    match mode % 4 {
-        0 => pick(seeds, a).to_owned(),
-        1 => noise.to_owned(),
-        2 => format!("{}{noise}", pick(seeds, a)),
-        _ => format!("{}{noise}{}", pick(seeds, a), pick(seeds, b)),
+/// Every file under `dir`, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
     }
+    out.sort();
+    out
+}
+
+/// What `.ci/fuzz` seeds the text targets with: every file of `../shared/badinput`
+/// whole and each of its lines alone, and the strings of `blns.json` as decoded (some
+/// hold characters no line can, such as NUL).
+fn hostile_seeds() -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    for path in files(&badinput_dir()) {
+        let bytes = std::fs::read(&path).expect("a badinput file");
+        seeds.extend(bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+        seeds.push(bytes);
+    }
+    let blns = std::fs::read_to_string(badinput_dir().join("blns.json")).expect("blns.json");
+    let strings: Vec<String> = serde_json::from_str(&blns).expect("blns.json is a list of strings");
+    seeds.extend(strings.into_iter().map(String::into_bytes));
+    seeds.sort();
+    seeds.dedup();
+    seeds
+}
+
+/// The WordPress exports of the import tests (`tests/fixtures/*.xml`).
+fn wxr_seeds() -> Vec<Vec<u8>> {
+    files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .map(|p| std::fs::read(p).expect("a fixture"))
+        .collect()
 }
 
 #[test]
@@ -38,62 +58,41 @@ fn rules_engine() {
     let seeds = hostile_seeds();
     assert!(seeds.len() > 1500, "the seeds were read: {}", seeds.len());
     for s in &seeds {
-        check_engine(s, s);
+        fuzzing::rules_engine(s);
     }
-    bolero::check!()
-        .with_type::<(u16, u16, String, u8, String)>()
-        .with_test_time(budget())
-        .for_each(|(a, b, noise, mode, name)| {
-            let body = splice(&seeds, *a, *b, noise, *mode);
-            let author = if mode & 4 == 0 {
-                pick(&seeds, *b)
-            } else {
-                name.as_str()
-            };
-            check_engine(&body, author);
-        });
+    // A name and a comment apart (the target splits its input at the first NUL).
+    for pair in seeds.windows(2).step_by(7) {
+        fuzzing::rules_engine(&[&pair[0][..], b"\0", &pair[1][..]].concat());
+    }
 }
 
 #[test]
 fn comment_renderer() {
-    let seeds = hostile_seeds();
-    for s in &seeds {
-        check_comment_renderer(s);
+    for s in &hostile_seeds() {
+        fuzzing::comment_renderer(s);
     }
-    bolero::check!()
-        .with_type::<(u16, u16, String, u8)>()
-        .with_test_time(budget())
-        .for_each(|(a, b, noise, mode)| {
-            check_comment_renderer(&splice(&seeds, *a, *b, noise, *mode));
-        });
 }
 
 #[test]
 fn wordpress_import() {
     let exports = wxr_seeds();
-    let seeds = hostile_seeds();
-    assert!(!exports.is_empty(), "the WordPress fixtures were read");
+    assert!(exports.len() >= 4, "the WordPress fixtures were read");
     for e in &exports {
-        check_wxr(e);
+        fuzzing::wordpress_import(e);
     }
-    bolero::check!()
-        .with_type::<(u8, u32, u16, Vec<u8>, u8)>()
-        .with_test_time(budget())
-        .for_each(|(which, at, seed, bytes, mode)| {
-            // An export cut somewhere, with a hostile string or raw bytes put in.
-            let export = &exports[usize::from(*which) % exports.len()];
-            let at = *at as usize % (export.len() + 1);
-            let insert: &[u8] = if mode & 1 == 0 {
-                pick(&seeds, *seed).as_bytes()
-            } else {
-                bytes
-            };
-            let mut input = export[..at].to_vec();
-            input.extend_from_slice(insert);
-            if mode & 2 == 0 {
-                input.extend_from_slice(&export[at..]);
-            }
-            check_wxr(&input);
-            check_wxr(bytes);
-        });
+    // Each export cut at 16 places with a hostile string put in (the rest kept, or not).
+    let seeds = hostile_seeds();
+    let mut n = 0;
+    for e in &exports {
+        for i in 0..16 {
+            let at = e.len() * i / 16;
+            let insert = &seeds[(n * 97) % seeds.len()];
+            let tail: &[u8] = if i % 2 == 0 { &e[at..] } else { b"" };
+            fuzzing::wordpress_import(&[&e[..at], insert, tail].concat());
+            n += 1;
+        }
+    }
+    for s in seeds.iter().step_by(5) {
+        fuzzing::wordpress_import(s);
+    }
 }
