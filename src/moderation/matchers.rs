@@ -449,7 +449,8 @@ pub fn repeated_word_share(hashes: &[u64]) -> (f32, usize) {
     let trigrams = hashes.len() - 2;
     // Distinct trigrams counted in an open-addressing table of their hashes (already
     // well mixed, so the low bits pick the slot; 0 marks an empty slot).
-    let size = (trigrams * 2).next_power_of_two();
+    // At most three quarters full: probes stay short, and there is less to zero.
+    let size = (trigrams + trigrams / 3 + 1).next_power_of_two();
     let mut table = vec![0u64; size];
     let mut distinct = 0;
     for w in hashes.windows(3) {

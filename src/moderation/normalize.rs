@@ -25,13 +25,16 @@ pub struct Mapped {
 
 /// A stretch of derived text starting at byte `at` that came from `start..end` of the
 /// original: byte for byte when `linear` (lower-cased ASCII), else as a whole (a word,
-/// a folded character).
+/// a folded character). With `gap`, its first byte is the space before a word, which
+/// came from the empty span at `start` (one segment per word instead of two: words are
+/// most of what folding writes).
 #[derive(Debug, Clone, Copy)]
 struct Segment {
     at: u32,
     start: u32,
     end: u32,
     linear: bool,
+    gap: bool,
 }
 
 impl Mapped {
@@ -50,8 +53,23 @@ impl Mapped {
             start: start as u32,
             end: end as u32,
             linear: false,
+            gap: false,
         });
         self.text.push_str(text);
+    }
+
+    /// Appends a space, from the empty span at `start`, then a word from `start..end`.
+    #[inline]
+    fn push_spaced(&mut self, word: &str, start: usize, end: usize) {
+        self.segments.push(Segment {
+            at: self.text.len() as u32,
+            start: start as u32,
+            end: end as u32,
+            linear: false,
+            gap: true,
+        });
+        self.text.push(' ');
+        self.text.push_str(word);
     }
 
     /// Appends one character that came from `start..end` of the original.
@@ -73,6 +91,7 @@ impl Mapped {
                 start: start as u32,
                 end: (start + ascii.len()) as u32,
                 linear: true,
+                gap: false,
             }),
         }
         let from = self.text.len();
@@ -93,6 +112,8 @@ impl Mapped {
         if seg.linear {
             let s = seg.start as usize + (at - seg.at as usize);
             (s, (s + 1).min(seg.end as usize))
+        } else if seg.gap && at == seg.at as usize {
+            (seg.start as usize, seg.start as usize)
         } else {
             (seg.start as usize, seg.end as usize)
         }
@@ -402,13 +423,20 @@ impl Views {
 }
 
 fn push_word(m: &mut Mapped, text: &str, start: usize, end: usize) {
-    push_gap(m, start, start);
-    m.push_str(text, start, end);
+    if m.text.as_bytes().last() == Some(&b' ') {
+        m.push_str(text, start, end);
+    } else {
+        m.push_spaced(text, start, end);
+    }
 }
 
 fn push_break(m: &mut Mapped, start: usize, end: usize) {
-    push_gap(m, start, end);
-    m.push('|', start, end);
+    // The space before the bar comes from the same span as the bar: one segment.
+    if m.text.as_bytes().last() == Some(&b' ') {
+        m.push_str("|", start, end);
+    } else {
+        m.push_str(" |", start, end);
+    }
 }
 
 /// Whether a word of lower-case ASCII letters or digits reads as written: all digits (a
