@@ -262,6 +262,9 @@ pub struct Link {
 
 /// Every web link in a text, with or without a scheme (`www.x.org`, `x.co.uk/path`).
 pub fn links(text: &str) -> Vec<Link> {
+    if !may_hold_link(text) {
+        return Vec::new();
+    }
     let mut finder = linkify::LinkFinder::new();
     finder.kinds(&[linkify::LinkKind::Url]);
     finder.url_must_have_scheme(false);
@@ -290,6 +293,22 @@ pub fn links(text: &str) -> Vec<Link> {
             })
         })
         .collect()
+}
+
+/// Whether `text` may hold a link: one with a scheme has `://`, and one without has an
+/// ASCII `.` with something other than whitespace after it (the link finder starts from
+/// those two, and a host needs a dot followed by its top-level domain). Most comments
+/// have neither, and skip the link finder's look at every full stop and colon.
+fn may_hold_link(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'.', b':', bytes).any(|i| {
+        let next = bytes.get(i + 1..).unwrap_or_default();
+        if bytes[i] == b':' {
+            next.starts_with(b"//")
+        } else {
+            next.first().is_some_and(|b| !b.is_ascii_whitespace())
+        }
+    })
 }
 
 /// True when `host` is `domain` or a subdomain of it; a `domain` starting with `.` is a
@@ -549,6 +568,25 @@ mod tests {
         );
         assert!(host_matches("cheap.xyz", ".xyz") && host_matches("a.bit.ly", "bit.ly"));
         assert!(!host_matches("notbit.ly", "bit.ly"));
+    }
+
+    #[test]
+    fn skipping_the_link_finder_loses_no_link() {
+        let hosts = |s: &str| links(s).into_iter().map(|l| l.host).collect::<Vec<_>>();
+        // Text without `://` or a dot followed by a character is never searched…
+        assert!(!may_hold_link(
+            "It ended. Then: nothing, ok.\nNext: a:b at 10:30."
+        ));
+        assert!(hosts("It ended. Then: nothing.").is_empty());
+        // …and each way a link can start is still found.
+        assert_eq!(
+            hosts("Ask at ftp://files.example.org now"),
+            ["files.example.org"]
+        );
+        assert_eq!(hosts("Ask at example.org."), ["example.org"]);
+        assert_eq!(hosts("Ask at example.org"), ["example.org"]);
+        assert_eq!(hosts("Ask at http://bücher.de"), ["xn--bcher-kva.de"]);
+        assert_eq!(hosts("a.\u{a0}b x.co"), ["x.co"]);
     }
 
     #[test]
