@@ -5,7 +5,7 @@
 //! "thanks"). Dropping everyday words is a crude inverse-document-frequency weight: "people",
 //! "day" or "think" say nothing about what a comment is about.
 
-use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -18,26 +18,44 @@ use super::normalize::Folded;
 pub struct Relevance {
     stemmer: Stemmer,
     stop: HashSet<String>,
-    common: HashSet<String>,
-    topic: HashSet<String>,
+    common: HashSet<StemHash>,
+    topic: HashSet<StemHash>,
     /// Every listed word, so most words need one look-up and no stemming at run time.
     known: HashMap<String, Known>,
     /// Stems of words met in earlier comments: a site's vocabulary repeats, and stemming
     /// is the dearest step of scoring. Shared by every evaluation with these rules.
-    memo: Mutex<HashMap<String, String>>,
+    memo: Mutex<HashMap<String, Stem>>,
+}
+
+/// A stem stands for its 64-bit hash: comparing stems then needs no string kept, copied
+/// or hashed again while scoring. Two stems may share a hash, and then one could count
+/// as found in the post, or as an everyday word, when it is not; with a few thousand
+/// stems in play the odds are about one in 10^12, far below the crudeness of the score.
+type StemHash = u64;
+
+/// The hash of a stem: the standard hasher (SipHash) with its fixed keys, so the lists,
+/// the memo and every profile agree. It is worked out only when a stem is, so its cost
+/// hides behind the stemmer's, and it scatters similar stems well.
+fn stem_hash(stem: &str) -> StemHash {
+    let mut h = std::hash::DefaultHasher::new();
+    stem.hash(&mut h);
+    h.finish()
+}
+
+/// A word's stem and what the lists say about it, found in one look-up.
+#[derive(Clone, Copy)]
+struct Stem {
+    hash: StemHash,
+    common: bool,
+    topic: bool,
 }
 
 /// What the lists say about a word.
 enum Known {
     /// A stop word.
     Stop,
-    /// A word of the everyday or topic lists: its stem, and whether that stem is an
-    /// everyday one or a topic one.
-    Stem {
-        stem: String,
-        common: bool,
-        topic: bool,
-    },
+    /// A word of the everyday or topic lists.
+    Stem(Stem),
 }
 
 /// Words whose stems are remembered; the memo starts afresh when it is full.
@@ -52,15 +70,130 @@ impl std::fmt::Debug for Relevance {
     }
 }
 
+/// The bytes `split_ascii_whitespace` cuts at, for one look-up per byte.
+const SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_whitespace();
+        b += 1;
+    }
+    t
+};
+
+/// The words of a words view worth scoring: runs of bytes between ASCII whitespace (as
+/// `split_ascii_whitespace` cuts them) of two bytes or more, with a letter.
+struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    // Inlined into the scoring loop: called once a word, the call itself was much of
+    // the cost of cutting words.
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        loop {
+            while self.at < bytes.len() && SPACE[bytes[self.at] as usize] {
+                self.at += 1;
+            }
+            if self.at == bytes.len() {
+                return None;
+            }
+            let start = self.at;
+            self.at = word_end(bytes, start);
+            // Cut at ASCII bytes, so on character boundaries.
+            let w = &self.text[start..self.at];
+            if w.len() > 1
+                && (w.bytes().any(|b| b.is_ascii_alphabetic())
+                    || (!w.is_ascii() && w.chars().any(|c| c.is_alphabetic())))
+            {
+                return Some(w);
+            }
+        }
+    }
+}
+
+/// Where the run of bytes from `at` up to ASCII whitespace (or the end) ends. Cutting a
+/// text into words is a large part of scoring, so most of it goes eight bytes at a time.
+fn word_end(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Flags bytes below b'!', where all ASCII whitespace is. The lowest flag is exact;
+        // those above it may come from the borrow, and are never looked at.
+        let low = x.wrapping_sub(ONES * 0x21) & !x & (ONES * 0x80);
+        if low == 0 {
+            at += 8;
+            continue;
+        }
+        let first = at + (low.trailing_zeros() / 8) as usize;
+        if SPACE[bytes[first] as usize] {
+            return first;
+        }
+        at = first + 1;
+    }
+    while at < bytes.len() && !SPACE[bytes[at] as usize] {
+        at += 1;
+    }
+    at
+}
+
 /// Words of a comment looked at (stop words included).
 const MAX_WORDS: usize = 100;
+
+/// The stems counted so far in one comment: at most `MAX_WORDS`, so an open-addressed
+/// table on the stack holds them without allocating (scoring is on every comment's path).
+struct Seen {
+    slots: [StemHash; SEEN_SLOTS],
+    /// Whether the hash 0 was counted: 0 marks an empty slot.
+    zero: bool,
+}
+
+/// Slots of `Seen`: a power of two above `MAX_WORDS`. Most comments have far fewer
+/// content words, so probes stay short, and a small table is quick to clear.
+const SEEN_SLOTS: usize = 128;
+const _: () = assert!(SEEN_SLOTS.is_power_of_two() && SEEN_SLOTS > MAX_WORDS);
+
+impl Seen {
+    fn new() -> Self {
+        Seen {
+            slots: [0; SEEN_SLOTS],
+            zero: false,
+        }
+    }
+
+    /// Adds a stem; false when it was there already.
+    fn insert(&mut self, hash: StemHash) -> bool {
+        if hash == 0 {
+            return !std::mem::replace(&mut self.zero, true);
+        }
+        // Stem hashes are evenly spread, so their low bits serve as the slot. Fewer
+        // stems than slots are ever added, so an empty one is always found.
+        let mut i = hash as usize;
+        loop {
+            let slot = &mut self.slots[i % SEEN_SLOTS];
+            if *slot == hash {
+                return false;
+            }
+            if *slot == 0 {
+                *slot = hash;
+                return true;
+            }
+            i = i.wrapping_add(1);
+        }
+    }
+}
 
 /// The stems of a text, for comparing against, and the stem of each of its words (a
 /// comment shares many words with what it answers, and then needs no stemming).
 #[derive(Debug, Default, Clone)]
 pub struct Profile {
-    stems: HashSet<String>,
-    words: HashMap<String, String>,
+    stems: HashSet<StemHash>,
+    words: HashMap<String, StemHash>,
 }
 
 /// How a comment relates to what it answers.
@@ -83,12 +216,12 @@ impl Relevance {
     ) -> Self {
         let stemmer = Stemmer::create(Algorithm::English);
         let mut stemmed = HashMap::default();
-        let mut stems = |words: &mut dyn Iterator<Item = String>| -> HashSet<String> {
+        let mut stems = |words: &mut dyn Iterator<Item = String>| -> HashSet<StemHash> {
             let mut out = HashSet::default();
             for w in words {
                 for part in w.split(' ') {
-                    let stem = stemmer.stem(part).into_owned();
-                    stemmed.insert(part.to_string(), stem.clone());
+                    let stem = stem_hash(&stemmer.stem(part));
+                    stemmed.insert(part.to_string(), stem);
                     out.insert(stem);
                 }
             }
@@ -99,12 +232,12 @@ impl Relevance {
         let stop: HashSet<String> = stop.into_iter().collect();
         let mut known: HashMap<String, Known> = stemmed
             .into_iter()
-            .map(|(word, stem)| {
-                let known = Known::Stem {
-                    common: common.contains(&stem),
-                    topic: topic.contains(&stem),
-                    stem,
-                };
+            .map(|(word, hash)| {
+                let known = Known::Stem(Stem {
+                    hash,
+                    common: common.contains(&hash),
+                    topic: topic.contains(&hash),
+                });
                 (word, known)
             })
             .collect();
@@ -120,16 +253,12 @@ impl Relevance {
         }
     }
 
-    /// The words of a words view worth scoring. The view holds no whitespace but the
-    /// single spaces between words, so splitting on ASCII whitespace cuts it the same
-    /// way as splitting on spaces, only faster.
-    fn words(folded: &Folded) -> impl Iterator<Item = &str> {
-        folded.words.text.split_ascii_whitespace().filter(|w| {
-            w.len() > 1
-                && *w != "|"
-                && (w.bytes().any(|b| b.is_ascii_alphabetic())
-                    || (!w.is_ascii() && w.chars().any(|c| c.is_alphabetic())))
-        })
+    /// The words of a words view worth scoring.
+    fn words(folded: &Folded) -> Words<'_> {
+        Words {
+            text: &folded.words.text,
+            at: 0,
+        }
     }
 
     /// The stems of some folded texts.
@@ -140,80 +269,68 @@ impl Relevance {
                 if self.stop.contains(w) || profile.words.contains_key(w) {
                     continue;
                 }
-                let stem = self.stemmer.stem(w).into_owned();
-                profile.stems.insert(stem.clone());
+                let stem = stem_hash(&self.stemmer.stem(w));
+                profile.stems.insert(stem);
                 profile.words.insert(w.to_string(), stem);
             }
         }
         profile
     }
 
-    /// The stem of a word the lists do not have, from the profiles when one of them has
-    /// the word, else from the memo (when there is one), else worked out and remembered.
-    fn stem<'a>(
+    /// The stem of a word the lists do not have, from the memo (when there is one), else
+    /// from the profiles when one of them has the word, else worked out; remembered.
+    fn stem(
         &self,
-        word: &'a str,
-        against: &[&'a Profile],
-        memo: Option<&mut HashMap<String, String>>,
-    ) -> Cow<'a, str> {
-        if let Some(stem) = against.iter().find_map(|p| p.words.get(word)) {
-            return Cow::Borrowed(stem);
+        word: &str,
+        against: &[&Profile],
+        memo: Option<&mut HashMap<String, Stem>>,
+    ) -> Stem {
+        if let Some(stem) = memo.as_ref().and_then(|m| m.get(word)) {
+            return *stem;
         }
-        let Some(memo) = memo else {
-            return Cow::Owned(self.stemmer.stem(word).into_owned());
+        let hash = against
+            .iter()
+            .find_map(|p| p.words.get(word).copied())
+            .unwrap_or_else(|| stem_hash(&self.stemmer.stem(word)));
+        let stem = Stem {
+            hash,
+            common: self.common.contains(&hash),
+            topic: self.topic.contains(&hash),
         };
-        if let Some(stem) = memo.get(word) {
-            return Cow::Owned(stem.clone());
+        if let Some(memo) = memo {
+            if memo.len() >= MEMO_WORDS {
+                memo.clear();
+            }
+            memo.insert(word.to_string(), stem);
         }
-        let stem = self.stemmer.stem(word).into_owned();
-        if memo.len() >= MEMO_WORDS {
-            memo.clear();
-        }
-        memo.insert(word.to_string(), stem.clone());
-        Cow::Owned(stem)
+        stem
     }
 
     /// Scores a comment against the profiles of what it answers.
-    pub fn score<'a>(&'a self, comment: &'a Folded, against: &[&'a Profile]) -> Score {
+    pub fn score(&self, comment: &Folded, against: &[&Profile]) -> Score {
         let (mut found, mut words, mut stops, mut content) = (0usize, 0usize, 0usize, 0usize);
-        let mut seen_words = HashSet::with_capacity_and_hasher(MAX_WORDS, Default::default());
-        let mut seen: HashSet<Cow<'a, str>> =
-            HashSet::with_capacity_and_hasher(MAX_WORDS, Default::default());
+        let mut seen = Seen::new();
         // Never waits: while another evaluation holds the memo, this one stems by itself.
         let mut memo = self.memo.try_lock().ok();
         // The opening of a comment shows what it is about; a bound keeps long comments cheap.
         for w in Self::words(comment).take(MAX_WORDS) {
             words += 1;
-            let known = self.known.get(w);
-            if let Some(Known::Stop) = known {
-                stops += 1;
-                continue;
-            }
-            // The same word again has the same stem: counted once.
-            if !seen_words.insert(w) {
-                continue;
-            }
-            let (stem, common, topic) = match known {
-                Some(Known::Stem {
-                    stem,
-                    common,
-                    topic,
-                }) => (Cow::Borrowed(stem.as_str()), *common, *topic),
-                _ => {
-                    let stem = self.stem(w, against, memo.as_deref_mut());
-                    let common = self.common.contains(stem.as_ref());
-                    let topic = self.topic.contains(stem.as_ref());
-                    (stem, common, topic)
+            let stem = match self.known.get(w) {
+                Some(Known::Stop) => {
+                    stops += 1;
+                    continue;
                 }
+                Some(Known::Stem(stem)) => *stem,
+                None => self.stem(w, against, memo.as_deref_mut()),
             };
-            if common || seen.contains(stem.as_ref()) {
+            // The same stem again (a repeated word has the same one) is counted once.
+            if stem.common || !seen.insert(stem.hash) {
                 continue;
             }
             content += 1;
-            if topic || against.iter().any(|p| p.stems.contains(stem.as_ref())) {
+            if stem.topic || against.iter().any(|p| p.stems.contains(&stem.hash)) {
                 found += 1;
             }
-            seen.insert(stem);
         }
         Score {
             overlap: if content > 0 {
