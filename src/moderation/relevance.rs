@@ -407,4 +407,32 @@ mod tests {
         );
         assert!(s.english < 0.1, "{s:?}");
     }
+
+    #[test]
+    fn words_are_cut_as_splitting_on_ascii_whitespace_cuts_them() {
+        let expected = |text: &str| -> Vec<String> {
+            text.split_ascii_whitespace()
+                .filter(|w| {
+                    w.len() > 1
+                        && (w.bytes().any(|b| b.is_ascii_alphabetic())
+                            || w.chars().any(char::is_alphabetic))
+                })
+                .map(String::from)
+                .collect()
+        };
+        let texts = [
+            " housing benefit | 28 days ",
+            "abcdefgh ijklmnopqrstuvwxyz\tab\x0cform\rfeed\nline",
+            "exactly8 exactly16_bytes_ exactly8",
+            "ctl\x01byte\x1fkept \x7fdel !!!!!!!!!!!!!! a 1 22 x9",
+            "dziękuję   za\u{a0}nbsp artykuł żółć 日本語 ab",
+            "",
+            "        ",
+            "tail-without-space-after-eight-byte-chunks",
+        ];
+        for text in texts {
+            let got: Vec<String> = Words { text, at: 0 }.map(String::from).collect();
+            assert_eq!(got, expected(text), "{text:?}");
+        }
+    }
 }
