@@ -4,7 +4,9 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, Input, MatchKind};
 
 use super::normalize::Folded;
 
@@ -108,7 +110,7 @@ pub struct ListHit {
 /// Every word list of a rule set in one automaton.
 #[derive(Debug)]
 pub struct ListMatcher {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DFA>,
     /// For each automaton pattern: (tag, term, kind).
     patterns: Vec<(usize, String, EntryKind)>,
     /// Single-word forms for matching masked words such as `f*ck`.
@@ -145,9 +147,8 @@ impl ListMatcher {
         }
         // A DFA searches fastest; every needle starts with a space, so a prefilter
         // would only get in the way.
-        let automaton = AhoCorasick::builder()
+        let automaton = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .prefilter(false)
             .build(&needles)
             .ok();
@@ -170,14 +171,17 @@ impl ListMatcher {
                 hits.push(hit);
             }
         };
-        if let Some(ac) = &self.automaton {
+        if let Some(dfa) = &self.automaton {
             for view in std::iter::once(&folded.words).chain(folded.words_alt.as_ref()) {
                 // Most texts hold no listed word, and asking whether there is one at all
                 // reads the text several times faster than the overlapping search.
-                if !ac.is_match(&view.text) {
+                if !any_match(dfa, view.text.as_bytes()) {
                     continue;
                 }
-                for m in ac.find_overlapping_iter(&view.text) {
+                let Ok(found) = dfa.try_find_overlapping_iter(Input::new(&view.text)) else {
+                    continue;
+                };
+                for m in found {
                     let (tag, term, kind) = &self.patterns[m.pattern().as_usize()];
                     let (ws, we) = word_bounds(&view.text, m.start(), m.end());
                     if *kind != EntryKind::Word && self.allow.contains(&view.text[ws..we]) {
@@ -210,6 +214,45 @@ impl ListMatcher {
         hits.sort_by_key(|h| (h.start, h.tag));
         hits
     }
+}
+
+/// Whether any needle of `dfa` occurs in `text`. Each step of a DFA waits for the
+/// step before it (the next state is read from the table at the current one), so the
+/// text is read as two halves walked in step, which the processor overlaps. The first
+/// half runs on by the longest needle less one byte, so every match lies wholly inside
+/// one half: one starting before the middle ends within that reach, and the second
+/// half finds every match starting from the middle on.
+fn any_match(dfa: &DFA, text: &[u8]) -> bool {
+    let Ok(start) = dfa.start_state(Anchored::No) else {
+        // Not a search this DFA was built for: let the full search decide.
+        return true;
+    };
+    let reach = dfa.max_pattern_len().saturating_sub(1);
+    let middle = text.len() / 2;
+    let (first, second) = if middle > reach {
+        (&text[..(middle + reach).min(text.len())], &text[middle..])
+    } else {
+        (text, &text[text.len()..])
+    };
+    let (mut a, mut b) = (start, start);
+    let both = first.len().min(second.len());
+    for (x, y) in first[..both].iter().zip(&second[..both]) {
+        a = dfa.next_state(Anchored::No, a, *x);
+        b = dfa.next_state(Anchored::No, b, *y);
+        // Match states are special ones: one cheap test on most bytes.
+        if (dfa.is_special(a) || dfa.is_special(b)) && (dfa.is_match(a) || dfa.is_match(b)) {
+            return true;
+        }
+    }
+    for (rest, mut s) in [(&first[both..], a), (&second[both..], b)] {
+        for x in rest {
+            s = dfa.next_state(Anchored::No, s, *x);
+            if dfa.is_match(s) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The whole word(s) around a match in a words view (without the surrounding spaces).
@@ -568,6 +611,30 @@ mod tests {
         );
         assert!(host_matches("cheap.xyz", ".xyz") && host_matches("a.bit.ly", "bit.ly"));
         assert!(!host_matches("notbit.ly", "bit.ly"));
+    }
+
+    #[test]
+    fn the_two_halves_miss_no_needle_wherever_it_lies() {
+        let needles = [" go back to ", " xy "];
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(needles)
+            .unwrap();
+        for len in [0, 1, 5, 12, 13, 23, 24, 25, 26, 40, 41, 100] {
+            for needle in needles {
+                for at in 0..=len {
+                    let mut text = "a".repeat(len);
+                    text.insert_str(at, needle);
+                    assert!(any_match(&dfa, text.as_bytes()), "{text:?}");
+                    // One byte short of the needle, nothing is found.
+                    let cut = &needle[..needle.len() - 1];
+                    let mut text = "a".repeat(len);
+                    text.insert_str(at, cut);
+                    assert!(!any_match(&dfa, text.as_bytes()), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
