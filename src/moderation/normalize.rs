@@ -45,31 +45,39 @@ impl Mapped {
         }
     }
 
-    /// Appends text that came, as a whole, from `start..end` of the original.
+    /// Starts a segment, at the end of the text, for text that came as a whole from
+    /// `start..end` of the original; with `gap`, after a space from the empty span at
+    /// `start`.
     #[inline]
-    fn push_str(&mut self, text: &str, start: usize, end: usize) {
+    fn open_segment(&mut self, start: usize, end: usize, gap: bool) {
         self.segments.push(Segment {
             at: self.text.len() as u32,
             start: start as u32,
             end: end as u32,
             linear: false,
-            gap: false,
+            gap,
         });
+    }
+
+    /// Appends text that came, as a whole, from `start..end` of the original.
+    #[inline]
+    fn push_str(&mut self, text: &str, start: usize, end: usize) {
+        self.open_segment(start, end, false);
         self.text.push_str(text);
     }
 
     /// Appends a space, from the empty span at `start`, then a word from `start..end`.
     #[inline]
     fn push_spaced(&mut self, word: &str, start: usize, end: usize) {
-        self.segments.push(Segment {
-            at: self.text.len() as u32,
-            start: start as u32,
-            end: end as u32,
-            linear: false,
-            gap: true,
-        });
+        self.open_segment(start, end, true);
         self.text.push(' ');
         self.text.push_str(word);
+    }
+
+    /// Whether the text so far ends in a space (words and bars need none before them).
+    #[inline]
+    fn ends_in_space(&self) -> bool {
+        self.text.as_bytes().last() == Some(&b' ')
     }
 
     /// Appends one character that came from `start..end` of the original.
@@ -423,7 +431,7 @@ impl Views {
 }
 
 fn push_word(m: &mut Mapped, text: &str, start: usize, end: usize) {
-    if m.text.as_bytes().last() == Some(&b' ') {
+    if m.ends_in_space() {
         m.push_str(text, start, end);
     } else {
         m.push_spaced(text, start, end);
@@ -432,7 +440,7 @@ fn push_word(m: &mut Mapped, text: &str, start: usize, end: usize) {
 
 fn push_break(m: &mut Mapped, start: usize, end: usize) {
     // The space before the bar comes from the same span as the bar: one segment.
-    if m.text.as_bytes().last() == Some(&b' ') {
+    if m.ends_in_space() {
         m.push_str("|", start, end);
     } else {
         m.push_str(" |", start, end);
@@ -486,7 +494,7 @@ fn needs_second_reading(chars: &[char]) -> bool {
 }
 
 fn push_gap(m: &mut Mapped, start: usize, end: usize) {
-    if m.text.as_bytes().last() != Some(&b' ') {
+    if !m.ends_in_space() {
         m.push_str(" ", start, end);
     }
 }

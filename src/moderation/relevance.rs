@@ -50,6 +50,17 @@ struct Stem {
     topic: bool,
 }
 
+impl Stem {
+    /// The stem with this hash, marked as the everyday and topic lists say.
+    fn new(hash: StemHash, common: &HashSet<StemHash>, topic: &HashSet<StemHash>) -> Stem {
+        Stem {
+            hash,
+            common: common.contains(&hash),
+            topic: topic.contains(&hash),
+        }
+    }
+}
+
 /// What the lists say about a word.
 enum Known {
     /// A stop word.
@@ -232,14 +243,7 @@ impl Relevance {
         let stop: HashSet<String> = stop.into_iter().collect();
         let mut known: HashMap<String, Known> = stemmed
             .into_iter()
-            .map(|(word, hash)| {
-                let known = Known::Stem(Stem {
-                    hash,
-                    common: common.contains(&hash),
-                    topic: topic.contains(&hash),
-                });
-                (word, known)
-            })
+            .map(|(word, hash)| (word, Known::Stem(Stem::new(hash, &common, &topic))))
             .collect();
         // A stop word is counted as one even when a list also has it.
         known.extend(stop.iter().map(|w| (w.clone(), Known::Stop)));
@@ -292,11 +296,7 @@ impl Relevance {
             .iter()
             .find_map(|p| p.words.get(word).copied())
             .unwrap_or_else(|| stem_hash(&self.stemmer.stem(word)));
-        let stem = Stem {
-            hash,
-            common: self.common.contains(&hash),
-            topic: self.topic.contains(&hash),
-        };
+        let stem = Stem::new(hash, &self.common, &self.topic);
         if let Some(memo) = memo {
             if memo.len() >= MEMO_WORDS {
                 memo.clear();
