@@ -14,6 +14,7 @@ use crate::moderation::RuleSet;
 use crate::service::corpus::{self, CorpusLine, CorpusPost};
 use crate::service::recheck;
 use crate::service::rules::RulesSource;
+use crate::service::training;
 use crate::service::{ServiceError, setup, users};
 use crate::storage::{self, DbConn};
 
@@ -96,6 +97,25 @@ pub enum RulesCommand {
         /// The rules folder.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Train the civility and spam models from labelled lines and write them (manifest and
+    /// weights) into the rules folder's models/ (or --out). The same data gives the same files.
+    Train {
+        /// The public data sets (hateval, toxic_spans, toxigen, sms_spam .jsonl).
+        #[arg(long, value_name = "DIR", default_value = "../shared/training")]
+        data: PathBuf,
+        /// The lines this project wrote (civil-comments, abuse-written, adverts-written .jsonl).
+        #[arg(long, value_name = "DIR", default_value = "training")]
+        own: PathBuf,
+        /// Posts whose sentences count as civil lines (JSON Lines with a body).
+        #[arg(long, value_name = "FILE", default_value = "demo/posts.jsonl")]
+        posts: PathBuf,
+        /// The date written into the manifests (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Where to write models/ (default: the rules folder).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Score a labelled corpus: leak, false-reject, auto-publish rates, accuracy per category.
     Test {
@@ -296,6 +316,35 @@ fn print_json_lines<T: serde::Serialize>(items: &[T]) -> Result<()> {
 
 fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
     match cmd {
+        RulesCommand::Train {
+            data,
+            own,
+            posts,
+            date,
+            out,
+        } => {
+            let plan = training::TrainPlan {
+                public: data,
+                own,
+                posts: posts.is_file().then_some(posts),
+                date: date.unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string()),
+            };
+            let out = out.unwrap_or_else(|| settings.rules_dir.clone());
+            for trained in training::train_all(&plan)? {
+                let path = training::write(&out, &trained)?;
+                let m = &trained.model.manifest;
+                println!(
+                    "{}: suggested hold_at {:.3}, reject_at {:.3}",
+                    path.display(),
+                    m.suggested.hold_at,
+                    m.suggested.reject_at
+                );
+                for (k, v) in &m.validation {
+                    println!("  {k}: {v}");
+                }
+            }
+            Ok(())
+        }
         RulesCommand::Lint { dir } => {
             let (rules, from) = load_rules(settings, dir)?;
             println!(

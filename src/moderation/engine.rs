@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use super::matchers::{self, ListHit};
+use super::model::Model;
 use super::normalize::{self, Folded};
 use super::relevance::Profile;
 use super::rules::{Check, Rule, View};
@@ -62,13 +63,38 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
     let mut hits = Vec::new();
     let mut score = 0.0;
     let mut close_thread = false;
+    // Model hits that may reject, if another civility hit gives evidence in the text.
+    let mut may_reject = Vec::new();
     for (index, rule) in rules.rules().iter().enumerate() {
         if rule.soft && facts.standing == Standing::Trusted {
             continue;
         }
-        let Some((action, evidence)) = check(rules, index, rule, &texts, facts, &fingerprint)
-        else {
-            continue;
+        let (action, evidence, summary) = if let Check::Model {
+            model,
+            hold_at,
+            reject_at,
+            ..
+        } = &rule.check
+        {
+            let Some(m) = model_check(rule, model, *hold_at, *reject_at, &texts) else {
+                continue;
+            };
+            if m.may_reject {
+                may_reject.push(hits.len());
+            }
+            (m.action, m.evidence, m.summary)
+        } else {
+            let Some((mut action, evidence)) =
+                check(rules, index, rule, &texts, facts, &fingerprint)
+            else {
+                continue;
+            };
+            if let (Some(reported), Some(ev)) = (rule.reported_action, &evidence)
+                && is_reported(rules, texts.raw(ev.field), ev.start)
+            {
+                action = action.min(reported);
+            }
+            (action, evidence, rule.summary.clone())
         };
         score += rule.weight;
         close_thread |= rule.close_thread;
@@ -77,10 +103,11 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             house_rule: rule.house_rule,
             action,
             evidence,
-            summary: rule.summary.clone(),
+            summary,
             reason: rule.reason.clone(),
         });
     }
+    confirm_model_rejections(&mut hits, &may_reject);
     let action = hits
         .iter()
         .map(|h| h.action)
@@ -99,6 +126,93 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
 }
 
 type Outcome = Option<(Action, Option<Evidence>)>;
+
+/// What a model rule found.
+struct ModelHit {
+    action: Action,
+    evidence: Option<Evidence>,
+    summary: String,
+    may_reject: bool,
+}
+
+/// Scores the body with a model: a hold above `hold_at` (or a note, if the rule's action
+/// is `publish`), with the words that weighed most as evidence.
+fn model_check(
+    rule: &Rule,
+    model: &Model,
+    hold_at: f32,
+    reject_at: f32,
+    texts: &Texts,
+) -> Option<ModelHit> {
+    let score = model.score(&texts.body);
+    if score.probability < hold_at {
+        return None;
+    }
+    let raw = texts.raw(Field::Body);
+    let spans: Vec<(usize, usize)> = score
+        .top
+        .iter()
+        .map(|&(s, e, _)| texts.body.words.origin(s, e))
+        .collect();
+    let words: Vec<String> = spans
+        .iter()
+        .filter_map(|&(s, e)| raw.get(s..e))
+        .map(|w| format!("“{w}”"))
+        .collect();
+    let summary = format!(
+        "{} Score {:.2} (holds at {hold_at:.2}, may reject at {reject_at:.2} beside other evidence){}",
+        rule.summary,
+        score.probability,
+        if words.is_empty() {
+            String::new()
+        } else {
+            format!("; words that weighed most: {}.", words.join(", "))
+        }
+    );
+    let evidence = match spans.first() {
+        Some(&(s, e)) => evidence(Field::Body, raw, s, e),
+        None => context(format!("score {:.2}", score.probability)),
+    };
+    Some(ModelHit {
+        action: Action::Hold.min(rule.action),
+        evidence,
+        summary,
+        may_reject: rule.action == Action::Reject && score.probability >= reject_at,
+    })
+}
+
+/// Whether the words just before `start` report the hit ("he called me a …", a quotation
+/// mark) or claim it for oneself ("I'm a proud …").
+fn is_reported(rules: &RuleSet, raw: &str, start: usize) -> bool {
+    let Some(re) = &rules.reported_speech else {
+        return false;
+    };
+    let mut from = start.saturating_sub(60);
+    while !raw.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = raw.get(from..start).unwrap_or_default().to_lowercase();
+    re.is_match(&before)
+}
+
+/// A model never rejects alone: its hit becomes a rejection only when another
+/// house-rule-1 hit that holds or rejects points at a span of what the commenter wrote.
+fn confirm_model_rejections(hits: &mut [Hit], may_reject: &[usize]) {
+    for &i in may_reject {
+        let corroborated = hits.iter().enumerate().any(|(j, h)| {
+            j != i
+                && !may_reject.contains(&j)
+                && h.house_rule == 1
+                && h.action >= Action::Hold
+                && h.evidence.as_ref().is_some_and(|e| {
+                    matches!(e.field, Field::Body | Field::Author) && e.start < e.end
+                })
+        });
+        if corroborated {
+            hits[i].action = Action::Reject;
+        }
+    }
+}
 
 fn evidence(field: Field, text: &str, start: usize, end: usize) -> Option<Evidence> {
     let end = end.min(text.len());
@@ -346,6 +460,8 @@ fn check(
         }),
         Check::Banned => (facts.standing == Standing::Banned)
             .then(|| (rule.action, context("the commenter is banned".into()))),
+        // Judged in `evaluate`, which needs to see the other hits.
+        Check::Model { .. } => None,
         Check::LearnedSpam {
             threshold,
             min_examples,

@@ -7,12 +7,14 @@ pub mod engine;
 pub mod identity;
 pub mod input;
 pub mod matchers;
+pub mod model;
 pub mod normalize;
 pub mod relevance;
 pub mod rules;
 pub mod spam;
 #[cfg(test)]
 mod tests;
+pub mod train;
 pub mod verdict;
 
 pub use duplicates::Fingerprint;

@@ -158,6 +158,19 @@ pub enum Check {
     FloodClosed,
     /// Moderators banned the commenter.
     Banned,
+    /// A learned model's probability is high: hold above `hold_at`; reject above
+    /// `reject_at` only beside another house-rule-1 hit with a span of the comment as
+    /// evidence (never on the model alone).
+    Model {
+        /// The loaded model.
+        model: std::sync::Arc<super::model::Model>,
+        /// The manifest's path, for messages.
+        path: String,
+        /// Probability that holds.
+        hold_at: f32,
+        /// Probability that may reject.
+        reject_at: f32,
+    },
     /// The naive-Bayes spam score learned from moderators' decisions is high.
     LearnedSpam {
         /// Probability (0.5–1) at which the rule fires.
@@ -186,6 +199,9 @@ pub struct Rule {
     pub summary: String,
     /// For the commenter.
     pub reason: String,
+    /// What a hit asks for when the evidence is quoted or reported speech, or claimed
+    /// about oneself (a slur reported to us is held, never rejected).
+    pub reported_action: Option<Action>,
     /// What it checks.
     pub check: Check,
 }
@@ -198,6 +214,8 @@ pub struct RuleSet {
     pub(super) rules: Vec<Rule>,
     pub(super) lists: ListMatcher,
     pub(super) relevance: Relevance,
+    /// Marks a hit as reported speech, matched against the text just before it.
+    pub(super) reported_speech: Option<Regex>,
     /// Vocabulary of recently seen posts: folding and stemming a post takes longer than
     /// judging a comment, and a post gets many comments. A memo, not state: the
     /// verdict is the same with or without it.
@@ -221,6 +239,9 @@ struct EngineDef {
     stop_words: Option<Spanned<String>>,
     common_words: Option<Spanned<String>>,
     topic_words: Option<Spanned<String>>,
+    /// A pattern that, matching the words just before a hit, marks it as reported
+    /// speech ("he called me a …") or a word claimed about oneself.
+    reported_speech: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +300,8 @@ struct RuleDef {
     similarity: Option<f32>,
     count: Option<usize>,
     min_examples: Option<usize>,
+    model: Option<Spanned<String>>,
+    reported_action: Option<Spanned<String>>,
 }
 
 /// Turns a byte offset into a 1-based line number.
@@ -302,11 +325,13 @@ impl At<'_> {
 }
 
 /// The list files, parsed, by path and by stem.
-struct Lists {
+struct Lists<'a> {
     by_path: BTreeMap<String, Vec<Entry>>,
+    /// Every file by name, for the models a rule names.
+    files: HashMap<String, &'a str>,
 }
 
-impl Lists {
+impl Lists<'_> {
     fn stem(path: &str) -> &str {
         let name = path.rsplit('/').next().unwrap_or(path);
         name.strip_suffix(".txt").unwrap_or(name)
@@ -325,6 +350,10 @@ impl RuleSet {
     pub fn compile(files: &[SourceFile]) -> Result<RuleSet, RuleError> {
         let mut lists = Lists {
             by_path: BTreeMap::new(),
+            files: files
+                .iter()
+                .map(|f| (f.name.clone(), f.text.as_str()))
+                .collect(),
         };
         for f in files.iter().filter(|f| f.name.ends_with(".txt")) {
             let entries = matchers::parse_list(&f.text).map_err(|(line, message)| RuleError {
@@ -336,6 +365,7 @@ impl RuleSet {
         }
         let mut hasher = Sha256::new();
         let mut declared_version = None;
+        let mut reported_speech = None;
         let mut network = None;
         let mut extra: HashMap<&'static str, Vec<Entry>> = HashMap::new();
         let mut rules = Vec::new();
@@ -373,6 +403,12 @@ impl RuleSet {
                     return Err(at.err(0..0, "[engine] is declared in more than one file"));
                 }
                 declared_version = Some(engine.version);
+                if let Some(p) = engine.reported_speech {
+                    let re = Regex::new(p.get_ref()).map_err(|e| {
+                        at.err(p.span(), format!("bad reported_speech pattern: {e}"))
+                    })?;
+                    reported_speech = Some(re);
+                }
                 for (key, path) in [
                     ("allow", engine.allow),
                     ("stop_words", engine.stop_words),
@@ -466,6 +502,7 @@ impl RuleSet {
             rules,
             lists: lists_matcher,
             relevance,
+            reported_speech,
             post_profiles: std::sync::Mutex::new(Vec::new()),
         })
     }
@@ -721,6 +758,30 @@ fn compile_rule(
         }
         "flood_closed" => Check::FloodClosed,
         "banned" => Check::Banned,
+        "model" => {
+            let path = r.model.as_ref().ok_or_else(|| {
+                at.err(id_span.clone(), named("kind `model` needs `model`".into()))
+            })?;
+            let model = load_model(lists, path.get_ref()).map_err(|(file, m)| RuleError {
+                file,
+                line: 0,
+                message: named(m),
+            })?;
+            let hold_at = need(r.hold_at.map(f64::from), "hold_at")? as f32;
+            let reject_at = need(r.reject_at.map(f64::from), "reject_at")? as f32;
+            if !(0.0 < hold_at && hold_at <= reject_at && reject_at < 1.0) {
+                return Err(at.err(
+                    id_span.clone(),
+                    named("need 0 < hold_at <= reject_at < 1".into()),
+                ));
+            }
+            Check::Model {
+                model: std::sync::Arc::new(model),
+                path: path.get_ref().clone(),
+                hold_at,
+                reject_at,
+            }
+        }
         "learned_spam" => {
             let threshold = need(r.threshold.map(f64::from), "threshold")?;
             if !(0.5..1.0).contains(&threshold) {
@@ -738,10 +799,19 @@ fn compile_rule(
             return Err(at.err(
                 r.kind.span(),
                 named(format!(
-                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned, learned_spam)"
+                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned, learned_spam, model)"
                 )),
             ));
         }
+    };
+    let reported_action = match &r.reported_action {
+        None => None,
+        Some(a) => Some(Action::parse(a.get_ref()).ok_or_else(|| {
+            at.err(
+                a.span(),
+                named("reported_action must be publish, hold or reject".into()),
+            )
+        })?),
     };
     let weight = r.weight.unwrap_or(match action {
         Action::Reject => 10.0,
@@ -758,10 +828,39 @@ fn compile_rule(
             close_thread,
             summary: r.summary.trim().to_string(),
             reason: r.reason.trim().to_string(),
+            reported_action,
             check,
         },
         id_span,
     ))
+}
+
+/// Reads a model's manifest and the weights file it names; an error names the file.
+fn load_model(lists: &Lists, path: &str) -> Result<super::model::Model, (String, String)> {
+    let manifest = lists
+        .files
+        .get(path)
+        .ok_or_else(|| (path.to_string(), "model file not found".to_string()))?;
+    let weights_name = toml::from_str::<toml::Table>(manifest)
+        .ok()
+        .and_then(|t| t.get("weights")?.as_str().map(str::to_owned))
+        .ok_or_else(|| {
+            (
+                path.to_string(),
+                "not a model manifest (no `weights`)".to_string(),
+            )
+        })?;
+    let folder = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let weights_path = if folder.is_empty() {
+        weights_name
+    } else {
+        format!("{folder}/{weights_name}")
+    };
+    let weights = lists
+        .files
+        .get(&weights_path)
+        .ok_or_else(|| (weights_path.clone(), "weights file not found".to_string()))?;
+    super::model::Model::parse(manifest, weights).map_err(|m| (path.to_string(), m))
 }
 
 /// Replaces `{stem}` with an alternation of that list's entries (whole words with

@@ -13,6 +13,7 @@ pub mod recheck;
 pub mod rules;
 pub mod setup;
 pub mod site;
+pub mod training;
 pub mod users;
 pub mod wordpress;
 

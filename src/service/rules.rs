@@ -48,7 +48,7 @@ impl RulesSource {
         }
     }
 
-    /// Reads every rule file (`*.toml` and `*.txt`, recursively).
+    /// Reads every rule file (`*.toml`, `*.txt`, `*.model` and `*.weights`, recursively).
     pub fn read(&self) -> Result<Vec<SourceFile>, RulesError> {
         match self {
             RulesSource::Shipped => Ok(ShippedRules::iter()
@@ -96,7 +96,9 @@ impl RulesSource {
 }
 
 fn is_rule_file(name: &str) -> bool {
-    name.ends_with(".toml") || name.ends_with(".txt")
+    [".toml", ".txt", ".model", ".weights"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 fn read_dir_into(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), RulesError> {

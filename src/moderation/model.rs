@@ -1,0 +1,500 @@
+//! A learned score: logistic regression over hashed word 1–2-grams and character
+//! 3–5-grams of the folded words view (so evasions read as the words they hide).
+//!
+//! A model is two text files in the rules folder: a TOML manifest (`*.model`: feature
+//! settings, bias, sources and licences, validation figures, the weights file's SHA-256)
+//! and the weights (`*.weights`: base64 of little-endian `i16`, times the manifest's
+//! `scale`). Both are produced by `townhall rules train`; a missing, altered or
+//! malformed file is refused with its name, like any rule file.
+//!
+//! Scoring is pure and explains itself: each word's share of the score is summed, so the
+//! words that pushed a comment over the threshold become the hit's evidence.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::normalize::{Folded, Mapped};
+
+/// The manifest's `format` for this kind of model.
+pub const FORMAT: &str = "townhall-linear/1";
+
+/// Words looked at per text: a very long comment costs no more than a long one.
+const MAX_WORDS: usize = 1500;
+
+/// Bytes of a word that make character n-grams (longer words are rare and say little).
+const MAX_WORD_BYTES: usize = 40;
+
+/// Which n-grams make the features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSettings {
+    /// Hash buckets (a power of two).
+    pub buckets: u32,
+    /// Shortest and longest word n-gram.
+    pub word_ngrams: [u8; 2],
+    /// Shortest and longest character n-gram (of a word with a space on each side).
+    pub char_ngrams: [u8; 2],
+}
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        FeatureSettings {
+            buckets: 1 << 19,
+            word_ngrams: [1, 2],
+            char_ngrams: [3, 5],
+        }
+    }
+}
+
+/// One feature occurrence: its bucket and the word (index into the text's words) it
+/// belongs to; a two-word n-gram belongs to its first word and `pair` marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feature {
+    /// Hash bucket.
+    pub bucket: u32,
+    /// Index of the word it came from.
+    pub word: u32,
+    /// A word pair: it also belongs to the next word.
+    pub pair: bool,
+}
+
+/// A word of the words view: its byte range there.
+#[derive(Debug, Clone, Copy)]
+pub struct WordSpan {
+    start: usize,
+    end: usize,
+}
+
+/// A text cut into words and hashed into features.
+#[derive(Debug, Default)]
+pub struct Features {
+    /// Every occurrence, in order.
+    pub list: Vec<Feature>,
+    /// The words, as byte ranges of the words view.
+    pub words: Vec<WordSpan>,
+}
+
+/// FNV-1a, 64 bits: fixed forever, unlike a hasher a crate may change, since the
+/// buckets are stored in the weights file.
+#[inline]
+fn fnv1a(tag: u8, parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    eat(tag);
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            eat(0);
+        }
+        for &b in *p {
+            eat(b);
+        }
+    }
+    h
+}
+
+impl FeatureSettings {
+    /// Cuts the words view into words and lists every feature occurrence.
+    pub fn extract(&self, words_view: &str) -> Features {
+        let mask = self.buckets.saturating_sub(1);
+        let bucket = |h: u64| (h as u32) & mask;
+        let mut out = Features::default();
+        let bytes = words_view.as_bytes();
+        let mut at = 0;
+        for piece in words_view.split(' ') {
+            let start = at;
+            at += piece.len() + 1;
+            if piece.is_empty() || piece == "|" {
+                continue;
+            }
+            if out.words.len() >= MAX_WORDS {
+                break;
+            }
+            out.words.push(WordSpan {
+                start,
+                end: start + piece.len(),
+            });
+        }
+        let [w_lo, w_hi] = self.word_ngrams;
+        let [c_lo, c_hi] = self.char_ngrams;
+        let mut padded = Vec::with_capacity(MAX_WORD_BYTES + 2);
+        for (i, w) in out.words.iter().enumerate() {
+            let word = &bytes[w.start..w.end];
+            let index = i as u32;
+            if w_lo <= 1 && w_hi >= 1 {
+                out.list.push(Feature {
+                    bucket: bucket(fnv1a(b'w', &[word])),
+                    word: index,
+                    pair: false,
+                });
+            }
+            // A pair never straddles a clause bar: the next word must follow one space on.
+            if w_lo <= 2
+                && w_hi >= 2
+                && let Some(next) = out.words.get(i + 1)
+                && next.start == w.end + 1
+            {
+                out.list.push(Feature {
+                    bucket: bucket(fnv1a(b'b', &[word, &bytes[next.start..next.end]])),
+                    word: index,
+                    pair: true,
+                });
+            }
+            if c_hi == 0 {
+                continue;
+            }
+            padded.clear();
+            padded.push(b' ');
+            padded.extend_from_slice(&word[..word.len().min(MAX_WORD_BYTES)]);
+            padded.push(b' ');
+            for n in usize::from(c_lo)..=usize::from(c_hi) {
+                for gram in padded.windows(n) {
+                    out.list.push(Feature {
+                        bucket: bucket(fnv1a(b'c', &[gram])),
+                        word: index,
+                        pair: false,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The manifest: what the model is, how it was made and how it scored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// What the model scores, e.g. `civility` or `spam`.
+    pub name: String,
+    /// When it was trained (YYYY-MM-DD).
+    pub trained: String,
+    /// The weights file, relative to the manifest's folder.
+    pub weights: String,
+    /// SHA-256 of the weights file, hex.
+    pub weights_sha256: String,
+    /// Added to every score before the logistic function.
+    pub bias: f32,
+    /// A stored `i16` times `scale` is the weight.
+    pub scale: f32,
+    /// The features.
+    pub features: FeatureSettings,
+    /// How it was trained.
+    pub training: TrainingNotes,
+    /// What went in, with licences.
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceNote>,
+    /// Thresholds chosen by cross-validation on the training lines.
+    pub suggested: Suggested,
+    /// Figures on lines it never saw.
+    #[serde(default)]
+    pub validation: std::collections::BTreeMap<String, String>,
+}
+
+/// Training settings, recorded so the file can be made again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingNotes {
+    /// The optimiser.
+    pub method: String,
+    /// Passes over the data.
+    pub epochs: u32,
+    /// FTRL learning rate.
+    pub alpha: f64,
+    /// FTRL smoothing.
+    pub beta: f64,
+    /// L1 strength.
+    pub l1: f64,
+    /// L2 strength.
+    pub l2: f64,
+    /// Seed of the order the lines are visited in.
+    pub seed: u64,
+    /// Folds of the cross-validation that chose the thresholds.
+    pub folds: u32,
+}
+
+/// One training source.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceNote {
+    /// File and split.
+    pub name: String,
+    /// Its licence.
+    pub licence: String,
+    /// Lines used, and how they were labelled.
+    pub lines: String,
+}
+
+/// Thresholds the training run recommends.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suggested {
+    /// Where the chosen share of training negatives would be held (cross-validated).
+    pub hold_at: f32,
+    /// Where a smaller share of them would score.
+    pub reject_at: f32,
+    /// What the choice aimed at, in words.
+    pub rule: String,
+}
+
+/// A loaded model, ready to score.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Its manifest.
+    pub manifest: Manifest,
+    weights: Vec<f32>,
+}
+
+/// A score and the words behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// Probability (0–1).
+    pub probability: f32,
+    /// Up to three spans of the words view that raised the score most, strongest first,
+    /// each with its share of the log-odds.
+    pub top: Vec<(usize, usize, f32)>,
+}
+
+impl Model {
+    /// Builds a model from trained weights (the trainer's output).
+    pub fn new(manifest: Manifest, weights: Vec<f32>) -> Model {
+        Model { manifest, weights }
+    }
+
+    /// The weights, as scored.
+    pub fn weights(&self) -> &[f32] {
+        &self.weights
+    }
+
+    /// Bytes the loaded tables take.
+    pub fn table_bytes(&self) -> usize {
+        self.weights.len() * std::mem::size_of::<f32>()
+    }
+
+    /// Parses a manifest and its weights file (as text), checking every field.
+    pub fn parse(manifest: &str, weights: &str) -> Result<Model, String> {
+        let manifest: Manifest = toml::from_str(manifest)
+            .map_err(|e| format!("not a model manifest: {}", e.message().trim()))?;
+        if manifest.format != FORMAT {
+            return Err(format!(
+                "format `{}` is not one this version reads ({FORMAT})",
+                manifest.format
+            ));
+        }
+        let f = manifest.features;
+        if !f.buckets.is_power_of_two() || !(1 << 10..=1 << 24).contains(&f.buckets) {
+            return Err("features.buckets must be a power of two from 1024 to 16777216".into());
+        }
+        let ok = |[lo, hi]: [u8; 2], max: u8| lo <= hi && hi <= max;
+        if !ok(f.word_ngrams, 2) || !ok(f.char_ngrams, 8) || f.char_ngrams[0] == 1 {
+            return Err("features: word_ngrams within 0..=2, char_ngrams within 2..=8".into());
+        }
+        if !manifest.bias.is_finite() || !manifest.scale.is_finite() || manifest.scale <= 0.0 {
+            return Err("bias and scale must be finite, scale above 0".into());
+        }
+        let sha = hex(&Sha256::digest(weights.as_bytes()));
+        if sha != manifest.weights_sha256 {
+            return Err(format!(
+                "the weights file `{}` does not match weights_sha256 (changed or damaged since training)",
+                manifest.weights
+            ));
+        }
+        let packed: String = weights.split_ascii_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .map_err(|e| format!("weights are not base64: {e}"))?;
+        if bytes.len() != f.buckets as usize * 2 {
+            return Err(format!(
+                "the weights hold {} values, the manifest says {} buckets",
+                bytes.len() / 2,
+                f.buckets
+            ));
+        }
+        let scale = manifest.scale;
+        let weights = bytes
+            .chunks_exact(2)
+            .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) * scale)
+            .collect();
+        Ok(Model { manifest, weights })
+    }
+
+    /// The weights file's text and the manifest's text, for writing (quantised to `i16`).
+    pub fn to_files(&self) -> (String, String) {
+        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let mut bytes = Vec::with_capacity(self.weights.len() * 2);
+        for w in &self.weights {
+            let q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+            bytes.extend_from_slice(&q.to_le_bytes());
+        }
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let mut weights = String::with_capacity(b64.len() + b64.len() / 76 + 1);
+        for line in b64.as_bytes().chunks(76) {
+            weights.push_str(std::str::from_utf8(line).unwrap_or_default());
+            weights.push('\n');
+        }
+        let mut manifest = self.manifest.clone();
+        manifest.scale = scale;
+        manifest.weights_sha256 = hex(&Sha256::digest(weights.as_bytes()));
+        let text = toml::to_string(&manifest).unwrap_or_default();
+        (text, weights)
+    }
+
+    /// The features of a folded text.
+    pub fn features(&self, folded: &Folded) -> Features {
+        self.manifest.features.extract(&folded.words.text)
+    }
+
+    /// The log-odds of a feature list (bias included).
+    pub fn log_odds(&self, features: &[Feature]) -> f32 {
+        if features.is_empty() {
+            return self.manifest.bias;
+        }
+        let norm = 1.0 / (features.len() as f32).sqrt();
+        let sum: f32 = features
+            .iter()
+            .map(|f| self.weights[f.bucket as usize])
+            .sum();
+        self.manifest.bias + sum * norm
+    }
+
+    /// Scores a folded text and finds the words that raised the score most.
+    pub fn score(&self, folded: &Folded) -> Score {
+        let features = self.features(folded);
+        let probability = sigmoid(self.log_odds(&features.list));
+        let mut per_word = vec![0f32; features.words.len()];
+        let norm = 1.0 / (features.list.len().max(1) as f32).sqrt();
+        for f in &features.list {
+            let w = self.weights[f.bucket as usize] * norm;
+            let i = f.word as usize;
+            if f.pair && i + 1 < per_word.len() {
+                per_word[i] += w / 2.0;
+                per_word[i + 1] += w / 2.0;
+            } else if let Some(slot) = per_word.get_mut(i) {
+                *slot += w;
+            }
+        }
+        let mut order: Vec<usize> = (0..per_word.len()).filter(|&i| per_word[i] > 0.0).collect();
+        order.sort_by(|&a, &b| per_word[b].total_cmp(&per_word[a]).then(a.cmp(&b)));
+        let top = order
+            .into_iter()
+            .take(3)
+            .map(|i| (features.words[i].start, features.words[i].end, per_word[i]))
+            .collect();
+        Score { probability, top }
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The original span of a words-view span.
+pub fn origin(words: &Mapped, start: usize, end: usize) -> (usize, usize) {
+    words.origin(start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::normalize::fold;
+
+    fn manifest(features: FeatureSettings) -> Manifest {
+        Manifest {
+            format: FORMAT.into(),
+            name: "test".into(),
+            trained: "2026-01-01".into(),
+            weights: "test.weights".into(),
+            weights_sha256: String::new(),
+            bias: -1.0,
+            scale: 1.0,
+            features,
+            training: TrainingNotes {
+                method: "ftrl".into(),
+                epochs: 1,
+                alpha: 0.1,
+                beta: 1.0,
+                l1: 0.0,
+                l2: 0.0,
+                seed: 1,
+                folds: 5,
+            },
+            sources: Vec::new(),
+            suggested: Suggested {
+                hold_at: 0.5,
+                reject_at: 0.9,
+                rule: String::new(),
+            },
+            validation: Default::default(),
+        }
+    }
+
+    fn small() -> FeatureSettings {
+        FeatureSettings {
+            buckets: 1 << 10,
+            ..FeatureSettings::default()
+        }
+    }
+
+    #[test]
+    fn features_are_words_pairs_and_padded_character_grams() {
+        let f = small().extract(" ab cd | ef ");
+        assert_eq!(f.words.len(), 3);
+        // "ab": 1 word + 1 pair + " ab " (4 bytes): 2 trigrams, 1 four-gram, no five-gram.
+        let of = |w: u32| f.list.iter().filter(|x| x.word == w).count();
+        assert_eq!(of(0), 1 + 1 + 3);
+        // "cd" is followed by a clause bar: no pair across it.
+        assert_eq!(of(1), 1 + 3);
+        assert_eq!(f.list.iter().filter(|x| x.pair).count(), 1);
+    }
+
+    #[test]
+    fn a_model_survives_writing_and_reading_and_refuses_damage() {
+        let buckets = small().buckets as usize;
+        let weights: Vec<f32> = (0..buckets).map(|i| (i as f32 - 500.0) / 100.0).collect();
+        let model = Model::new(manifest(small()), weights.clone());
+        let (manifest_text, weights_text) = model.to_files();
+        let back = Model::parse(&manifest_text, &weights_text).unwrap();
+        for (a, b) in weights.iter().zip(back.weights()) {
+            assert!((a - b).abs() < 0.001, "{a} vs {b}");
+        }
+        let damaged = weights_text.replacen('A', "B", 1);
+        let e = Model::parse(&manifest_text, &damaged).unwrap_err();
+        assert!(e.contains("does not match weights_sha256"), "{e}");
+        let e = Model::parse("format = 3", &weights_text).unwrap_err();
+        assert!(e.contains("not a model manifest"), "{e}");
+        let e = Model::parse(
+            &manifest_text.replace(FORMAT, "townhall-linear/9"),
+            &weights_text,
+        )
+        .unwrap_err();
+        assert!(e.contains("is not one this version reads"), "{e}");
+    }
+
+    #[test]
+    fn the_strongest_word_is_the_evidence() {
+        let settings = small();
+        let folded = fold("a calm word and a vile word");
+        let vile = settings.extract(" vile ");
+        let mut weights = vec![0.0; settings.buckets as usize];
+        for f in &vile.list {
+            weights[f.bucket as usize] = 2.0;
+        }
+        let model = Model::new(manifest(settings), weights);
+        let score = model.score(&folded);
+        let (s, e, _) = score.top[0];
+        let (s, e) = origin(&folded.words, s, e);
+        assert_eq!(&"a calm word and a vile word"[s..e], "vile");
+        let calm = model.score(&fold("a calm word"));
+        assert!(score.probability > calm.probability);
+    }
+}
