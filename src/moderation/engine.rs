@@ -63,7 +63,8 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
     let mut hits = Vec::new();
     let mut score = 0.0;
     let mut close_thread = false;
-    // Model hits that may reject, if another civility hit gives evidence in the text.
+    // Model hits, and those that may reject if a rule (not a model) gives evidence.
+    let mut model_hits = Vec::new();
     let mut may_reject = Vec::new();
     for (index, rule) in rules.rules().iter().enumerate() {
         if rule.soft && facts.standing == Standing::Trusted {
@@ -79,6 +80,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             let Some(m) = model_check(rule, model, *hold_at, *reject_at, &texts) else {
                 continue;
             };
+            model_hits.push(hits.len());
             if m.may_reject {
                 may_reject.push(hits.len());
             }
@@ -107,7 +109,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             reason: rule.reason.clone(),
         });
     }
-    confirm_model_rejections(&mut hits, &may_reject);
+    confirm_model_rejections(&mut hits, &model_hits, &may_reject);
     let action = hits
         .iter()
         .map(|h| h.action)
@@ -195,13 +197,13 @@ fn is_reported(rules: &RuleSet, raw: &str, start: usize) -> bool {
     re.is_match(&before)
 }
 
-/// A model never rejects alone: its hit becomes a rejection only when another
-/// house-rule-1 hit that holds or rejects points at a span of what the commenter wrote.
-fn confirm_model_rejections(hits: &mut [Hit], may_reject: &[usize]) {
+/// A model never rejects alone, nor with other models: its hit becomes a rejection only
+/// when a rule's house-rule-1 hit that holds or rejects points at a span of what the
+/// commenter wrote.
+fn confirm_model_rejections(hits: &mut [Hit], model_hits: &[usize], may_reject: &[usize]) {
     for &i in may_reject {
         let corroborated = hits.iter().enumerate().any(|(j, h)| {
-            j != i
-                && !may_reject.contains(&j)
+            !model_hits.contains(&j)
                 && h.house_rule == 1
                 && h.action >= Action::Hold
                 && h.evidence.as_ref().is_some_and(|e| {

@@ -274,7 +274,11 @@ fn spam_signals() {
         "Learn English FAST! Online classes from £5, use code LONDON20 for 20% off. WhatsApp +44 7700 900123.",
     );
     assert_eq!(v.action, Action::Reject);
-    assert!(rule_ids(&v).contains(&"civility.advert"), "{:?}", rule_ids(&v));
+    assert!(
+        rule_ids(&v).contains(&"civility.advert"),
+        "{:?}",
+        rule_ids(&v)
+    );
     let v = verdict("THE HOME OFFICE MUST STOP MOVING REFUGEES BETWEEN HOTELS IN LONDON NOW");
     assert_eq!(rule_ids(&v), ["spam.shouting"]);
 }
