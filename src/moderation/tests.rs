@@ -649,3 +649,22 @@ fn hostile_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn hostile_names_never_panic_the_volume_rules() {
+    let rules = rules();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/badinput/blns.txt");
+    let blns = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let names: Vec<&str> = blns.lines().chain(["", "MH", "M.", "ǅ\u{301}"]).collect();
+    for chunk in names.chunks(10) {
+        let mut c =
+            Case::body("Another point on housing for refugees leaving asylum hotels in London.");
+        c.author = chunk[0];
+        c.prior = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, name)| named_prior(&format!("h{i}@example.net"), "192.0.2.1", name, name, 60))
+            .collect();
+        let _ = c.judge(&rules);
+    }
+}
