@@ -35,6 +35,7 @@ fn bench(c: &mut Criterion) {
     let prior: Vec<Prior> = (0..20)
         .map(|i| Prior {
             identity: Identity::new(&format!("r{i}@example.org"), None, 24, 64),
+            author: format!("Reader {i}"),
             age_seconds: 600,
             fingerprint: townhall::moderation::Fingerprint::of(&format!(
                 "earlier comment {i} about housing"

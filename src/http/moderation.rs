@@ -193,6 +193,8 @@ pub struct BanForm {
     #[serde(default)]
     by_email: String,
     #[serde(default)]
+    by_address: String,
+    #[serde(default)]
     by_network: String,
     #[serde(default)]
     days: String,
@@ -387,9 +389,13 @@ async fn ban_commenter(
         ),
     };
     let actor = who.user.id;
-    let (by_email, by_network) = (checked(&f.by_email), checked(&f.by_network));
+    let scope = queue::BanScope {
+        email: checked(&f.by_email),
+        address: checked(&f.by_address),
+        network: checked(&f.by_network),
+    };
     state
-        .db(move |c| queue::ban(c, actor, id, by_email, by_network, days, &f.note, now()))
+        .db(move |c| queue::ban(c, actor, id, scope, days, &f.note, now()))
         .await?;
     Ok(see_other(format!("/admin/comments/{id}?done=ban")))
 }

@@ -57,6 +57,11 @@ impl Fingerprint {
         both as f32 / taken as f32
     }
 
+    /// How many distinct words the sketch holds (at most its size, 64).
+    pub fn words(&self) -> usize {
+        self.0.len()
+    }
+
     /// Hex text for storage.
     pub fn to_text(&self) -> String {
         self.0.iter().map(|v| format!("{v:08x}")).collect()

@@ -7,14 +7,15 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use super::linking;
 use super::matchers::{self, ListHit};
 use super::model::Model;
 use super::normalize::{self, Folded};
 use super::relevance::Profile;
 use super::rules::{Check, Rule, View};
 use super::{
-    Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, Identity, Prior, RuleSet,
-    Standing, Submission, Verdict,
+    Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, Prior, RuleSet, Standing,
+    Submission, Verdict,
 };
 
 /// The submission's fields, folded once.
@@ -416,24 +417,50 @@ fn check(
                 threshold * 100.0
             )))
         }
-        Check::Volume { limit, window } => {
-            let earlier = counted(facts.prior, *window)
-                .filter(|p| p.identity.same_person(facts.identity))
-                .count();
+        Check::Volume {
+            limit,
+            window,
+            similarity,
+        } => {
+            let prior = counted(facts.prior, *window);
+            // Fewer earlier comments than the limit: nobody can be over it.
+            (prior.len() >= *limit).then_some(())?;
+            let me = linking::Comment {
+                identity: facts.identity,
+                author: texts.submission.author,
+                fingerprint,
+            };
+            let links = linking::person(me, &prior, *similarity, limit + 1);
+            let earlier = links.count();
             (earlier >= *limit).then_some(())?;
             fire(context(format!(
-                "comment {} from this person on this post within {}",
+                "comment {} from this person on this post within {}; linked by: {}",
                 earlier + 1,
-                describe_window(*window)
+                describe_window(*window),
+                links.describe()
             )))
         }
-        Check::GroupVolume { limit, window } => {
-            let earlier = group_count(facts.identity, counted(facts.prior, *window).collect());
+        Check::GroupVolume {
+            limit,
+            window,
+            similarity,
+        } => {
+            let prior = counted(facts.prior, *window);
+            (prior.len() >= *limit).then_some(())?;
+            let me = linking::Comment {
+                identity: facts.identity,
+                author: texts.submission.author,
+                fingerprint,
+            };
+            let links = linking::group(me, &prior, *similarity, *limit);
+            let earlier = links.count();
             (earlier >= *limit).then_some(())?;
             fire(context(format!(
-                "comment {} from a group of linked e-mail addresses and networks on this post within {}",
+                "comment {}{} from a cluster of linked commenters on this post within {}; linked by: {}",
                 earlier + 1,
-                describe_window(*window)
+                if links.stopped { " or later" } else { "" },
+                describe_window(*window),
+                links.describe()
             )))
         }
         Check::Flood {
@@ -537,42 +564,14 @@ fn post_profile(rules: &RuleSet, post: &super::PostContext) -> Arc<Profile> {
 }
 
 /// Earlier comments inside the window that count towards volume (rejected ones do not:
-/// they were never shown, so they did not crowd anyone out).
-fn counted(prior: &[Prior], window: i64) -> impl Iterator<Item = &Prior> {
-    prior
+/// they were never shown, so they did not crowd anyone out), most recent first.
+fn counted(prior: &[Prior], window: i64) -> Vec<linking::Comment<'_>> {
+    let mut inside: Vec<&Prior> = prior
         .iter()
-        .filter(move |p| p.age_seconds <= window && p.action != Action::Reject)
-}
-
-/// Comments from the cluster of identities linked to `me` through shared e-mail keys or
-/// networks (one person with several addresses, or a small group on one network).
-fn group_count(me: &Identity, prior: Vec<&Prior>) -> usize {
-    let mut emails = vec![me.email_key.as_str()];
-    let mut networks: Vec<&str> = vec![me.network.as_str()];
-    networks.retain(|n| !n.is_empty());
-    let mut inside = vec![false; prior.len()];
-    loop {
-        let mut grew = false;
-        for (i, p) in prior.iter().enumerate() {
-            if inside[i] {
-                continue;
-            }
-            let linked = emails.contains(&p.identity.email_key.as_str())
-                || (!p.identity.network.is_empty()
-                    && networks.contains(&p.identity.network.as_str()));
-            if linked {
-                inside[i] = true;
-                grew = true;
-                emails.push(&p.identity.email_key);
-                if !p.identity.network.is_empty() {
-                    networks.push(&p.identity.network);
-                }
-            }
-        }
-        if !grew {
-            return inside.iter().filter(|x| **x).count();
-        }
-    }
+        .filter(|p| p.age_seconds <= window && p.action != Action::Reject)
+        .collect();
+    inside.sort_by_key(|p| p.age_seconds);
+    inside.into_iter().map(linking::Comment::from).collect()
 }
 
 fn describe_window(seconds: i64) -> String {

@@ -48,6 +48,8 @@ pub struct PostContext<'a> {
 pub struct Prior {
     /// Who wrote it (e-mail key and network).
     pub identity: Identity,
+    /// The name as typed (a similar name corroborates a shared network).
+    pub author: String,
     /// Seconds between that comment and this submission (≥ 0).
     pub age_seconds: i64,
     /// Its near-duplicate fingerprint.

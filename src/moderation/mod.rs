@@ -6,6 +6,7 @@ pub mod duplicates;
 pub mod engine;
 pub mod identity;
 pub mod input;
+pub mod linking;
 pub mod matchers;
 pub mod model;
 pub mod normalize;

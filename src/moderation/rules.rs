@@ -37,6 +37,10 @@ pub struct RuleError {
     pub message: String,
 }
 
+/// The text similarity at which the volume rules link two comments on one network when
+/// the rule file gives none: the flood rule's near-duplicate threshold.
+const DEFAULT_LINK_SIMILARITY: f32 = 0.5;
+
 /// The windows and prefixes the caller needs to gather facts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
@@ -131,19 +135,26 @@ pub enum Check {
         /// Share of English stop words needed before judging (other languages are skipped).
         min_english: f32,
     },
-    /// Comments by one person on the post within a window.
+    /// Comments by one person on the post within a window (see `moderation::linking`:
+    /// the same e-mail key, or one network corroborated by a similar name or
+    /// near-duplicate text).
     Volume {
         /// Comments allowed.
         limit: usize,
         /// Window in seconds.
         window: i64,
+        /// Estimated Jaccard similarity at which text corroborates a shared network.
+        similarity: f32,
     },
-    /// Comments by a cluster of linked identities (shared e-mails or networks).
+    /// Comments by a cluster of comments linked the same way, followed from comment to
+    /// comment.
     GroupVolume {
         /// Comments allowed.
         limit: usize,
         /// Window in seconds.
         window: i64,
+        /// See `Volume`.
+        similarity: f32,
     },
     /// Near-duplicate comments on the post within a window.
     Flood {
@@ -577,6 +588,16 @@ fn compile_rule(
             )),
         }
     };
+    let similarity = |s: f32| -> Result<f32, RuleError> {
+        if (0.05..=1.0).contains(&s) {
+            Ok(s)
+        } else {
+            Err(at.err(
+                id_span.clone(),
+                named("similarity must be between 0.05 and 1".into()),
+            ))
+        }
+    };
     let fields = r
         .fields
         .iter()
@@ -737,19 +758,15 @@ fn compile_rule(
         "volume" => Check::Volume {
             limit: need(r.limit.map(|m| m as f64), "limit")? as usize,
             window: window(r.window_hours, r.window_minutes)?,
+            similarity: similarity(r.similarity.unwrap_or(DEFAULT_LINK_SIMILARITY))?,
         },
         "group_volume" => Check::GroupVolume {
             limit: need(r.limit.map(|m| m as f64), "limit")? as usize,
             window: window(r.window_hours, r.window_minutes)?,
+            similarity: similarity(r.similarity.unwrap_or(DEFAULT_LINK_SIMILARITY))?,
         },
         "flood" => {
-            let similarity = need(r.similarity.map(f64::from), "similarity")? as f32;
-            if !(0.05..=1.0).contains(&similarity) {
-                return Err(at.err(
-                    id_span.clone(),
-                    named("similarity must be between 0.05 and 1".into()),
-                ));
-            }
+            let similarity = similarity(need(r.similarity.map(f64::from), "similarity")? as f32)?;
             Check::Flood {
                 similarity,
                 count: need(r.count.map(|m| m as f64), "count")?.max(1.0) as usize,

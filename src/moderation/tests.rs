@@ -327,41 +327,66 @@ fn off_topic_is_held_and_short_or_foreign_comments_are_not() {
 }
 
 fn prior(email: &str, ip: &str, body: &str, age: i64) -> Prior {
+    named_prior(email, ip, "Someone Else", body, age)
+}
+
+fn named_prior(email: &str, ip: &str, author: &str, body: &str, age: i64) -> Prior {
     Prior {
         identity: Identity::new(email, ip.parse().ok(), 24, 64),
+        author: author.to_owned(),
         age_seconds: age,
         fingerprint: Fingerprint::of(body),
         action: Action::Publish,
     }
 }
 
+/// The volume hit's evidence (what moderators see).
+fn volume_evidence<'v>(v: &'v Verdict, rule: &str) -> &'v str {
+    v.hits
+        .iter()
+        .find(|h| h.rule == rule)
+        .and_then(|h| h.evidence.as_ref())
+        .map_or("", |e| e.text.as_str())
+}
+
+const STRANGERS: [&str; 6] = [
+    "Priya Shah",
+    "Tom",
+    "Anonymous",
+    "Sam",
+    "Sam Rogers",
+    "J. Okafor",
+];
+
 #[test]
-fn volume_counts_one_person_across_emails_and_networks() {
+fn strangers_on_one_network_are_not_one_person() {
     let rules = rules();
-    let body = "Another point on housing for refugees leaving asylum hotels in London.";
-    let mut c = Case::body(body);
-    c.prior = (0..5)
-        .map(|i| {
-            prior(
-                &format!("other{i}@example.net"),
-                &format!("192.0.2.{}", 50 + i),
-                &format!("housing point {i}"),
+    let mut c =
+        Case::body("Another point on housing for refugees leaving asylum hotels in London.");
+    // Six other people in one office: the same /24, one of them the very same address,
+    // one also called Sam; each wrote their own comment.
+    c.prior = STRANGERS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            named_prior(
+                &format!("colleague{i}@example.net"),
+                if i == 0 { "192.0.2.10" } else { "192.0.2.77" },
+                name,
+                &format!("My own view number {i}: councils need more notice about refugees."),
                 3600,
             )
         })
         .collect();
     let v = c.judge(&rules);
-    assert_eq!(
-        (v.action, rule_ids(&v)),
-        (Action::Hold, vec!["volume.person"]),
-        "same /24"
-    );
-    c.prior.iter_mut().for_each(|p| p.age_seconds = 25 * 3600);
-    assert_eq!(
-        c.judge(&rules).action,
-        Action::Publish,
-        "outside the 24-hour window"
-    );
+    assert_eq!(v.action, Action::Publish, "{:?}", rule_ids(&v));
+}
+
+#[test]
+fn one_e_mail_over_the_limit_is_held_from_any_network() {
+    let rules = rules();
+    let mut c =
+        Case::body("Another point on housing for refugees leaving asylum hotels in London.");
     c.prior = (0..4)
         .map(|i| {
             prior(
@@ -375,11 +400,19 @@ fn volume_counts_one_person_across_emails_and_networks() {
     assert_eq!(c.judge(&rules).action, Action::Publish, "the 5th is fine");
     c.prior
         .push(prior("sam@example.org", "203.0.113.9", "point 5", 60));
+    let v = c.judge(&rules);
+    assert_eq!(rule_ids(&v), ["volume.person"], "the 6th, by e-mail");
     assert_eq!(
-        rule_ids(&c.judge(&rules)),
-        ["volume.person"],
-        "the 6th, by e-mail"
+        volume_evidence(&v, "volume.person"),
+        "comment 6 from this person on this post within 24 hours; linked by: same e-mail (5)"
     );
+    c.prior.iter_mut().for_each(|p| p.age_seconds = 25 * 3600);
+    assert_eq!(
+        c.judge(&rules).action,
+        Action::Publish,
+        "outside the 24-hour window"
+    );
+    c.prior.iter_mut().for_each(|p| p.age_seconds = 60);
     c.standing = Standing::Trusted;
     assert_eq!(
         c.judge(&rules).action,
@@ -389,21 +422,149 @@ fn volume_counts_one_person_across_emails_and_networks() {
 }
 
 #[test]
-fn a_group_of_linked_identities_is_capped() {
+fn similar_names_on_one_network_are_one_person() {
+    let rules = rules();
+    let mut c =
+        Case::body("Another point on housing for refugees leaving asylum hotels in London.");
+    c.prior = ["S. Reader", "Sam R", "SR", "sam reader", "Reader, Sam"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            named_prior(
+                &format!("sr{i}@example.net"),
+                &format!("192.0.2.{}", 50 + i),
+                name,
+                &format!("housing point {i}"),
+                3600,
+            )
+        })
+        .collect();
+    let v = c.judge(&rules);
+    assert_eq!(
+        (v.action, rule_ids(&v)),
+        (Action::Hold, vec!["volume.person"])
+    );
+    let evidence = volume_evidence(&v, "volume.person");
+    assert!(
+        evidence.contains("similar name ‘S. Reader’ on 192.0.2.0/24"),
+        "{evidence}"
+    );
+    // The same names from another network are not corroborated by a network.
+    for p in &mut c.prior {
+        p.identity.network = "198.51.100.0/24".into();
+    }
+    assert_eq!(c.judge(&rules).action, Action::Publish);
+}
+
+#[test]
+fn near_duplicate_text_on_one_network_is_one_person() {
+    let rules = rules();
+    let body = "Councils must be told the day asylum is granted, or refugees leaving hotels in London end up homeless.";
+    let mut c = Case::body(body);
+    // Two hours ago: outside the flood rule's hour, inside the volume rule's day.
+    c.prior = (0..5)
+        .map(|i| {
+            named_prior(
+                &format!("copy{i}@example.net"),
+                &format!("192.0.2.{}", 100 + i),
+                &format!("Writer {i}"),
+                &format!("{body} Please{}", "!".repeat(i)),
+                7200,
+            )
+        })
+        .collect();
+    let v = c.judge(&rules);
+    assert_eq!(rule_ids(&v), ["volume.person"]);
+    assert!(
+        volume_evidence(&v, "volume.person")
+            .ends_with("linked by: near-duplicate text on 192.0.2.0/24 (5)")
+    );
+    for p in &mut c.prior {
+        p.identity.network = "203.0.113.0/24".into();
+    }
+    assert_eq!(
+        c.judge(&rules).action,
+        Action::Publish,
+        "the same text from other networks is the flood rule's business"
+    );
+}
+
+#[test]
+fn a_group_cluster_needs_corroboration() {
     let rules = rules();
     let mut c = Case::body("More on refugees leaving asylum hotels in London for council housing.");
-    // A chain: sam's address used from a second network, where other addresses post too.
-    c.prior = vec![prior("sam@example.org", "198.51.100.7", "a", 60)];
+    // sam's address used from a second network, where nine other people post too.
+    c.prior = vec![named_prior(
+        "sam@example.org",
+        "198.51.100.7",
+        "Sam Reader",
+        "a",
+        7200,
+    )];
     c.prior.extend((0..9).map(|i| {
-        prior(
+        named_prior(
             &format!("friend{i}@example.net"),
             "198.51.100.20",
+            &format!("Friend {i}"),
             &format!("b{i}"),
-            60,
+            7200,
         )
     }));
     let v = c.judge(&rules);
-    assert!(rule_ids(&v).contains(&"volume.group"), "{:?}", rule_ids(&v));
+    assert_eq!(
+        v.action,
+        Action::Publish,
+        "a shared network joins nobody to the cluster: {:?}",
+        rule_ids(&v)
+    );
+    // Now they are linked, comment to comment: one "S. Reader" (a similar name to sam's
+    // comment there), and eight copies of that one's campaign text.
+    let campaign = "Write to your MP today: councils need notice before refugees are evicted from asylum hotels.";
+    c.prior[1] = named_prior(
+        "friend0@example.net",
+        "198.51.100.20",
+        "S. Reader",
+        campaign,
+        7200,
+    );
+    for (i, p) in c.prior.iter_mut().enumerate().skip(2) {
+        *p = named_prior(
+            &format!("friend{i}@example.net"),
+            "198.51.100.20",
+            &format!("Friend {i}"),
+            &format!("{campaign} #{i}"),
+            7200,
+        );
+    }
+    let v = c.judge(&rules);
+    assert_eq!(
+        rule_ids(&v),
+        ["volume.group"],
+        "the cluster holds, the person (2 linked comments) does not"
+    );
+    let evidence = volume_evidence(&v, "volume.group");
+    assert!(
+        evidence.contains("same e-mail")
+            && evidence.contains("similar name ‘S. Reader’ on 198.51.100.0/24")
+            && evidence.contains("near-duplicate text on 198.51.100.0/24 (8)"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn volume_reasons_never_name_or_count_other_commenters() {
+    let rules = rules();
+    for rule in rules.rules().iter().filter(|r| r.id.starts_with("volume.")) {
+        let reason = rule.reason.to_lowercase();
+        assert!(
+            !reason.chars().any(|c| c.is_ascii_digit())
+                && !reason.contains("group")
+                && !reason.contains("network")
+                && !reason.contains("you have already"),
+            "{}: {reason}",
+            rule.id
+        );
+    }
 }
 
 #[test]
@@ -486,5 +647,24 @@ fn hostile_input_never_panics() {
                 assert!(line.get(e.start..e.end).is_some(), "{line:?}");
             }
         }
+    }
+}
+
+#[test]
+fn hostile_names_never_panic_the_volume_rules() {
+    let rules = rules();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/badinput/blns.txt");
+    let blns = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let names: Vec<&str> = blns.lines().chain(["", "MH", "M.", "ǅ\u{301}"]).collect();
+    for chunk in names.chunks(10) {
+        let mut c =
+            Case::body("Another point on housing for refugees leaving asylum hotels in London.");
+        c.author = chunk[0];
+        c.prior = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, name)| named_prior(&format!("h{i}@example.net"), "192.0.2.1", name, name, 60))
+            .collect();
+        let _ = c.judge(&rules);
     }
 }

@@ -289,15 +289,23 @@ pub fn submit(
                     email_key: r.email_key,
                     network: r.network,
                 },
+                author: r.author_name,
                 age_seconds: (now - r.created_at).num_seconds().max(0),
                 fingerprint: Fingerprint::parse(&r.fingerprint),
                 action: Action::parse(&r.auto_action).unwrap_or(Action::Hold),
             })
             .collect();
-        // A ban in force (by e-mail or network) outranks any mark on the commenter.
-        let banned =
-            !moderation_store::active_bans(conn, &identity.email_key, &identity.network, now)?
-                .is_empty();
+        // A ban in force (by e-mail, exact address or network) outranks any mark on the
+        // commenter.
+        let address = request.ip.map(moderation::identity::address_key);
+        let banned = !moderation_store::active_bans_at(
+            conn,
+            &identity.email_key,
+            &identity.network,
+            address.as_deref(),
+            now,
+        )?
+        .is_empty();
         let standing = match commenters::standing(conn, &identity.email_key)?.as_deref() {
             _ if banned => Standing::Banned,
             Some("trusted") => Standing::Trusted,

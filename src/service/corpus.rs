@@ -206,6 +206,7 @@ pub fn replay(
             now,
             Prior {
                 identity,
+                author: line.author.clone(),
                 age_seconds: 0,
                 fingerprint: verdict.fingerprint.clone(),
                 action: verdict.action,

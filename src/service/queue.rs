@@ -248,20 +248,47 @@ pub fn edit(
     })
 }
 
-/// Bans a comment's author by e-mail and/or network, optionally for some days.
-#[allow(clippy::too_many_arguments)]
+/// What a ban on a comment's author reaches (any of the three).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BanScope {
+    /// The e-mail key: the person.
+    pub email: bool,
+    /// The exact address the comment came from: everyone behind it (one household, one
+    /// office's shared address).
+    pub address: bool,
+    /// The network prefix (/24 or /64): everyone on it, an office, a library, a mobile
+    /// carrier's customers.
+    pub network: bool,
+}
+
+/// The address as bans compare it, from a comment's stored text.
+fn stored_address(ip: Option<&str>) -> Option<String> {
+    let ip = ip?.trim();
+    if ip.is_empty() {
+        return None;
+    }
+    Some(
+        ip.parse()
+            .map_or_else(|_| ip.to_owned(), crate::moderation::identity::address_key),
+    )
+}
+
+/// Bans a comment's author by e-mail, exact address and/or network, optionally for
+/// some days.
 pub fn ban(
     conn: &mut DbConn,
     actor: i64,
     comment_id: i64,
-    by_email: bool,
-    by_network: bool,
+    scope: BanScope,
     days: Option<i64>,
     note: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<i64> {
-    if !by_email && !by_network {
-        return Err(invalid("ban", "Ban by e-mail, by network, or both."));
+    if scope == BanScope::default() {
+        return Err(invalid(
+            "ban",
+            "Ban the e-mail, the exact address, the network, or more than one.",
+        ));
     }
     if days.is_some_and(|d| !(1..=3650).contains(&d)) {
         return Err(invalid(
@@ -272,27 +299,40 @@ pub fn ban(
     let note = clean_note(note);
     write_transaction(conn, |conn| {
         let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
-        let network = Some(c.network.as_str()).filter(|n| by_network && !n.is_empty());
-        if by_network && network.is_none() {
+        let network = Some(c.network.as_str()).filter(|n| scope.network && !n.is_empty());
+        if scope.network && network.is_none() {
             return Err(invalid("ban", "This comment has no network to ban."));
         }
+        let address = stored_address(c.ip.as_deref()).filter(|_| scope.address);
+        if scope.address && address.is_none() {
+            return Err(invalid(
+                "ban",
+                "This comment's exact address is no longer kept (addresses are erased after the retention period).",
+            ));
+        }
+        let email_key = scope.email.then_some(c.email_key.as_str());
         let expires = days.map(|d| now + Duration::days(d));
         let id = store::add_ban(
             conn,
-            by_email.then_some(c.email_key.as_str()),
-            network,
+            store::BanTarget {
+                email_key,
+                network,
+                address: address.as_deref(),
+            },
             expires,
             &note,
             actor,
             now,
         )?;
         let detail = format!(
-            "{}{}{}",
-            if by_email {
-                format!("e-mail {}; ", c.email_key)
-            } else {
-                String::new()
-            },
+            "{}{}{}{}",
+            email_key
+                .map(|e| format!("e-mail {e}; "))
+                .unwrap_or_default(),
+            address
+                .as_deref()
+                .map(|a| format!("address {a}; "))
+                .unwrap_or_default(),
             network
                 .map(|n| format!("network {n}; "))
                 .unwrap_or_default(),
@@ -604,6 +644,11 @@ impl Surroundings {
         };
         let keys = distinct(rows.clone().map(|c| c.email_key.clone()).collect());
         let networks = distinct(rows.clone().map(|c| c.network.clone()).collect());
+        let addresses = distinct(
+            rows.clone()
+                .filter_map(|c| stored_address(c.ip.as_deref()))
+                .collect(),
+        );
         let parent_ids: Vec<i64> = rows.filter_map(|c| c.parent_id).collect();
         let parents = comment_store::find_many(conn, &parent_ids)?
             .into_iter()
@@ -612,7 +657,7 @@ impl Surroundings {
         Ok(Surroundings {
             history: store::history(conn, &keys)?,
             parents,
-            bans: store::active_bans_any(conn, &keys, &networks, now)?,
+            bans: store::active_bans_any(conn, &keys, &networks, &addresses, now)?,
             standings: commenters::standings(conn, &keys)?,
         })
     }
@@ -632,10 +677,13 @@ fn item(
         .get(&c.email_key)
         .copied()
         .unwrap_or(([0; 3], c.created_at));
-    let banned = around
-        .bans
-        .iter()
-        .any(|b| b.covers(&c.email_key, &c.network));
+    let banned = around.bans.iter().any(|b| {
+        b.covers(
+            &c.email_key,
+            &c.network,
+            stored_address(c.ip.as_deref()).as_deref(),
+        )
+    });
     let standing = if banned {
         "banned".to_owned()
     } else {
@@ -745,6 +793,29 @@ pub struct CommentDetail {
     pub events: Vec<EventView>,
     /// Bans in force on this commenter.
     pub bans: Vec<(i64, String)>,
+    /// The ban form's choices and what each would reach.
+    pub ban_form: BanFormView,
+}
+
+/// How far back the ban form looks for the others a network ban would reach.
+pub const NETWORK_SEEN_DAYS: i64 = 90;
+/// How many of those it lists.
+const NETWORK_SEEN_SHOWN: i64 = 50;
+
+/// The ban form: a network ban reaches everyone on the network, so the form says who
+/// else wrote from it lately, and offers the exact address instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct BanFormView {
+    /// The network prefix (empty when unknown).
+    pub network: String,
+    /// The exact address, while it is kept.
+    pub address: Option<String>,
+    /// Other e-mail keys seen on the network in the last [`NETWORK_SEEN_DAYS`] days.
+    pub others: Vec<String>,
+    /// More than the ones listed.
+    pub others_more: bool,
+    /// [`NETWORK_SEEN_DAYS`].
+    pub days: i64,
 }
 
 /// A comment with its history.
@@ -806,6 +877,7 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
         .map(|b| {
             let what = [
                 b.email_key.map(|e| format!("e-mail {e}")),
+                b.address.map(|a| format!("address {a}")),
                 b.network.map(|n| format!("network {n}")),
             ]
             .into_iter()
@@ -821,6 +893,22 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
             )
         })
         .collect();
+    let mut others = store::email_keys_on_network(
+        conn,
+        &c.network,
+        &c.email_key,
+        now - Duration::days(NETWORK_SEEN_DAYS),
+        NETWORK_SEEN_SHOWN + 1,
+    )?;
+    let others_more = others.len() > NETWORK_SEEN_SHOWN as usize;
+    others.truncate(NETWORK_SEEN_SHOWN as usize);
+    let ban_form = BanFormView {
+        network: c.network.clone(),
+        address: stored_address(c.ip.as_deref()),
+        others,
+        others_more,
+        days: NETWORK_SEEN_DAYS,
+    };
     let body_text = c.body.clone();
     let item = item(c, post.title, post.slug, &around, now);
     Ok(CommentDetail {
@@ -828,6 +916,7 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
         body_text,
         events,
         bans,
+        ban_form,
     })
 }
 

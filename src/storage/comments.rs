@@ -128,6 +128,8 @@ pub struct PublicRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = comments)]
 pub struct PriorRow {
+    /// Name as typed.
+    pub author_name: String,
     /// Folded e-mail.
     pub email_key: String,
     /// Network prefix.

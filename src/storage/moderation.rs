@@ -208,14 +208,25 @@ pub struct BanRow {
     pub created_at: NaiveDateTime,
     /// Lifted at.
     pub lifted_at: Option<NaiveDateTime>,
+    /// Exact address banned (see `moderation::identity::address_key`).
+    pub address: Option<String>,
+}
+
+/// What a ban reaches: any of an e-mail key, a network prefix and an exact address.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BanTarget<'a> {
+    /// Folded e-mail.
+    pub email_key: Option<&'a str>,
+    /// Network prefix.
+    pub network: Option<&'a str>,
+    /// Exact address.
+    pub address: Option<&'a str>,
 }
 
 /// Adds a ban; returns its id.
-#[allow(clippy::too_many_arguments)]
 pub fn add_ban(
     conn: &mut DbConn,
-    email_key: Option<&str>,
-    network: Option<&str>,
+    target: BanTarget<'_>,
     expires_at: Option<NaiveDateTime>,
     note: &str,
     by: i64,
@@ -223,8 +234,9 @@ pub fn add_ban(
 ) -> QueryResult<i64> {
     dispatch!(conn, |c| diesel::insert_into(bans::table)
         .values((
-            bans::email_key.eq(email_key),
-            bans::network.eq(network),
+            bans::email_key.eq(target.email_key),
+            bans::network.eq(target.network),
+            bans::address.eq(target.address),
             bans::expires_at.eq(expires_at),
             bans::note.eq(note),
             bans::created_by.eq(Some(by)),
@@ -248,25 +260,45 @@ pub fn active_bans(
     network: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<BanRow>> {
-    active_bans_any(conn, &[email_key.to_owned()], &[network.to_owned()], now)
+    active_bans_at(conn, email_key, network, None, now)
 }
 
-/// Bans in force on any of these e-mail keys or networks (a ban's empty network never
-/// matches), for a page of comments at once.
+/// Bans in force now on this e-mail key, network or exact address.
+pub fn active_bans_at(
+    conn: &mut DbConn,
+    email_key: &str,
+    network: &str,
+    address: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<BanRow>> {
+    let addresses: Vec<String> = address.map(str::to_owned).into_iter().collect();
+    active_bans_any(
+        conn,
+        &[email_key.to_owned()],
+        &[network.to_owned()],
+        &addresses,
+        now,
+    )
+}
+
+/// Bans in force on any of these e-mail keys, networks or exact addresses (a ban's
+/// empty network or address never matches), for a page of comments at once.
 pub fn active_bans_any(
     conn: &mut DbConn,
     email_keys: &[String],
     networks: &[String],
+    addresses: &[String],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<BanRow>> {
-    if email_keys.is_empty() && networks.is_empty() {
+    if email_keys.is_empty() && networks.is_empty() && addresses.is_empty() {
         return Ok(Vec::new());
     }
     dispatch!(conn, |c| bans::table
         .filter(
             bans::email_key
                 .eq_any(email_keys)
-                .or(bans::network.eq_any(networks).and(bans::network.ne(""))),
+                .or(bans::network.eq_any(networks).and(bans::network.ne("")))
+                .or(bans::address.eq_any(addresses).and(bans::address.ne(""))),
         )
         .filter(bans::lifted_at.is_null())
         .filter(bans::expires_at.is_null().or(bans::expires_at.gt(now)))
@@ -275,11 +307,36 @@ pub fn active_bans_any(
 }
 
 impl BanRow {
-    /// True when this ban covers a commenter with this e-mail key and network.
-    pub fn covers(&self, email_key: &str, network: &str) -> bool {
+    /// True when this ban covers a commenter with this e-mail key, network and (when
+    /// still known) exact address.
+    pub fn covers(&self, email_key: &str, network: &str, address: Option<&str>) -> bool {
         self.email_key.as_deref() == Some(email_key)
             || (!network.is_empty() && self.network.as_deref() == Some(network))
+            || address.is_some_and(|a| !a.is_empty() && self.address.as_deref() == Some(a))
     }
+}
+
+/// The other e-mail keys that commented from `network` since `since` (in order, at most
+/// `limit`): who else a network ban would reach. Unknown networks have none.
+pub fn email_keys_on_network(
+    conn: &mut DbConn,
+    network: &str,
+    except: &str,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    if network.is_empty() {
+        return Ok(Vec::new());
+    }
+    dispatch!(conn, |c| comments::table
+        .filter(comments::network.eq(network))
+        .filter(comments::created_at.ge(since))
+        .filter(comments::email_key.ne(except))
+        .select(comments::email_key)
+        .distinct()
+        .order(comments::email_key.asc())
+        .limit(limit)
+        .load(c))
 }
 
 /// An audit entry.

@@ -178,6 +178,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         lifted_at -> Nullable<Timestamp>,
+        address -> Nullable<Text>,
     }
 }
 

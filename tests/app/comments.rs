@@ -325,7 +325,7 @@ both_backends! {
         let sent = send(&app, &slug, id, &jo.ip, &token, &fields(&jo, HOUSING_COMMENTS[6]), false);
         assert_eq!(sent.status, 202, "{}", sent.body);
         let notice = sent.text(".comment-outcome");
-        assert!(notice.starts_with("Thank you — your comment is awaiting review because you have already posted 5 comments"), "{notice}");
+        assert!(notice.starts_with("Thank you — your comment is awaiting review because this article has had several comments from you today"), "{notice}");
         assert_eq!(sent.attrs("#comment-name", "value"), vec![jo.name.clone()], "who they are is kept for the next one");
         assert_eq!(stored_count(&app, id), 7);
     }

@@ -22,3 +22,4 @@ mod scaleout;
 mod security;
 mod site;
 mod threads;
+mod volume;
