@@ -199,17 +199,17 @@ fn is_reported(rules: &RuleSet, raw: &str, start: usize) -> bool {
 }
 
 /// A model never rejects alone, nor with other models: its hit becomes a rejection only
-/// when a rule's house-rule-1 hit that holds or rejects points at a span of what the
-/// commenter wrote.
+/// when a rule's house-rule-1 hit that holds or rejects points at a span of the comment
+/// itself (a name that looks like a moderator's is held, never a reason to reject).
 fn confirm_model_rejections(hits: &mut [Hit], model_hits: &[usize], may_reject: &[usize]) {
     for &i in may_reject {
         let corroborated = hits.iter().enumerate().any(|(j, h)| {
             !model_hits.contains(&j)
                 && h.house_rule == 1
                 && h.action >= Action::Hold
-                && h.evidence.as_ref().is_some_and(|e| {
-                    matches!(e.field, Field::Body | Field::Author) && e.start < e.end
-                })
+                && h.evidence
+                    .as_ref()
+                    .is_some_and(|e| e.field == Field::Body && e.start < e.end)
         });
         if corroborated {
             hits[i].action = Action::Reject;

@@ -668,3 +668,183 @@ fn hostile_names_never_panic_the_volume_rules() {
         let _ = c.judge(&rules);
     }
 }
+
+/// A rule set with one hold-level word rule and a model that reads "vermin" as abuse.
+fn with_model(model_action: &str) -> RuleSet {
+    use super::model::{FeatureSettings, Manifest, Model, Suggested, TrainingNotes};
+    let features = FeatureSettings {
+        buckets: 1 << 12,
+        ..FeatureSettings::default()
+    };
+    let mut weights = vec![0.0; features.buckets as usize];
+    for f in features.extract(" vermin ").list {
+        weights[f.bucket as usize] = 8.0;
+    }
+    let manifest = Manifest {
+        format: super::model::FORMAT.into(),
+        name: "t".into(),
+        trained: "2026-01-01".into(),
+        weights: "t.weights".into(),
+        weights_sha256: String::new(),
+        bias: -3.0,
+        scale: 1.0,
+        features,
+        training: TrainingNotes {
+            method: "by hand".into(),
+            epochs: 0,
+            alpha: 0.0,
+            beta: 0.0,
+            l1: 0.0,
+            l2: 0.0,
+            seed: 0,
+            folds: 0,
+        },
+        sources: Vec::new(),
+        suggested: Suggested {
+            hold_at: 0.5,
+            reject_at: 0.9,
+            rule: String::new(),
+        },
+        validation: Default::default(),
+    };
+    let (manifest, weights) = Model::new(manifest, weights).to_files();
+    let toml = format!(
+        r#"
+[engine]
+version = "t"
+
+[[rule]]
+id = "civility.word"
+house_rule = 1
+kind = "words"
+lists = ["lists/vile.txt"]
+fields = ["body", "author"]
+action = "hold"
+summary = "A vile word."
+reason = "it uses a vile word."
+
+[[rule]]
+id = "civility.model"
+house_rule = 1
+kind = "model"
+model = "models/t.model"
+hold_at = 0.5
+reject_at = 0.9
+action = "{model_action}"
+summary = "The model reads it as abuse."
+reason = "it reads as abusive."
+"#
+    );
+    let file = |name: &str, text: String| SourceFile {
+        name: name.into(),
+        text,
+    };
+    RuleSet::compile(&[
+        file("house-rules.toml", toml),
+        file("lists/vile.txt", "vile\n".into()),
+        file("models/t.model", manifest),
+        file("models/t.weights", weights),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_model_holds_alone_and_rejects_only_beside_a_rule_with_evidence_in_the_comment() {
+    let rules = with_model("reject");
+    let v = Case::body("They are vermin, all of them.").judge(&rules);
+    assert_eq!(
+        (v.action, rule_ids(&v)),
+        (Action::Hold, vec!["civility.model"])
+    );
+    let evidence = v.hits[0].evidence.as_ref().expect("evidence");
+    assert_eq!(evidence.text, "vermin");
+    assert!(
+        v.hits[0].summary.contains("“vermin”"),
+        "{}",
+        v.hits[0].summary
+    );
+    assert!(
+        v.hits[0].summary.contains("holds at 0.50"),
+        "{}",
+        v.hits[0].summary
+    );
+
+    let v = Case::body("They are vile vermin, all of them.").judge(&rules);
+    assert_eq!(v.action, Action::Reject, "{:?}", rule_ids(&v));
+    assert_eq!(
+        v.deciding_hit().map(|h| h.rule.as_str()),
+        Some("civility.model")
+    );
+
+    // Evidence in the name field does not count: the comment itself must show it.
+    let mut c = Case::body("They are vermin, all of them.");
+    c.author = "vile";
+    assert_eq!(c.judge(&rules).action, Action::Hold);
+
+    assert_eq!(
+        Case::body("They are neighbours, all of them.")
+            .judge(&rules)
+            .action,
+        Action::Publish
+    );
+}
+
+#[test]
+fn a_model_whose_action_is_publish_only_notes() {
+    let rules = with_model("publish");
+    let v = Case::body("They are vile vermin, all of them.").judge(&rules);
+    assert_eq!(v.action, Action::Hold, "the word rule still holds");
+    let model = v
+        .hits
+        .iter()
+        .find(|h| h.rule == "civility.model")
+        .expect("noted");
+    assert_eq!(model.action, Action::Publish);
+    let v = Case::body("They are vermin.").judge(&rules);
+    assert_eq!(v.action, Action::Publish);
+    assert_eq!(rule_ids(&v), ["civility.model"]);
+}
+
+#[test]
+fn a_missing_or_damaged_model_is_refused_naming_its_file() {
+    let toml = "[engine]\nversion = \"t\"\n\n[[rule]]\nid = \"m\"\nhouse_rule = 1\nkind = \"model\"\nmodel = \"models/gone.model\"\nhold_at = 0.5\nreject_at = 0.9\naction = \"hold\"\nsummary = \"s\"\nreason = \"r\"\n";
+    let e = RuleSet::compile(&[SourceFile {
+        name: "house-rules.toml".into(),
+        text: toml.into(),
+    }])
+    .unwrap_err();
+    assert_eq!(e.file, "models/gone.model");
+    assert!(e.message.contains("not found"), "{e}");
+    let e = RuleSet::compile(&[
+        SourceFile {
+            name: "house-rules.toml".into(),
+            text: toml.into(),
+        },
+        SourceFile {
+            name: "models/gone.model".into(),
+            text: "weights = \"gone.weights\"\nformat = 1\n".into(),
+        },
+        SourceFile {
+            name: "models/gone.weights".into(),
+            text: "AAAA\n".into(),
+        },
+    ])
+    .unwrap_err();
+    assert_eq!(e.file, "models/gone.model");
+    assert!(e.message.contains("not a model manifest"), "{e}");
+}
+
+#[test]
+fn the_shipped_models_tables_fit_in_32_mb() {
+    let rules = rules();
+    let bytes: usize = rules
+        .rules()
+        .iter()
+        .filter_map(|r| match &r.check {
+            super::rules::Check::Model { model, .. } => Some(model.table_bytes()),
+            _ => None,
+        })
+        .sum();
+    assert!(bytes > 0, "the shipped rules have models");
+    assert!(bytes <= 32 << 20, "{bytes} bytes");
+}

@@ -92,7 +92,7 @@ fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Train
 const SEED: u64 = 20_261_206;
 
 /// Whether a line of a source without splits is in the seeded 20 % hold-out.
-fn held_out(index: usize) -> bool {
+pub fn held_out(index: usize) -> bool {
     let mut x = (index as u64 + 1) ^ SEED;
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

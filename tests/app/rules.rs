@@ -1,6 +1,6 @@
 //! The moderation rules from the command line, and the shipped rules scored on the
-//! labelled development corpus. The corpus bars are the issue's: leak rate ≤ 2 %, no
-//! false rejects, auto-publish ≥ 85 %, accuracy ≥ 90 %.
+//! labelled development corpus. The corpus bars: no leak, no false rejects, accuracy
+//! ≥ 95 %, auto-publish ≥ 85 % (the goal is 90 %; the shipped engine reaches 86.7 %).
 
 use crate::cli::{fails, townhall};
 
@@ -23,11 +23,7 @@ fn the_shipped_rules_meet_the_bars_on_the_dev_corpus() {
     let report = corpus::score(&lines, &outputs);
     println!("{report}");
     assert_eq!(report.lines, 204);
-    assert!(
-        report.leak_rate <= 0.02,
-        "leak rate {:.3}",
-        report.leak_rate
-    );
+    assert_eq!(report.leak_rate, 0.0, "a harmful line was published");
     assert_eq!(
         report.false_reject_rate, 0.0,
         "legitimate comments were rejected"
@@ -37,7 +33,7 @@ fn the_shipped_rules_meet_the_bars_on_the_dev_corpus() {
         "auto-publish {:.3}",
         report.auto_publish_rate
     );
-    assert!(report.accuracy >= 0.90, "accuracy {:.3}", report.accuracy);
+    assert!(report.accuracy >= 0.95, "accuracy {:.3}", report.accuracy);
     // Every decision explains itself: a held or rejected line names a rule and its reason.
     for o in outputs.iter().filter(|o| o.action.as_str() != "publish") {
         assert!(
@@ -142,4 +138,139 @@ fn rules_test_prints_the_figures_and_a_table_per_category() {
     ] {
         assert!(out.contains(needle), "{needle} in {out}");
     }
+}
+
+/// Writes `lines` JSON objects to `dir/name`.
+fn write_lines(dir: &std::path::Path, name: &str, lines: &[serde_json::Value]) {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn rules_train_writes_models_that_load_and_does_so_the_same_way_twice() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut hateval = Vec::new();
+    let mut spans = Vec::new();
+    let mut toxigen = Vec::new();
+    let mut sms = Vec::new();
+    let mut civil = Vec::new();
+    let mut abuse = Vec::new();
+    let mut adverts = Vec::new();
+    for i in 0..40 {
+        let split = if i % 5 == 0 { "val" } else { "train" };
+        hateval.push(
+            json!({"text": format!("they are vermin number {i}"), "label": "hate", "split": split}),
+        );
+        hateval.push(json!({"text": format!("lovely weather in town {i}"), "label": "not_hate", "split": split}));
+        spans.push(json!({"text": format!("you idiot {i}"), "spans": [], "split": if i % 4 == 0 { "tsd_test" } else { "tsd_train" }}));
+        toxigen.push(json!({"text": format!("those people are animals {i}"), "label": "hate"}));
+        toxigen
+            .push(json!({"text": format!("people moved here for work {i}"), "label": "neutral"}));
+        sms.push(json!({"text": format!("WIN a prize, call now {i}"), "label": "spam"}));
+        sms.push(json!({"text": format!("see you at dinner {i}"), "label": "ham"}));
+        civil.push(json!({"text": format!("thanks for the article about housing {i}")}));
+        abuse.push(json!({"text": format!("burn the hostel down tonight {i}")}));
+        adverts.push(json!({"text": format!("cheap pills, order now {i}"), "label": "spam"}));
+        adverts.push(json!({"text": format!("the visa fee went up again {i}"), "label": "ham"}));
+    }
+    write_lines(&data, "hateval.jsonl", &hateval);
+    write_lines(&data, "toxic_spans.jsonl", &spans);
+    write_lines(&data, "toxigen.jsonl", &toxigen);
+    write_lines(&data, "sms_spam.jsonl", &sms);
+    write_lines(&data, "civil-comments.jsonl", &civil);
+    write_lines(&data, "abuse-written.jsonl", &abuse);
+    write_lines(&data, "adverts-written.jsonl", &adverts);
+
+    // A rules folder: the shipped one, whose models the training replaces.
+    let rules = dir.path().join("rules");
+    copy_dir(&shipped_dir(), &rules);
+    let data_arg = data.to_str().unwrap();
+    let train = [
+        "rules",
+        "train",
+        "--data",
+        data_arg,
+        "--own",
+        data_arg,
+        "--posts",
+        "none.jsonl",
+        "--date",
+        "2026-12-06",
+        "--out",
+        rules.to_str().unwrap(),
+    ];
+    let (code, out, err) = townhall(dir.path(), &train, &[], None);
+    assert_eq!(code, 0, "{err}");
+    for name in ["civility", "abuse", "spam"] {
+        assert!(
+            out.contains(&format!("models/{name}.model: suggested hold_at")),
+            "{out}"
+        );
+    }
+    assert!(
+        out.contains("hateval_val:"),
+        "validation figures are printed: {out}"
+    );
+    let first = std::fs::read(rules.join("models/civility.weights")).unwrap();
+    let manifest = std::fs::read_to_string(rules.join("models/civility.model")).unwrap();
+    assert!(
+        manifest.contains("name = \"hateval.jsonl, split train\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("licence = \"CC0 1.0\""), "{manifest}");
+    let (code, _, err) = townhall(
+        dir.path(),
+        &["rules", "lint", "--dir", rules.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_eq!(code, 0, "the trained models load: {err}");
+
+    let (code, _, err) = townhall(dir.path(), &train, &[], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(rules.join("models/civility.weights")).unwrap(),
+        first,
+        "reproducible"
+    );
+    assert_eq!(
+        std::fs::read_to_string(rules.join("models/civility.model")).unwrap(),
+        manifest
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rules_lint_names_a_damaged_or_missing_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    copy_dir(&shipped_dir(), &rules);
+    let weights = rules.join("models/abuse.weights");
+    let text = std::fs::read_to_string(&weights).unwrap();
+    std::fs::write(&weights, text.replacen('A', "B", 1)).unwrap();
+    let lint = ["rules", "lint", "--dir", rules.to_str().unwrap()];
+    let err = fails(dir.path(), &lint, &[], None);
+    assert!(err.contains("models/abuse.model"), "{err}");
+    assert!(err.contains("does not match weights_sha256"), "{err}");
+    std::fs::remove_file(&weights).unwrap();
+    let err = fails(dir.path(), &lint, &[], None);
+    assert!(
+        err.contains("models/abuse.weights") && err.contains("not found"),
+        "{err}"
+    );
 }

@@ -1,0 +1,55 @@
+//! The harm classes that word lists alone let through, over HTTP on both backends: each
+//! is held or rejected under its house rule with a reason the commenter can read, and a
+//! civil comment on the same post is published.
+
+use serde_json::Value;
+use townhall::storage::comments as stored;
+
+use crate::both_backends;
+use crate::comments::*;
+use crate::support::*;
+
+/// Sends `body` as a new reader; returns the JSON outcome.
+fn outcome(app: &TestApp, slug: &str, id: i64, n: u32, name: Option<&str>, body: &str) -> Value {
+    let token = csrf(app);
+    let mut who = reader(n);
+    if let Some(name) = name {
+        who.name = name.into();
+    }
+    let (status, v) = send_json(app, slug, id, &who, &token, &fields(&who, body));
+    assert!(status == 201 || status == 422, "{status} {v}");
+    v
+}
+
+both_backends! {
+    settings = comment_settings;
+
+    fn each_class_of_harm_is_held_or_rejected_with_its_reason(app) {
+        let (id, slug) = housing_post(&app);
+        // (name, body, status, house rule, a rule that fired)
+        let cases = [
+            (None, "Someone should torch that asylum hostel on Mare Street tonight, petrol is cheap enough.", "rejected", 1, "harm.incitement"),
+            (None, "These migrants are vermin crawling into our council flats and breeding.", "rejected", 1, "harm.dehumanising"),
+            (None, "Fast UK visas, message me on t[.]me/fastvisa or see hxxps://visa-fast[.]top for prices.", "rejected", 3, "harm.spam_signals"),
+            (None, "Councillor Brent Hale pocketed the housing grant money, everyone on the estate knows it.", "held", 2, "harm.allegation"),
+            (Some("The Home Office"), "Applications for council housing in Hackney close on Friday.", "held", 1, "harm.impersonation_public"),
+            // No listed word: the abuse model alone holds it (and never rejects alone).
+            (None, "Nobody cares what a gormless, sour old hag like the author thinks about housing in Hackney.", "held", 1, "civility.abuse_model"),
+        ];
+        for (n, (name, body, status, rule, fired)) in cases.into_iter().enumerate() {
+            let v = outcome(&app, &slug, id, 60 + n as u32, name, body);
+            let stored = stored::find(&mut app.db(), v["id"].as_i64().expect("an id"))
+                .expect("query")
+                .expect("every submission is stored");
+            assert_eq!(stored.body, body);
+            assert_eq!(v["status"], status, "{body}: {v}");
+            assert_eq!(v["house_rule"], rule, "{body}: {v}");
+            assert!(rules_fired(&v).contains(&fired.to_string()), "{body}: {v}");
+            let message = v["message"].as_str().unwrap_or_default();
+            assert!(message.contains(&format!("house rule {rule}")) || status == "held", "{message}");
+            assert!(!message.is_empty(), "{v}");
+        }
+        let v = outcome(&app, &slug, id, 90, None, "The waiting list in Hackney is long because the council sold off its stock, not because of refugees.");
+        assert_eq!(v["status"], "published", "{v}");
+    }
+}
