@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::linking;
 use super::matchers::{self, ListHit};
-use super::model::Model;
+use super::model::{FeatureSettings, Features, Model};
 use super::normalize::{self, Folded};
 use super::relevance::Profile;
 use super::rules::{Check, Rule, View};
@@ -66,6 +66,8 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
     let mut close_thread = false;
     // Model hits, and those that may reject if a rule (not a model) gives evidence.
     let mut model_hits = Vec::new();
+    // The body's features, extracted once for every model with the same settings.
+    let mut features: Option<(FeatureSettings, Features)> = None;
     let mut may_reject = Vec::new();
     for (index, rule) in rules.rules().iter().enumerate() {
         if rule.soft && facts.standing == Standing::Trusted {
@@ -78,7 +80,14 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             ..
         } = &rule.check
         {
-            let Some(m) = model_check(rule, model, *hold_at, *reject_at, &texts) else {
+            let settings = model.manifest.features;
+            if features.as_ref().is_none_or(|(s, _)| *s != settings) {
+                features = Some((settings, model.features(&texts.body)));
+            }
+            let Some((_, extracted)) = &features else {
+                continue;
+            };
+            let Some(m) = model_check(rule, model, extracted, *hold_at, *reject_at, &texts) else {
                 continue;
             };
             model_hits.push(hits.len());
@@ -143,11 +152,12 @@ struct ModelHit {
 fn model_check(
     rule: &Rule,
     model: &Model,
+    features: &Features,
     hold_at: f32,
     reject_at: f32,
     texts: &Texts,
 ) -> Option<ModelHit> {
-    let score = model.score(&texts.body);
+    let score = model.score_features(features);
     if score.probability < hold_at {
         return None;
     }
@@ -182,6 +192,19 @@ fn model_check(
         summary,
         may_reject: rule.action == Action::Reject && score.probability >= reject_at,
     })
+}
+
+/// The submission as the volume rules' linking sees it.
+fn me<'a>(
+    facts: &'a Facts,
+    texts: &'a Texts,
+    fingerprint: &'a Fingerprint,
+) -> linking::Comment<'a> {
+    linking::Comment {
+        identity: facts.identity,
+        author: texts.submission.author,
+        fingerprint,
+    }
 }
 
 /// Whether the words just before `start` report the hit ("he called me a …", a quotation
@@ -425,12 +448,12 @@ fn check(
             let prior = counted(facts.prior, *window);
             // Fewer earlier comments than the limit: nobody can be over it.
             (prior.len() >= *limit).then_some(())?;
-            let me = linking::Comment {
-                identity: facts.identity,
-                author: texts.submission.author,
-                fingerprint,
-            };
-            let links = linking::person(me, &prior, *similarity, limit + 1);
+            let links = linking::person(
+                me(facts, texts, fingerprint),
+                &prior,
+                *similarity,
+                limit + 1,
+            );
             let earlier = links.count();
             (earlier >= *limit).then_some(())?;
             fire(context(format!(
@@ -447,12 +470,7 @@ fn check(
         } => {
             let prior = counted(facts.prior, *window);
             (prior.len() >= *limit).then_some(())?;
-            let me = linking::Comment {
-                identity: facts.identity,
-                author: texts.submission.author,
-                fingerprint,
-            };
-            let links = linking::group(me, &prior, *similarity, *limit);
+            let links = linking::group(me(facts, texts, fingerprint), &prior, *similarity, *limit);
             let earlier = links.count();
             (earlier >= *limit).then_some(())?;
             fire(context(format!(

@@ -74,22 +74,25 @@ pub struct Features {
     pub words: Vec<WordSpan>,
 }
 
-/// FNV-1a, 64 bits: fixed forever, unlike a hasher a crate may change, since the
-/// buckets are stored in the weights file.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One byte of FNV-1a, 64 bits: fixed forever, unlike a hasher a crate may change, since
+/// the buckets are stored in the weights file.
+#[inline]
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+/// FNV-1a of a tag byte and the parts, with a zero byte between parts.
 #[inline]
 fn fnv1a(tag: u8, parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    };
-    eat(tag);
+    let mut h = fnv_step(FNV_OFFSET, tag);
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
-            eat(0);
+            h = fnv_step(h, 0);
         }
         for &b in *p {
-            eat(b);
+            h = fnv_step(h, b);
         }
     }
     h
@@ -149,13 +152,21 @@ impl FeatureSettings {
             padded.push(b' ');
             padded.extend_from_slice(&word[..word.len().min(MAX_WORD_BYTES)]);
             padded.push(b' ');
-            for n in usize::from(c_lo)..=usize::from(c_hi) {
-                for gram in padded.windows(n) {
-                    out.list.push(Feature {
-                        bucket: bucket(fnv1a(b'c', &[gram])),
-                        word: index,
-                        pair: false,
-                    });
+            // FNV-1a is built a byte at a time, so the grams starting at one byte are
+            // the prefixes of one pass: one multiplication a byte per length, not per gram.
+            let (lo, hi) = (usize::from(c_lo), usize::from(c_hi));
+            for start in 0..padded.len() {
+                let mut h = FNV_OFFSET;
+                h = fnv_step(h, b'c');
+                for (len, &b) in padded[start..].iter().take(hi).enumerate() {
+                    h = fnv_step(h, b);
+                    if len + 1 >= lo {
+                        out.list.push(Feature {
+                            bucket: bucket(h),
+                            word: index,
+                            pair: false,
+                        });
+                    }
                 }
             }
         }
@@ -199,22 +210,12 @@ pub struct Manifest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainingNotes {
-    /// The optimiser.
+    /// The method, in words.
     pub method: String,
-    /// Passes over the data.
-    pub epochs: u32,
-    /// FTRL learning rate.
-    pub alpha: f64,
-    /// FTRL smoothing.
-    pub beta: f64,
-    /// L1 strength.
-    pub l1: f64,
-    /// L2 strength.
-    pub l2: f64,
-    /// Seed of the order the lines are visited in.
-    pub seed: u64,
     /// Folds of the cross-validation that chose the thresholds.
     pub folds: u32,
+    /// The optimiser's settings.
+    pub optimiser: super::train::Settings,
 }
 
 /// One training source.
@@ -364,7 +365,12 @@ impl Model {
 
     /// Scores a folded text and finds the words that raised the score most.
     pub fn score(&self, folded: &Folded) -> Score {
-        let features = self.features(folded);
+        self.score_features(&self.features(folded))
+    }
+
+    /// Scores features made with this model's settings (models that share settings
+    /// share one extraction).
+    pub fn score_features(&self, features: &Features) -> Score {
         let probability = sigmoid(self.log_odds(&features.list));
         let mut per_word = vec![0f32; features.words.len()];
         let norm = 1.0 / (features.list.len().max(1) as f32).sqrt();
@@ -420,13 +426,16 @@ mod tests {
             features,
             training: TrainingNotes {
                 method: "ftrl".into(),
-                epochs: 1,
-                alpha: 0.1,
-                beta: 1.0,
-                l1: 0.0,
-                l2: 0.0,
-                seed: 1,
                 folds: 5,
+                optimiser: super::super::train::Settings {
+                    buckets: features.buckets,
+                    epochs: 1,
+                    alpha: 0.1,
+                    beta: 1.0,
+                    l1: 0.0,
+                    l2: 0.0,
+                    seed: 1,
+                },
             },
             sources: Vec::new(),
             suggested: Suggested {

@@ -691,13 +691,16 @@ fn with_model(model_action: &str) -> RuleSet {
         features,
         training: TrainingNotes {
             method: "by hand".into(),
-            epochs: 0,
-            alpha: 0.0,
-            beta: 0.0,
-            l1: 0.0,
-            l2: 0.0,
-            seed: 0,
             folds: 0,
+            optimiser: super::train::Settings {
+                buckets: features.buckets,
+                epochs: 0,
+                alpha: 0.0,
+                beta: 0.0,
+                l1: 0.0,
+                l2: 0.0,
+                seed: 0,
+            },
         },
         sources: Vec::new(),
         suggested: Suggested {

@@ -41,7 +41,8 @@ impl Example {
 }
 
 /// The optimiser's settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Hash buckets.
     pub buckets: u32,

@@ -534,13 +534,8 @@ fn fit(name: &str, data: Data, shares: Shares, date: &str) -> Trained {
         features,
         training: crate::moderation::model::TrainingNotes {
             method: "logistic regression, FTRL-Proximal, classes balanced".into(),
-            epochs: s.epochs,
-            alpha: s.alpha,
-            beta: s.beta,
-            l1: s.l1,
-            l2: s.l2,
-            seed: s.seed,
             folds: FOLDS,
+            optimiser: s,
         },
         sources: data.notes,
         suggested: Suggested {
