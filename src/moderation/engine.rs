@@ -157,13 +157,13 @@ fn model_check(
     reject_at: f32,
     texts: &Texts,
 ) -> Option<ModelHit> {
-    let score = model.score_features(features);
-    if score.probability < hold_at {
+    let probability = model.probability(features);
+    if probability < hold_at {
         return None;
     }
     let raw = texts.raw(Field::Body);
-    let spans: Vec<(usize, usize)> = score
-        .top
+    let spans: Vec<(usize, usize)> = model
+        .top_words(features)
         .iter()
         .map(|&(s, e, _)| texts.body.words.origin(s, e))
         .collect();
@@ -175,7 +175,7 @@ fn model_check(
     let summary = format!(
         "{} Score {:.2} (holds at {hold_at:.2}, may reject at {reject_at:.2} beside other evidence){}",
         rule.summary,
-        score.probability,
+        probability,
         if words.is_empty() {
             String::new()
         } else {
@@ -184,13 +184,13 @@ fn model_check(
     );
     let evidence = match spans.first() {
         Some(&(s, e)) => evidence(Field::Body, raw, s, e),
-        None => context(format!("score {:.2}", score.probability)),
+        None => context(format!("score {probability:.2}")),
     };
     Some(ModelHit {
         action: Action::Hold.min(rule.action),
         evidence,
         summary,
-        may_reject: rule.action == Action::Reject && score.probability >= reject_at,
+        may_reject: rule.action == Action::Reject && probability >= reject_at,
     })
 }
 
@@ -295,25 +295,29 @@ fn check(
         }),
         Check::Signals {
             signals,
+            sets,
             hold_at,
             reject_at,
         } => {
-            let mut total = 0.0;
-            let mut first: Option<(Field, usize, usize)> = None;
-            for (re, weight, view) in signals {
-                let (field, mapped) = match view {
-                    View::Words => (Field::Body, &texts.body.words),
-                    View::Plain => (Field::Body, &texts.body.plain),
-                    View::Author => (Field::Author, &texts.author.words),
-                };
-                if let Some(m) = re.find(&mapped.text) {
-                    total += weight;
-                    if first.is_none() {
-                        let (s, e) = mapped.origin(m.start(), m.end());
-                        first = Some((field, s, e));
-                    }
+            let mapped_of = |view: View| match view {
+                View::Words => (Field::Body, &texts.body.words),
+                View::Plain => (Field::Body, &texts.body.plain),
+                View::Author => (Field::Author, &texts.author.words),
+            };
+            // One pass per view says which signals occur; only the first of them (in the
+            // file's order) is searched again, for the evidence.
+            let mut matched = vec![false; signals.len()];
+            for (view, set, members) in sets {
+                for k in set.matches(&mapped_of(*view).1.text).iter() {
+                    matched[members[k]] = true;
                 }
             }
+            let total: f32 = signals
+                .iter()
+                .zip(&matched)
+                .filter(|(_, m)| **m)
+                .map(|((_, weight, _), _)| weight)
+                .sum();
             let action = if total >= *reject_at {
                 Action::Reject
             } else if total >= *hold_at {
@@ -321,7 +325,10 @@ fn check(
             } else {
                 return None;
             };
-            let (field, s, e) = first?;
+            let (re, _, view) = &signals[matched.iter().position(|m| *m)?];
+            let (field, mapped) = mapped_of(*view);
+            let m = re.find(&mapped.text)?;
+            let (s, e) = mapped.origin(m.start(), m.end());
             Some((
                 action.min(rule.action),
                 evidence(field, texts.raw(field), s, e),

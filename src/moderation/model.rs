@@ -365,13 +365,23 @@ impl Model {
 
     /// Scores a folded text and finds the words that raised the score most.
     pub fn score(&self, folded: &Folded) -> Score {
-        self.score_features(&self.features(folded))
+        let features = self.features(folded);
+        Score {
+            probability: self.probability(&features),
+            top: self.top_words(&features),
+        }
     }
 
-    /// Scores features made with this model's settings (models that share settings
-    /// share one extraction).
-    pub fn score_features(&self, features: &Features) -> Score {
-        let probability = sigmoid(self.log_odds(&features.list));
+    /// The probability for features made with this model's settings (models that share
+    /// settings share one extraction).
+    pub fn probability(&self, features: &Features) -> f32 {
+        sigmoid(self.log_odds(&features.list))
+    }
+
+    /// Up to three words that raised the score most, strongest first: each word's share
+    /// of the log-odds (a word pair's weight split between its two words). Asked only
+    /// when a rule fires, so most comments never pay for it.
+    pub fn top_words(&self, features: &Features) -> Vec<(usize, usize, f32)> {
         let mut per_word = vec![0f32; features.words.len()];
         let norm = 1.0 / (features.list.len().max(1) as f32).sqrt();
         for f in &features.list {
@@ -386,12 +396,11 @@ impl Model {
         }
         let mut order: Vec<usize> = (0..per_word.len()).filter(|&i| per_word[i] > 0.0).collect();
         order.sort_by(|&a, &b| per_word[b].total_cmp(&per_word[a]).then(a.cmp(&b)));
-        let top = order
+        order
             .into_iter()
             .take(3)
             .map(|i| (features.words[i].start, features.words[i].end, per_word[i]))
-            .collect();
-        Score { probability, top }
+            .collect()
     }
 }
 

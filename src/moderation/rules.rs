@@ -84,6 +84,9 @@ pub enum Check {
     Signals {
         /// Pattern, weight, view.
         signals: Vec<(Regex, f32, View)>,
+        /// Per view, its signals' patterns as one set (one pass says which match) and
+        /// the index in `signals` of each.
+        sets: Vec<(View, regex::RegexSet, Vec<usize>)>,
         /// Total weight that holds.
         hold_at: f32,
         /// Total weight that rejects.
@@ -717,8 +720,21 @@ fn compile_rule(
             }
             let hold_at = need(r.hold_at.map(f64::from), "hold_at")? as f32;
             let reject_at = r.reject_at.unwrap_or(f32::INFINITY);
+            let mut sets = Vec::new();
+            for view in [View::Words, View::Plain, View::Author] {
+                let members: Vec<usize> = (0..signals.len())
+                    .filter(|&i| signals[i].2 == view)
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let set = regex::RegexSet::new(members.iter().map(|&i| signals[i].0.as_str()))
+                    .map_err(|e| at.err(id_span.clone(), named(e.to_string())))?;
+                sets.push((view, set, members));
+            }
             Check::Signals {
                 signals,
+                sets,
                 hold_at,
                 reject_at,
             }
