@@ -14,7 +14,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::normalize::{Folded, Mapped};
+use super::normalize::Folded;
 
 /// The manifest's `format` for this kind of model.
 pub const FORMAT: &str = "townhall-linear/1";
@@ -413,48 +413,45 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The original span of a words-view span.
-pub fn origin(words: &Mapped, start: usize, end: usize) -> (usize, usize) {
-    words.origin(start, end)
+/// A hand-made manifest for tests: bias −1, scale 1, no sources.
+#[cfg(test)]
+pub(crate) fn test_manifest(features: FeatureSettings) -> Manifest {
+    Manifest {
+        format: FORMAT.into(),
+        name: "t".into(),
+        trained: "2026-01-01".into(),
+        weights: "t.weights".into(),
+        weights_sha256: String::new(),
+        bias: -1.0,
+        scale: 1.0,
+        features,
+        training: TrainingNotes {
+            method: "by hand".into(),
+            folds: 0,
+            optimiser: super::train::Settings {
+                buckets: features.buckets,
+                epochs: 0,
+                alpha: 0.0,
+                beta: 0.0,
+                l1: 0.0,
+                l2: 0.0,
+                seed: 0,
+            },
+        },
+        sources: Vec::new(),
+        suggested: Suggested {
+            hold_at: 0.5,
+            reject_at: 0.9,
+            rule: String::new(),
+        },
+        validation: Default::default(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::moderation::normalize::fold;
-
-    fn manifest(features: FeatureSettings) -> Manifest {
-        Manifest {
-            format: FORMAT.into(),
-            name: "test".into(),
-            trained: "2026-01-01".into(),
-            weights: "test.weights".into(),
-            weights_sha256: String::new(),
-            bias: -1.0,
-            scale: 1.0,
-            features,
-            training: TrainingNotes {
-                method: "ftrl".into(),
-                folds: 5,
-                optimiser: super::super::train::Settings {
-                    buckets: features.buckets,
-                    epochs: 1,
-                    alpha: 0.1,
-                    beta: 1.0,
-                    l1: 0.0,
-                    l2: 0.0,
-                    seed: 1,
-                },
-            },
-            sources: Vec::new(),
-            suggested: Suggested {
-                hold_at: 0.5,
-                reject_at: 0.9,
-                rule: String::new(),
-            },
-            validation: Default::default(),
-        }
-    }
 
     fn small() -> FeatureSettings {
         FeatureSettings {
@@ -479,7 +476,7 @@ mod tests {
     fn a_model_survives_writing_and_reading_and_refuses_damage() {
         let buckets = small().buckets as usize;
         let weights: Vec<f32> = (0..buckets).map(|i| (i as f32 - 500.0) / 100.0).collect();
-        let model = Model::new(manifest(small()), weights.clone());
+        let model = Model::new(test_manifest(small()), weights.clone());
         let (manifest_text, weights_text) = model.to_files();
         let back = Model::parse(&manifest_text, &weights_text).unwrap();
         for (a, b) in weights.iter().zip(back.weights()) {
@@ -507,10 +504,10 @@ mod tests {
         for f in &vile.list {
             weights[f.bucket as usize] = 2.0;
         }
-        let model = Model::new(manifest(settings), weights);
+        let model = Model::new(test_manifest(settings), weights);
         let score = model.score(&folded);
         let (s, e, _) = score.top[0];
-        let (s, e) = origin(&folded.words, s, e);
+        let (s, e) = folded.words.origin(s, e);
         assert_eq!(&"a calm word and a vile word"[s..e], "vile");
         let calm = model.score(&fold("a calm word"));
         assert!(score.probability > calm.probability);

@@ -671,7 +671,7 @@ fn hostile_names_never_panic_the_volume_rules() {
 
 /// A rule set with one hold-level word rule and a model that reads "vermin" as abuse.
 fn with_model(model_action: &str) -> RuleSet {
-    use super::model::{FeatureSettings, Manifest, Model, Suggested, TrainingNotes};
+    use super::model::{FeatureSettings, Model};
     let features = FeatureSettings {
         buckets: 1 << 12,
         ..FeatureSettings::default()
@@ -680,35 +680,9 @@ fn with_model(model_action: &str) -> RuleSet {
     for f in features.extract(" vermin ").list {
         weights[f.bucket as usize] = 8.0;
     }
-    let manifest = Manifest {
-        format: super::model::FORMAT.into(),
-        name: "t".into(),
-        trained: "2026-01-01".into(),
-        weights: "t.weights".into(),
-        weights_sha256: String::new(),
+    let manifest = super::model::Manifest {
         bias: -3.0,
-        scale: 1.0,
-        features,
-        training: TrainingNotes {
-            method: "by hand".into(),
-            folds: 0,
-            optimiser: super::train::Settings {
-                buckets: features.buckets,
-                epochs: 0,
-                alpha: 0.0,
-                beta: 0.0,
-                l1: 0.0,
-                l2: 0.0,
-                seed: 0,
-            },
-        },
-        sources: Vec::new(),
-        suggested: Suggested {
-            hold_at: 0.5,
-            reject_at: 0.9,
-            rule: String::new(),
-        },
-        validation: Default::default(),
+        ..super::model::test_manifest(features)
     };
     let (manifest, weights) = Model::new(manifest, weights).to_files();
     let toml = format!(
