@@ -63,7 +63,7 @@ fn bench(c: &mut Criterion) {
         thread_flood_closed: false,
         standing: Standing::Normal,
         staff_names: &[],
-        spam: None,
+        lessons: &[],
     };
     let v = evaluate(&rules, &submission, &facts);
     assert_eq!(v.action.as_str(), "publish", "{:?}", v.hits);

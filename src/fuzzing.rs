@@ -82,7 +82,7 @@ pub fn check_engine(body: &str, author: &str) {
         thread_flood_closed: false,
         standing: Standing::Normal,
         staff_names: &staff,
-        spam: None,
+        lessons: &[],
     };
     let verdict = moderation::evaluate(shipped_rules(), &submission, &facts);
     for hit in &verdict.hits {

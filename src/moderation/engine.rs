@@ -7,9 +7,10 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use super::lessons;
 use super::linking;
 use super::matchers::{self, ListHit};
-use super::model::{FeatureSettings, Features, Model};
+use super::model::{FeatureSettings, Features, Model, sigmoid};
 use super::normalize::{self, Folded};
 use super::relevance::Profile;
 use super::rules::{Check, Rule, View};
@@ -69,6 +70,8 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
     // The body's features, extracted once for every model with the same settings.
     let mut features: Option<(FeatureSettings, Features)> = None;
     let mut may_reject = Vec::new();
+    // The body's distinct words, for the lessons of moderators' decisions.
+    let tokens = std::cell::OnceCell::new();
     for (index, rule) in rules.rules().iter().enumerate() {
         if rule.soft && facts.standing == Standing::Trusted {
             continue;
@@ -77,6 +80,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             model,
             hold_at,
             reject_at,
+            learn_from,
             ..
         } = &rule.check
         {
@@ -87,7 +91,14 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             let Some((_, extracted)) = &features else {
                 continue;
             };
-            let Some(m) = model_check(rule, model, extracted, *hold_at, *reject_at, &texts) else {
+            let adjustment = learn_from
+                .and_then(|name| facts.lessons.iter().find(|l| l.lesson == name))
+                .map(|l| {
+                    lessons::adjustment(l, tokens.get_or_init(|| lessons::tokens_of(&texts.body)))
+                });
+            let thresholds = (*hold_at, *reject_at);
+            let Some(m) = model_check(rule, model, extracted, thresholds, adjustment, &texts)
+            else {
                 continue;
             };
             model_hits.push(hits.len());
@@ -147,18 +158,24 @@ struct ModelHit {
     may_reject: bool,
 }
 
-/// Scores the body with a model: a hold above `hold_at` (or a note, if the rule's action
-/// is `publish`), with the words that weighed most as evidence.
+/// Scores the body with a model, adjusted by what this site's moderators taught it: a
+/// hold above `hold_at` (or a note, if the rule's action is `publish`), with the words
+/// that weighed most as evidence.
 fn model_check(
     rule: &Rule,
     model: &Model,
     features: &Features,
-    hold_at: f32,
-    reject_at: f32,
+    (hold_at, reject_at): (f32, f32),
+    adjustment: Option<lessons::Adjustment>,
     texts: &Texts,
 ) -> Option<ModelHit> {
-    let probability = model.probability(features);
-    if probability < hold_at {
+    let shift = adjustment.as_ref().map_or(0.0, |a| a.log_odds as f32);
+    let shipped = model.log_odds(&features.list);
+    let probability = sigmoid(shipped + shift);
+    // Below the threshold only because of the site's decisions: a note, so moderators
+    // see what their decisions released.
+    let released = probability < hold_at && sigmoid(shipped) >= hold_at;
+    if probability < hold_at && !released {
         return None;
     }
     let raw = texts.raw(Field::Body);
@@ -173,25 +190,59 @@ fn model_check(
         .map(|w| format!("“{w}”"))
         .collect();
     let summary = format!(
-        "{} Score {:.2} (holds at {hold_at:.2}, may reject at {reject_at:.2} beside other evidence){}",
+        "{} Score {:.2} (holds at {hold_at:.2}, may reject at {reject_at:.2} beside other evidence){}{}",
         rule.summary,
         probability,
         if words.is_empty() {
             String::new()
         } else {
-            format!("; words that weighed most: {}.", words.join(", "))
-        }
+            format!("; words that weighed most: {}", words.join(", "))
+        },
+        adjustment
+            .as_ref()
+            .map_or_else(|| ".".to_owned(), learned_note),
     );
     let evidence = match spans.first() {
         Some(&(s, e)) => evidence(Field::Body, raw, s, e),
         None => context(format!("score {probability:.2}")),
     };
     Some(ModelHit {
-        action: Action::Hold.min(rule.action),
+        action: if released {
+            Action::Publish
+        } else {
+            Action::Hold.min(rule.action)
+        },
         evidence,
         summary,
         may_reject: rule.action == Action::Reject && probability >= reject_at,
     })
+}
+
+/// How the site's decisions moved a model's score, for the moderators' summary.
+fn learned_note(a: &lessons::Adjustment) -> String {
+    if a.decisions == 0 {
+        return ".".into();
+    }
+    let moved = if a.log_odds == 0.0 {
+        "which did not move this score".to_owned()
+    } else {
+        let words: Vec<String> = a.words.iter().map(|w| format!("“{w}”")).collect();
+        format!(
+            "which moved this score {} by {:.1} log-odds{}",
+            if a.log_odds > 0.0 { "up" } else { "down" },
+            a.log_odds.abs(),
+            if words.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", words.join(", "))
+            }
+        )
+    };
+    format!(
+        "; learned from {} moderator decision{} on this site, {moved}.",
+        a.decisions,
+        if a.decisions == 1 { "" } else { "s" }
+    )
 }
 
 /// The submission as the volume rules' linking sees it.
@@ -516,25 +567,6 @@ fn check(
             .then(|| (rule.action, context("the commenter is banned".into()))),
         // Judged in `evaluate`, which needs to see the other hits.
         Check::Model { .. } => None,
-        Check::LearnedSpam {
-            threshold,
-            min_examples,
-        } => {
-            let counts = facts.spam?;
-            if counts.spam_docs < *min_examples || counts.ham_docs < *min_examples {
-                return None;
-            }
-            let p = super::spam::probability(counts, &super::spam::tokens(texts.submission.body));
-            (p >= *threshold).then(|| {
-                (
-                    rule.action,
-                    context(format!(
-                        "learned spam score {:.2} (threshold {threshold:.2})",
-                        p
-                    )),
-                )
-            })
-        }
     }
 }
 

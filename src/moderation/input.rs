@@ -87,7 +87,8 @@ pub struct Facts<'a> {
     pub standing: Standing,
     /// Display names of the site's staff accounts, which commenters may not use.
     pub staff_names: &'a [String],
-    /// What moderators' spam decisions taught about this comment's words, when the
-    /// caller looked them up (`learned_spam` rules stay silent without it).
-    pub spam: Option<&'a super::SpamCounts>,
+    /// What moderators' decisions taught about this comment's words, one entry per
+    /// lesson the rules learn from ([`super::RuleSet::lessons`]); a rule whose lesson is
+    /// missing adds nothing (the model uses its shipped weights alone).
+    pub lessons: &'a [super::Lessons],
 }

@@ -184,13 +184,8 @@ pub enum Check {
         hold_at: f32,
         /// Probability that may reject.
         reject_at: f32,
-    },
-    /// The naive-Bayes spam score learned from moderators' decisions is high.
-    LearnedSpam {
-        /// Probability (0.5–1) at which the rule fires.
-        threshold: f64,
-        /// Spam and ham examples each needed before the score is trusted.
-        min_examples: i64,
+        /// The lesson of this site's moderators' decisions that adjusts the score.
+        learn_from: Option<&'static str>,
     },
 }
 
@@ -313,8 +308,8 @@ struct RuleDef {
     window_minutes: Option<f64>,
     similarity: Option<f32>,
     count: Option<usize>,
-    min_examples: Option<usize>,
     model: Option<Spanned<String>>,
+    learn_from: Option<Spanned<String>>,
     reported_action: Option<Spanned<String>>,
 }
 
@@ -534,6 +529,22 @@ impl RuleSet {
     /// The compiled rules, in file order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The lessons of moderators' decisions the rules learn from, for the caller to look
+    /// up into [`super::Facts::lessons`].
+    pub fn lessons(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self
+            .rules
+            .iter()
+            .filter_map(|r| match &r.check {
+                Check::Model { learn_from, .. } => *learn_from,
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 }
 
@@ -808,31 +819,36 @@ fn compile_rule(
                     named("need 0 < hold_at <= reject_at < 1".into()),
                 ));
             }
+            let learn_from = match &r.learn_from {
+                None => None,
+                Some(l) => Some(
+                    super::lessons::ALL
+                        .into_iter()
+                        .find(|known| *known == l.get_ref())
+                        .ok_or_else(|| {
+                            at.err(
+                                l.span(),
+                                named(format!(
+                                    "learn_from must be one of: {}",
+                                    super::lessons::ALL.join(", ")
+                                )),
+                            )
+                        })?,
+                ),
+            };
             Check::Model {
                 model: std::sync::Arc::new(model),
                 path: path.get_ref().clone(),
                 hold_at,
                 reject_at,
-            }
-        }
-        "learned_spam" => {
-            let threshold = need(r.threshold.map(f64::from), "threshold")?;
-            if !(0.5..1.0).contains(&threshold) {
-                return Err(at.err(
-                    id_span.clone(),
-                    named("threshold must be at least 0.5 and below 1".into()),
-                ));
-            }
-            Check::LearnedSpam {
-                threshold,
-                min_examples: need(r.min_examples.map(|m| m as f64), "min_examples")? as i64,
+                learn_from,
             }
         }
         other => {
             return Err(at.err(
                 r.kind.span(),
                 named(format!(
-                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned, learned_spam, model)"
+                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned, model)"
                 )),
             ));
         }

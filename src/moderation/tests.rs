@@ -62,7 +62,7 @@ impl<'a> Case<'a> {
                 thread_flood_closed: self.closed,
                 standing: self.standing,
                 staff_names: &staff,
-                spam: None,
+                lessons: &[],
             },
         )
     }

@@ -17,14 +17,14 @@ use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{NewComment, SafeHtml};
 use crate::moderation::{
-    self, Action, Facts, Fingerprint, Hit, Identity, PostContext, Prior, RuleSet, SpamCounts,
+    self, Action, Facts, Fingerprint, Hit, Identity, Lessons, PostContext, Prior, RuleSet,
     Standing, Submission,
 };
 use crate::storage::comments::{self, NewCommentRow, PublicRow};
 use crate::storage::moderation as moderation_store;
 use crate::storage::posts::{self, PostRow};
 use crate::storage::write_transaction;
-use crate::storage::{DbConn, commenters, form_nonces, spam_tokens, users};
+use crate::storage::{DbConn, commenters, form_nonces, learned_tokens, users};
 
 /// Shown when staff closed a post's comments without a note of their own.
 pub const CLOSED_NOTE: &str = "Comments are closed on this post.";
@@ -312,15 +312,19 @@ pub fn submit(
             Some("banned") => Standing::Banned,
             _ => Standing::Normal,
         };
-        // The learned spam score's counts for this comment's words, shared by every
+        // What moderators' decisions taught about this comment's words, shared by every
         // app server through the database.
-        let words = moderation::spam::tokens(&comment.body);
-        let (spam_docs, ham_docs) = spam_tokens::totals(conn)?;
-        let spam_counts = SpamCounts {
-            spam_docs,
-            ham_docs,
-            words: spam_tokens::counts(conn, &words)?,
-        };
+        let words = moderation::lessons::tokens(&comment.body);
+        let mut lessons = Vec::new();
+        for lesson in rules.lessons() {
+            let (positive, negative) = learned_tokens::totals(conn, lesson)?;
+            lessons.push(Lessons {
+                lesson: lesson.to_owned(),
+                positive,
+                negative,
+                words: learned_tokens::counts(conn, lesson, &words)?,
+            });
+        }
         let staff_names = users::display_names(conn)?;
         let tags: Vec<String> = posts::tags_for(conn, &[post.id])?
             .remove(&post.id)
@@ -349,7 +353,7 @@ pub fn submit(
             thread_flood_closed: state == CommentsState::Flooded,
             standing,
             staff_names: &staff_names,
-            spam: Some(&spam_counts),
+            lessons: &lessons,
         };
         let verdict = moderation::evaluate(rules, &submission, &facts);
 

@@ -198,7 +198,7 @@ pub fn replay(
             thread_flood_closed: thread.closed,
             standing: Standing::Normal,
             staff_names: &[],
-            spam: None,
+            lessons: &[],
         };
         let verdict = evaluate(rules, &submission, &facts);
         thread.closed |= verdict.close_thread;

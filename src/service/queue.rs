@@ -1,6 +1,6 @@
 //! The moderators' queue: held comments with their evidence, decisions on one comment
-//! or a selection (each in one transaction), bans, trust, edits, the spam score's
-//! training, thread controls, the site-wide switch and the audit log.
+//! or a selection (each in one transaction), bans, trust, edits, what decisions teach
+//! the learned scores, thread controls, the site-wide switch and the audit log.
 
 use std::collections::HashMap;
 
@@ -13,11 +13,11 @@ use super::site::{display_date, offset};
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::text::truncate_words;
 use crate::import::IMPORTED_ENGINE;
-use crate::moderation::{Field, Hit, spam};
+use crate::moderation::{Field, Hit, lessons};
 use crate::storage::comments::{self as comment_store, CommentRow};
 use crate::storage::moderation::{self as store, NewEvent, QueueFilter};
 use crate::storage::{
-    DbConn, commenters, meta, posts as post_store, spam_tokens, write_transaction,
+    DbConn, commenters, learned_tokens, meta, posts as post_store, write_transaction,
 };
 
 /// `site_meta` key of the site-wide switch that closes every comment form at once.
@@ -42,7 +42,7 @@ pub enum Decision {
         /// 1–6.
         house_rule: u8,
     },
-    /// Reject it as spam and teach the spam score.
+    /// Reject it as spam (house rule 3) and teach the spam score.
     Spam,
 }
 
@@ -53,16 +53,6 @@ impl Decision {
             Decision::Approve => "approve",
             Decision::Reject { .. } => "reject",
             Decision::Spam => "spam",
-        }
-    }
-
-    /// What the decision teaches the spam score: spam (`true`), not spam (`false`), or
-    /// nothing (a rejection under another rule says nothing about spam).
-    fn teaches(self) -> Option<bool> {
-        match self {
-            Decision::Approve => Some(false),
-            Decision::Spam => Some(true),
-            Decision::Reject { .. } => None,
         }
     }
 
@@ -80,7 +70,7 @@ fn clean_note(note: &str) -> String {
 
 /// Applies one decision to every listed comment, in one transaction: each gets an event
 /// (history is never rewritten, so a reversal is just another decision), its new status,
-/// an audit entry, and approvals and spam marks train the spam score.
+/// an audit entry, and what it teaches the learned scores ([`lessons::taught_by`]).
 pub fn decide(
     conn: &mut DbConn,
     mail: &MailContext,
@@ -104,17 +94,22 @@ pub fn decide(
         for &id in ids {
             let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
             let to = decision.status().as_str();
-            // What this comment last taught the spam score (before this event is added).
+            // What this comment last taught (before this event is added): a reversal takes
+            // it back before teaching the new lesson.
+            let deciding_rule = deciding_rule(&c);
             let taught = store::events_of(conn, id)?
                 .into_iter()
                 .rev()
-                .find_map(|(e, _)| match e.action.as_str() {
-                    "approve" => Some(Some(false)),
-                    "spam" => Some(Some(true)),
-                    "reject" => Some(None),
-                    _ => None,
-                })
-                .flatten();
+                .find(|(e, _)| ["approve", "spam", "reject"].contains(&e.action.as_str()))
+                .map(|(e, _)| lessons::taught_by(&e.action, e.house_rule, deciding_rule.as_deref()))
+                .unwrap_or_default();
+            let house_rule = match decision {
+                Decision::Reject { house_rule } => Some(i32::from(house_rule)),
+                Decision::Spam => Some(3),
+                Decision::Approve => None,
+            };
+            let teaches =
+                lessons::taught_by(decision.as_str(), house_rule, deciding_rule.as_deref());
             store::add_event(
                 conn,
                 &NewEvent {
@@ -123,11 +118,7 @@ pub fn decide(
                     action: decision.as_str(),
                     from_status: &c.status,
                     to_status: to,
-                    house_rule: match decision {
-                        Decision::Reject { house_rule } => Some(i32::from(house_rule)),
-                        Decision::Spam => Some(3),
-                        Decision::Approve => None,
-                    },
+                    house_rule,
                     note: &note,
                     original_body: None,
                     created_at: now,
@@ -135,7 +126,7 @@ pub fn decide(
             )?;
 
             store::set_comment(conn, id, to, None, now)?;
-            retrain(conn, &c.body, taught, decision.teaches())?;
+            retrain(conn, &c.body, &taught, &teaches)?;
             let detail = match decision {
                 Decision::Reject { house_rule } => {
                     format!("{} → {to}; house rule {house_rule}", c.status)
@@ -161,25 +152,31 @@ pub fn decide(
     })
 }
 
-/// Keeps each comment counted at most once, under its latest label: a reversal takes
-/// back what the earlier decision taught before teaching the new one.
+/// Keeps each comment counted at most once per lesson, under its latest label: a
+/// reversal takes back what the earlier decision taught before teaching the new one.
 fn retrain(
     conn: &mut DbConn,
     body: &str,
-    was: Option<bool>,
-    now: Option<bool>,
+    was: &[(&'static str, bool)],
+    now: &[(&'static str, bool)],
 ) -> ServiceResult<()> {
     if was == now {
         return Ok(());
     }
-    let words = spam::tokens(body);
-    if let Some(label) = was {
-        spam_tokens::untrain(conn, &words, label)?;
+    let words = lessons::tokens(body);
+    for &(lesson, positive) in was {
+        learned_tokens::untrain(conn, lesson, &words, positive)?;
     }
-    if let Some(label) = now {
-        spam_tokens::train(conn, &words, label)?;
+    for &(lesson, positive) in now {
+        learned_tokens::train(conn, lesson, &words, positive)?;
     }
     Ok(())
+}
+
+/// The rule whose hit decided the automatic verdict (hits are stored deciding first).
+fn deciding_rule(c: &CommentRow) -> Option<String> {
+    let hits: Vec<Hit> = serde_json::from_str(&c.hits).ok()?;
+    hits.into_iter().next().map(|h| h.rule)
 }
 
 /// Runs once a comment becomes published by a moderator's decision, inside the

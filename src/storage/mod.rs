@@ -6,6 +6,7 @@ pub mod comments;
 #[allow(missing_docs)]
 mod connection;
 pub mod form_nonces;
+pub mod learned_tokens;
 pub mod mail_state;
 pub mod meta;
 pub mod moderation;
@@ -15,7 +16,6 @@ pub mod replica;
 #[allow(missing_docs)]
 pub mod schema;
 pub mod sessions;
-pub mod spam_tokens;
 pub mod subscriptions;
 pub mod throttle;
 pub mod users;

@@ -134,10 +134,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    spam_tokens (token) {
+    learned_tokens (lesson, token) {
+        lesson -> Text,
         token -> Text,
-        spam_count -> BigInt,
-        ham_count -> BigInt,
+        positive -> BigInt,
+        negative -> BigInt,
     }
 }
 
@@ -262,7 +263,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     form_nonces,
     commenter_history,
     commenters,
-    spam_tokens,
+    learned_tokens,
     comment_events,
     audit_log,
     bans,

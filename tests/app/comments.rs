@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use townhall::config::Settings;
-use townhall::storage::{comments as stored, spam_tokens};
+use townhall::storage::{comments as stored, learned_tokens};
 
 use crate::both_backends;
 use crate::hostile::hostile_strings;
@@ -38,6 +38,16 @@ since they were detained.\n\nCampaigners want the flights stopped until everyone
 fair chance to appeal, and they are asking readers to sign a petition and write to their MP.";
 
 /// Comments a person might write under the housing post.
+/// A local advert on the housing post, worded so the shipped spam model publishes it:
+/// only moderators' decisions can teach the site what it is. The last one is the probe.
+pub(crate) const LETTINGS_ADVERTS: [&str; 5] = [
+    "Need a room while you wait for council housing? Bright Homes Lettings on Mare Street has rooms this week, ask for Delroy",
+    "Families on the Hackney waiting list: Bright Homes Lettings has rooms now, ask for Delroy at the Mare Street office",
+    "Bright Homes Lettings finds rooms for families stuck on the waiting list. Pop into Mare Street and ask for Delroy.",
+    "Stuck in temporary accommodation? Delroy at Bright Homes Lettings, Mare Street, has rooms for families this month.",
+    "Waiting for a council flat? Bright Homes Lettings on Mare Street has family rooms free, ask for Delroy.",
+];
+
 pub(crate) const HOUSING_COMMENTS: [&str; 7] = [
     "The waiting list for council housing in Hackney is far too long. My sister and her children spent two years in temporary accommodation before the council offered them a flat.",
     "Thank you for this article on housing. Do the figures for temporary accommodation include families the council has placed outside London?",
@@ -632,17 +642,22 @@ both_backends! {
         assert!(app.browser().get("/").attrs("footer a", "href").contains(&"/house-rules".to_string()));
     }
 
-    fn the_spam_score_store_counts_words_and_comments(app) {
+    fn the_lesson_store_counts_words_and_comments_per_lesson(app) {
         let mut conn = app.db();
         let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        spam_tokens::train(&mut conn, &words(&["cheap", "pills", "cheap"]), true).expect("train");
-        spam_tokens::train(&mut conn, &words(&["housing", "pills"]), false).expect("train");
-        let counts = spam_tokens::counts(&mut conn, &words(&["cheap", "pills", "housing", "unseen"])).expect("counts");
+        learned_tokens::train(&mut conn, "spam", &words(&["cheap", "pills", "cheap"]), true).expect("train");
+        learned_tokens::train(&mut conn, "spam", &words(&["housing", "pills"]), false).expect("train");
+        learned_tokens::train(&mut conn, "civility", &words(&["cheap"]), true).expect("train");
+        let counts = learned_tokens::counts(&mut conn, "spam", &words(&["cheap", "pills", "housing", "unseen"])).expect("counts");
         assert_eq!(counts.get("cheap"), Some(&(1, 0)), "each word counts once per comment");
         assert_eq!(counts.get("pills"), Some(&(1, 1)));
         assert_eq!(counts.get("housing"), Some(&(0, 1)));
         assert_eq!(counts.get("unseen"), None);
-        assert_eq!(spam_tokens::totals(&mut conn).expect("totals"), (1, 1));
+        assert_eq!(learned_tokens::totals(&mut conn, "spam").expect("totals"), (1, 1));
+        assert_eq!(learned_tokens::totals(&mut conn, "civility").expect("totals"), (1, 0), "lessons are kept apart");
+        learned_tokens::untrain(&mut conn, "civility", &words(&["cheap"]), true).expect("untrain");
+        assert_eq!(learned_tokens::totals(&mut conn, "civility").expect("totals"), (0, 0));
+        assert_eq!(learned_tokens::counts(&mut conn, "spam", &words(&["cheap"])).expect("counts").get("cheap"), Some(&(1, 0)));
     }
 
     fn hostile_strings_as_comments_give_clean_outcomes_and_round_trip(app) {

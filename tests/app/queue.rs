@@ -395,21 +395,15 @@ both_backends! {
         assert_eq!(m.get("/admin/queue?tab=").status, 200);
     }
 
-    fn the_spam_score_learns_from_decisions(app) {
+    fn moderators_decisions_teach_the_spam_model(app) {
         let (id, slug) = housing_post(&app);
         let m = staff(&app, "moderator", 1);
-        let spammy = |n: u32| format!("Crypto doubler bonus: invest in bitcoin mining pool number {n} and win forex signals casino jackpot.");
-        let probe = spammy(99);
-        let (_, _, before) = comment(&app, &slug, id, &reader(90), &probe);
-        assert!(!rules_fired(&before).contains(&"spam.learned".to_owned()), "nothing learned yet: {before}");
-        let mut spam_ids = Vec::new();
-        for n in 0..5 {
-            spam_ids.push(comment(&app, &slug, id, &reader(10 + n), &spammy(n)).1);
-        }
-        let mut ham_ids = Vec::new();
-        for n in 0..5 {
-            ham_ids.push(comment(&app, &slug, id, &reader(20 + n), HOUSING_COMMENTS[n as usize]).1);
-        }
+        // A local advert the shipped spam model has never seen: published on day one.
+        let (adverts, probe) = (&LETTINGS_ADVERTS[..4], LETTINGS_ADVERTS[4]);
+        let (before, _, v) = comment(&app, &slug, id, &reader(90), probe);
+        assert_eq!(before, "published", "{v}");
+        let spam_ids: Vec<i64> = adverts.iter().enumerate().map(|(n, a)| comment(&app, &slug, id, &reader(10 + n as u32), a).1).collect();
+        let ham_ids: Vec<i64> = (0..5).map(|n| comment(&app, &slug, id, &reader(20 + n), HOUSING_COMMENTS[n as usize]).1).collect();
         let sel = |ids: &[i64]| ids.iter().map(|i| format!("sel_{i}")).collect::<Vec<_>>();
         let spam_sel = sel(&spam_ids);
         let mut f: Vec<(&str, &str)> = spam_sel.iter().map(|k| (k.as_str(), "1")).collect();
@@ -419,22 +413,70 @@ both_backends! {
         let mut f: Vec<(&str, &str)> = ham_sel.iter().map(|k| (k.as_str(), "1")).collect();
         f.push(("act", "approve:selected"));
         assert_eq!(act(&m, &f).status, 303);
-        let totals = |app: &TestApp| townhall::storage::spam_tokens::totals(&mut app.db()).expect("totals");
-        assert_eq!(totals(&app), (5, 5));
+        let totals = |app: &TestApp, lesson| townhall::storage::learned_tokens::totals(&mut app.db(), lesson).expect("totals");
+        assert_eq!(totals(&app, "spam"), (4, 5));
+        assert_eq!(totals(&app, "civility"), (0, 5), "an approval tells every score \"not this\"");
         // A reversal takes back what the earlier decision taught: each comment counts once.
         act(&m, &[("act", &format!("approve:{}", spam_ids[0]))]);
-        assert_eq!(totals(&app), (4, 6));
+        assert_eq!(totals(&app, "spam"), (3, 6));
         act(&m, &[("act", &format!("approve:{}", spam_ids[0]))]);
-        assert_eq!(totals(&app), (4, 6), "the same decision twice teaches once");
+        assert_eq!(totals(&app, "spam"), (3, 6), "the same decision twice teaches once");
+        // A rule-1 rejection of an advert the spam model held teaches spam, not civility.
+        act(&m, &[("act", &format!("reject:{}", spam_ids[0])), (&format!("rule_{}", spam_ids[0]), "1")]);
+        assert_eq!(totals(&app, "spam"), (3, 5), "the approval is taken back");
+        assert_eq!(totals(&app, "civility"), (1, 5), "no spam rule decided it, so a rule-1 rejection teaches civility");
         act(&m, &[("act", &format!("spam:{}", spam_ids[0]))]);
-        assert_eq!(totals(&app), (5, 5));
-        // The state is in the database: it survives a restart.
+        assert_eq!(totals(&app, "spam"), (4, 5));
+        assert_eq!(totals(&app, "civility"), (0, 5), "marked as spam, it teaches spam only");
+        // The state is in the database: it survives a restart, and the next advert is held.
         app.restart();
-        let (status, _, after) = comment(&app, &slug, id, &reader(91), &probe);
-        assert!(rules_fired(&after).contains(&"spam.learned".to_owned()), "learned: {after}");
-        assert_ne!(status, "published");
-        let (_, _, ham) = comment(&app, &slug, id, &reader(92), HOUSING_COMMENTS[6]);
-        assert!(!rules_fired(&ham).contains(&"spam.learned".to_owned()), "{ham}");
+        let (status, after_id, after) = comment(&app, &slug, id, &reader(91), probe);
+        assert_eq!(status, "held", "{after}");
+        assert!(rules_fired(&after).contains(&"spam.model".to_owned()), "{after}");
+        app.login_admin();
+        let page = app.get(&format!("/admin/comments/{after_id}"));
+        assert!(page.body.contains("learned from 9 moderator decisions on this site"), "{}", page.text("main"));
+        let (ham, _, v) = comment(&app, &slug, id, &reader(92), HOUSING_COMMENTS[6]);
+        assert_eq!(ham, "published", "{v}");
+    }
+
+    fn moderators_decisions_teach_the_civility_models(app) {
+        let (id, slug) = housing_post(&app);
+        let m = staff(&app, "moderator", 1);
+        // Sharp but civil criticism the shipped abuse model holds.
+        let criticism = [
+            "Councillors who pose with families at every ribbon cutting and then let the waiting list grow should be embarrassed. They aren't, which is the real scandal.",
+            "Hackney's cabinet members who boast about homes in every newsletter and then miss every target should be embarrassed. They aren't, which is the scandal.",
+            "Councillors who promise homes in every leaflet and then sell the land to developers should be embarrassed. They aren't, which is the real scandal.",
+        ];
+        let probe = "Mayors who promise council homes at every hustings and then sell the estates should be embarrassed. They aren't, and that is the scandal.";
+        let (before, _, v) = comment(&app, &slug, id, &reader(90), probe);
+        assert_eq!(before, "held", "{v}");
+        assert!(rules_fired(&v).contains(&"civility.abuse_model".to_owned()), "{v}");
+        for (n, text) in criticism.iter().enumerate() {
+            let (status, cid, v) = comment(&app, &slug, id, &reader(10 + n as u32), text);
+            assert_eq!(status, "held", "{v}");
+            act(&m, &[("act", &format!("approve:{cid}"))]);
+        }
+        let insults = [
+            "These councillors are bloody useless, a right bunch of muppets about housing.",
+            "The housing officers are muppets and idiots, every single one of them.",
+        ];
+        for (n, text) in insults.iter().enumerate() {
+            let (status, cid, v) = comment(&app, &slug, id, &reader(30 + n as u32), text);
+            assert_ne!(status, "published", "{v}");
+            act(&m, &[("act", &format!("reject:{cid}")), (&format!("rule_{cid}"), "1")]);
+        }
+        let totals = |lesson| townhall::storage::learned_tokens::totals(&mut app.db(), lesson).expect("totals");
+        assert_eq!(totals("civility"), (2, 3));
+        let (after, after_id, v) = comment(&app, &slug, id, &reader(91), probe);
+        assert_eq!(after, "published", "the site's approvals released it: {v}");
+        // Moderators see what their decisions released.
+        let page = m.get(&format!("/admin/comments/{after_id}"));
+        assert!(page.body.contains("learned from 5 moderator decisions on this site, which moved this score down"), "{}", page.text("main"));
+        // Abuse is still held.
+        let (status, _, v) = comment(&app, &slug, id, &reader(92), "The housing officers are muppets, the lot of them.");
+        assert_ne!(status, "published", "{v}");
     }
 
     fn authors_cannot_moderate_and_every_action_needs_a_token(app) {
