@@ -300,7 +300,16 @@ impl<'a> Folder<'a> {
         if self.run.is_empty() {
             return;
         }
-        let run = std::mem::take(&mut self.run);
+        let mut run = std::mem::take(&mut self.run);
+        // `is a w.h.o.r.e`: a word set off by a space before letters spelt out with dots
+        // or dashes is a word of its own, not the first letter.
+        if run.len() >= 4
+            && self.gap_is_space(&run[0], &run[1])
+            && !self.gap_is_space(&run[1], &run[2])
+        {
+            let first = run.remove(0);
+            self.out.emit_word(self.text, &self.letters, &first);
+        }
         if let (true, Some(first), Some(last)) = (run.len() >= 3, run.first(), run.last()) {
             let from = self.letters.len();
             for w in &run {
@@ -323,6 +332,13 @@ impl<'a> Folder<'a> {
         }
         self.run = run;
         self.run.clear();
+    }
+
+    /// Whether only white space separates two words of a run.
+    fn gap_is_space(&self, a: &RawWord, b: &RawWord) -> bool {
+        self.text
+            .get(a.end..b.start)
+            .is_some_and(|gap| gap.chars().all(char::is_whitespace))
     }
 
     /// Settles what is still waiting and closes the views with a space at `end`.
@@ -929,6 +945,9 @@ mod tests {
         assert_eq!(words("are c.u.n.t.s, every"), "are cunts | every");
         assert_eq!(words("f-u-c-k"), "fuck");
         assert_eq!(words("I am a dog"), "i am a dog");
+        assert_eq!(words("is a w.h.o.r.e who"), "is a whore who");
+        assert_eq!(words("I f-u-c-k-i-n-g am"), "i fucking am");
+        assert_eq!(words("a b c d"), "abcd");
     }
 
     #[test]
