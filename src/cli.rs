@@ -15,6 +15,7 @@ use crate::service::corpus::{self, CorpusLine, CorpusPost};
 use crate::service::recheck;
 use crate::service::rules::RulesSource;
 use crate::service::training;
+use crate::service::users::Actor;
 use crate::service::{ServiceError, setup, users};
 use crate::storage::{self, DbConn};
 
@@ -23,7 +24,7 @@ use crate::storage::{self, DbConn};
 #[command(name = "townhall", version, about, long_about = None)]
 pub struct Cli {
     /// Settings file (default: ./townhall.toml if it exists). Every setting can also be
-    /// given as a TOWNHALL_<NAME> environment variable; see README.md.
+    /// given as a TOWNHALL_<NAME> environment variable; see docs/src/running/settings.md.
     #[arg(long, global = true, env = "TOWNHALL_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// What to do (default: serve).
@@ -409,7 +410,7 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
         } => {
             let (pw, generated) = read_password(password_stdin, true)?;
             let u = with_db(settings, |c| {
-                users::create(c, &email, &name, role, Some(&pw), now())
+                users::create(c, Actor::CommandLine, &email, &name, role, Some(&pw), now())
             })?;
             println!(
                 "Created {} account {} ({}).",
@@ -443,21 +444,21 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
             let (pw, _) = read_password(password_stdin, false)?;
             with_db(settings, |c| {
                 let u = users::by_email(c, &email)?;
-                users::set_password(c, u.id, &pw, now())
+                users::set_password(c, Actor::CommandLine, u.id, &pw, now())
             })?;
             println!("Password changed for {email}; its sessions were signed out.");
         }
         UserCommand::Disable { email } => {
             with_db(settings, |c| {
                 let u = users::by_email(c, &email)?;
-                users::set_disabled(c, u.id, true, now())
+                users::set_disabled(c, Actor::CommandLine, u.id, true, now())
             })?;
             println!("Disabled {email}.");
         }
         UserCommand::Enable { email } => {
             with_db(settings, |c| {
                 let u = users::by_email(c, &email)?;
-                users::set_disabled(c, u.id, false, now())
+                users::set_disabled(c, Actor::CommandLine, u.id, false, now())
             })?;
             println!("Enabled {email}.");
         }

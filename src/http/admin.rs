@@ -14,7 +14,8 @@ use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
 use crate::error::AppError;
 use crate::service::posts::{self as post_service, PostState, SaveAction};
 use crate::service::site::{display_date, offset, page_for, paged};
-use crate::service::{ServiceError, separate_field_errors, users as user_service};
+use crate::service::users::Actor;
+use crate::service::{separate_field_errors, users as user_service};
 use crate::startup::AppState;
 use crate::storage::posts as post_store;
 
@@ -557,28 +558,18 @@ async fn change_password(
         confirm_password,
         ..
     } = form.0;
-    let mut errors = FieldErrors::default();
-    let current_ok = who
-        .user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| crate::service::auth::verify_password(h, &current_password));
-    if !current_ok {
-        errors.add("current_password", "Your current password is not right.");
-    }
-    if new_password != confirm_password {
-        errors.add("confirm_password", "The two new passwords do not match.");
-    }
-    let result = if errors.is_empty() {
-        let id = who.user.id;
-        state
-            .db(move |c| {
-                separate_field_errors(user_service::set_password(c, id, &new_password, now()))
-            })
-            .await?
-    } else {
-        Err(errors)
-    };
+    let id = who.user.id;
+    // On the blocking pool: verifying and hashing with argon2 would stall the async worker.
+    let result = state
+        .db(move |c| {
+            let change = user_service::PasswordChange {
+                current: &current_password,
+                new: &new_password,
+                confirm: &confirm_password,
+            };
+            separate_field_errors(user_service::change_own_password(c, id, &change, now()))
+        })
+        .await?;
     match result {
         // Every session was ended, this one too: sign in again with the new password.
         Ok(()) => Ok(see_other(
@@ -719,10 +710,12 @@ async fn create_user(
         input.password.clone()
     };
     let (email, name) = (input.email.clone(), input.name.clone());
+    let actor = Actor::Staff(who.user.id);
     let created = state
         .db(move |c| {
             separate_field_errors(user_service::create(
                 c,
+                actor,
                 &email,
                 &name,
                 role,
@@ -734,24 +727,6 @@ async fn create_user(
     match created {
         Ok(user) => {
             tracing::info!(user = user.id, by = who.user.id, "staff account created");
-            let (actor, target, detail) = (
-                who.user.id,
-                user.id,
-                format!("{} ({})", user.email, user.role),
-            );
-            state
-                .db(move |c| {
-                    crate::storage::moderation::audit(
-                        c,
-                        Some(actor),
-                        "user.create",
-                        ("user", Some(target)),
-                        &detail,
-                        now(),
-                    )?;
-                    Ok(())
-                })
-                .await?;
             blank_users_view(
                 &state,
                 &who,
@@ -770,24 +745,9 @@ async fn set_user_disabled(
     id: i64,
     disabled: bool,
 ) -> Result<HttpResponse, AppError> {
-    if id == who.user.id && disabled {
-        return Err(AppError::BadRequest(
-            "You cannot disable your own account.".into(),
-        ));
-    }
-    let actor = who.user.id;
+    let actor = Actor::Staff(who.user.id);
     state
-        .db(move |c| {
-            crate::storage::users::find(c, id)?.ok_or(ServiceError::NotFound)?;
-            user_service::set_disabled(c, id, disabled, now())?;
-            let what = if disabled {
-                "user.disable"
-            } else {
-                "user.enable"
-            };
-            crate::storage::moderation::audit(c, Some(actor), what, ("user", Some(id)), "", now())?;
-            Ok(())
-        })
+        .db(move |c| user_service::set_disabled(c, actor, id, disabled, now()))
         .await?;
     Ok(see_other(format!(
         "/admin/users?done={}",

@@ -19,7 +19,7 @@ use crate::service::comments::{CommentsState, comments_state};
 use crate::service::queue::{self, Decision};
 use crate::service::site::{display_date, offset, paged};
 use crate::startup::AppState;
-use crate::storage::moderation::{self as store, AuditFilter, QueueFilter};
+use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -95,17 +95,16 @@ async fn queue_page(
     };
     let rule = non_empty(&q.rule);
     let house_rule = non_empty(&q.house_rule).and_then(|h| h.parse::<u8>().ok());
-    // Hits are stored as JSON; the filters look for the exact key/value text in it.
-    let hits_like = match (&rule, house_rule) {
-        (Some(r), _) => Some(format!("\"rule\":{}", serde_json::Value::from(r.as_str()))),
-        (None, Some(h)) => Some(format!("\"house_rule\":{h},")),
+    let hit = match (&rule, house_rule) {
+        (Some(r), _) => Some(HitFilter::Rule(r.clone())),
+        (None, Some(h)) => Some(HitFilter::HouseRule(h)),
         _ => None,
     };
     let filter = QueueFilter {
         status: tab.to_owned(),
         post_id: non_empty(&q.post).and_then(|p| p.parse().ok()),
         email_key: non_empty(&q.commenter),
-        hits_like,
+        hit,
         ..QueueFilter::default()
     };
     let page = q.page.unwrap_or(1).max(1);

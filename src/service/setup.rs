@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, NaiveDateTime};
 use serde::Deserialize;
 
 use super::posts::{SaveAction, save};
+use super::users::Actor;
 use super::{ServiceError, ServiceResult};
 use crate::domain::{PostInput, Role};
 use crate::storage::{DbConn, meta, posts, users, write_transaction};
@@ -48,8 +49,15 @@ pub fn first_start(
     if users::count(conn)? == 0 {
         let generated = admin_password.is_none().then(super::auth::random_password);
         let password = admin_password.or(generated.as_deref());
-        let admin =
-            super::users::create(conn, admin_email, "Site admin", Role::Admin, password, now)?;
+        let admin = super::users::create(
+            conn,
+            Actor::System,
+            admin_email,
+            "Site admin",
+            Role::Admin,
+            password,
+            now,
+        )?;
         done.admin_created = Some((admin.email, generated));
     }
     if meta::get(conn, "first_start_done")?.is_none() {
@@ -83,6 +91,7 @@ pub fn load_demo(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<usize> 
             Some(u) => u,
             None => super::users::create(
                 conn,
+                Actor::System,
                 DEMO_AUTHOR_EMAIL,
                 "Editorial team",
                 Role::Author,

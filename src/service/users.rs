@@ -1,17 +1,68 @@
-//! Staff account management, shared by the CLI and the admin pages.
+//! Staff account management, shared by the CLI and the admin pages: each change and its
+//! audit entry are written in one transaction, whoever makes it.
 
 use chrono::NaiveDateTime;
 
-use super::auth::hash_password;
-use super::{ServiceError, ServiceResult, invalid};
+use super::auth::{hash_password, verify_password};
+use super::{FieldErrors, ServiceError, ServiceResult, invalid};
 use crate::domain::Role;
 use crate::domain::user::{check_display_name, check_password, normalize_email};
 use crate::storage::users::{NewUser, UserRow};
-use crate::storage::{DbConn, sessions, users};
+use crate::storage::{DbConn, moderation, sessions, users, write_transaction};
 
-/// Creates an account; `password` `None` makes one that cannot sign in yet.
+/// Who changes an account, as the audit log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in member of staff.
+    Staff(i64),
+    /// Someone at the server's command line (`townhall user …`).
+    CommandLine,
+    /// The first start and the demo content.
+    System,
+}
+
+impl Actor {
+    fn id(self) -> Option<i64> {
+        match self {
+            Actor::Staff(id) => Some(id),
+            Actor::CommandLine | Actor::System => None,
+        }
+    }
+
+    /// Said in the audit entry when no account made the change.
+    fn suffix(self) -> &'static str {
+        match self {
+            Actor::CommandLine => " (from the command line)",
+            Actor::Staff(_) | Actor::System => "",
+        }
+    }
+}
+
+fn audit(
+    conn: &mut DbConn,
+    actor: Actor,
+    action: &str,
+    user_id: i64,
+    detail: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    let detail = format!("{detail}{}", actor.suffix());
+    moderation::audit(
+        conn,
+        actor.id(),
+        action,
+        ("user", Some(user_id)),
+        &detail,
+        now,
+    )?;
+    Ok(())
+}
+
+/// Creates an account and its audit entry; `password` `None` makes one that cannot sign
+/// in yet.
 pub fn create(
     conn: &mut DbConn,
+    actor: Actor,
     email: &str,
     name: &str,
     role: Role,
@@ -20,6 +71,7 @@ pub fn create(
 ) -> ServiceResult<UserRow> {
     let email = normalize_email(email).map_err(|e| invalid("email", e))?;
     let name = check_display_name(name).map_err(|e| invalid("name", e))?;
+    // Hashed before the transaction: argon2 takes long enough to hold up other writers.
     let hash = match password {
         Some(pw) => {
             check_password(pw).map_err(|e| invalid("password", e))?;
@@ -27,24 +79,29 @@ pub fn create(
         }
         None => None,
     };
-    if users::find_by_email(conn, &email)?.is_some() {
-        return Err(invalid(
-            "email",
-            format!("An account for {email} already exists."),
-        ));
-    }
-    Ok(users::insert(
-        conn,
-        &NewUser {
-            email: &email,
-            display_name: &name,
-            role: role.as_str(),
-            password_hash: hash.as_deref(),
-            disabled: false,
-            created_at: now,
-            updated_at: now,
-        },
-    )?)
+    write_transaction(conn, |conn| {
+        if users::find_by_email(conn, &email)?.is_some() {
+            return Err(invalid(
+                "email",
+                format!("An account for {email} already exists."),
+            ));
+        }
+        let user = users::insert(
+            conn,
+            &NewUser {
+                email: &email,
+                display_name: &name,
+                role: role.as_str(),
+                password_hash: hash.as_deref(),
+                disabled: false,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        let detail = format!("{} ({})", user.email, user.role);
+        audit(conn, actor, "user.create", user.id, &detail, now)?;
+        Ok(user)
+    })
 }
 
 /// Finds an account by e-mail or says clearly that there is none.
@@ -53,30 +110,85 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> ServiceResult<UserRow> {
     users::find_by_email(conn, &email)?.ok_or(ServiceError::NotFound)
 }
 
-/// Sets a new password and signs the account out everywhere.
+/// Sets a new password, signs the account out everywhere and records it.
 pub fn set_password(
     conn: &mut DbConn,
+    actor: Actor,
     user_id: i64,
     password: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     check_password(password).map_err(|e| invalid("new_password", e))?;
     let hash = hash_password(password)?;
-    users::set_password(conn, user_id, &hash, now)?;
-    sessions::delete_for_user(conn, user_id)?;
-    Ok(())
+    write_transaction(conn, |conn| {
+        users::find(conn, user_id)?.ok_or(ServiceError::NotFound)?;
+        users::set_password(conn, user_id, &hash, now)?;
+        sessions::delete_for_user(conn, user_id)?;
+        audit(conn, actor, "user.password", user_id, "", now)
+    })
 }
 
-/// Disables or re-enables an account; disabling signs it out everywhere.
+/// What the account page's password form sends.
+pub struct PasswordChange<'a> {
+    /// The password the account has now.
+    pub current: &'a str,
+    /// The one it should have.
+    pub new: &'a str,
+    /// The new one typed again.
+    pub confirm: &'a str,
+}
+
+/// A member of staff changes their own password: the current one must be right and the
+/// new one typed twice. Every error is reported at once, beside its field.
+pub fn change_own_password(
+    conn: &mut DbConn,
+    user_id: i64,
+    change: &PasswordChange,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    let user = users::find(conn, user_id)?.ok_or(ServiceError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let current_ok = user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(h, change.current));
+    if !current_ok {
+        errors.add("current_password", "Your current password is not right.");
+    }
+    if change.new != change.confirm {
+        errors.add("confirm_password", "The two new passwords do not match.");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    set_password(conn, Actor::Staff(user_id), user_id, change.new, now)
+}
+
+/// Disables or re-enables an account and records it; disabling signs it out everywhere.
+/// Nobody disables their own account (the site would be left without its admin).
 pub fn set_disabled(
     conn: &mut DbConn,
+    actor: Actor,
     user_id: i64,
     disabled: bool,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    users::set_disabled(conn, user_id, disabled, now)?;
-    if disabled {
-        sessions::delete_for_user(conn, user_id)?;
+    if disabled && actor == Actor::Staff(user_id) {
+        return Err(ServiceError::Conflict(
+            "You cannot disable your own account.".into(),
+        ));
     }
-    Ok(())
+    write_transaction(conn, |conn| {
+        let user = users::find(conn, user_id)?.ok_or(ServiceError::NotFound)?;
+        users::set_disabled(conn, user_id, disabled, now)?;
+        if disabled {
+            sessions::delete_for_user(conn, user_id)?;
+        }
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        audit(conn, actor, action, user_id, &user.email, now)
+    })
 }

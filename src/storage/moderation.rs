@@ -103,6 +103,31 @@ pub fn set_comment(
     }
 }
 
+/// A rule, or a house rule, that a listed comment's verdict must name.
+#[derive(Debug, Clone)]
+pub enum HitFilter {
+    /// A rule id such as `spam.links`.
+    Rule(String),
+    /// A house rule number.
+    HouseRule(u8),
+}
+
+impl HitFilter {
+    /// The text a stored hit contains when it matches: hits are kept as JSON, so the
+    /// filter looks for the exact key and value, its wildcards escaped for `LIKE`.
+    fn like_pattern(&self) -> String {
+        let needle = match self {
+            HitFilter::Rule(r) => format!("\"rule\":{}", serde_json::Value::from(r.as_str())),
+            HitFilter::HouseRule(h) => format!("\"house_rule\":{h},"),
+        };
+        let escaped = needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    }
+}
+
 /// Which comments the queue lists.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -112,8 +137,8 @@ pub struct QueueFilter {
     pub post_id: Option<i64>,
     /// Only by this folded e-mail.
     pub email_key: Option<String>,
-    /// Only those whose hits contain this text (a rule id or `"house_rule":N`).
-    pub hits_like: Option<String>,
+    /// Only those with a hit of this rule or house rule.
+    pub hit: Option<HitFilter>,
     /// How many to skip (earlier pages).
     pub offset: i64,
     /// How many to return at most.
@@ -137,13 +162,8 @@ pub fn queue(conn: &mut DbConn, f: &QueueFilter) -> QueryResult<Vec<(CommentRow,
         if let Some(e) = &f.email_key {
             q = q.filter(comments::email_key.eq(e.clone()));
         }
-        if let Some(h) = &f.hits_like {
-            // The pattern's own wildcards are escaped so a filter matches literally.
-            let escaped = h
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            q = q.filter(comments::hits.like(format!("%{escaped}%")).escape('\\'));
+        if let Some(h) = &f.hit {
+            q = q.filter(comments::hits.like(h.like_pattern()).escape('\\'));
         }
         q = if f.status == "held" {
             q.order((comments::created_at.asc(), comments::id.asc()))

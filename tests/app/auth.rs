@@ -89,6 +89,19 @@ both_backends! {
         assert_eq!(author.get("/admin/posts").status, 303, "the disabled author is signed out");
         assert_eq!(author.login("author@example.org", &author_pw).status, 401, "and cannot sign in again");
         assert_eq!(moderator.get("/admin/account").status, 200, "others stay signed in");
+
+        // Each change to an account is in the audit log under the admin who made it.
+        let audit = app.get("/admin/audit?kind=user");
+        let entries = audit.texts(".audit-action");
+        assert_eq!(entries[..3], ["user.disable", "user.create", "user.create"], "{}", audit.body);
+        assert!(audit.text("tbody").contains("author@example.org"), "{}", audit.body);
+        // Nobody disables their own account; nothing is written when they try.
+        let me = users.row_attr(ADMIN_EMAIL, "form[action$='/disable']", "action");
+        let own = me.unwrap_or_else(|| "/admin/users/1/disable".to_owned());
+        let refused = app.submit("/admin/users", &own, &[]);
+        assert_eq!(refused.status, 409, "{}", refused.body);
+        assert!(refused.body.contains("You cannot disable your own account."));
+        assert_eq!(app.get("/admin/audit?kind=user").texts(".audit-action"), entries);
     }
 
     fn staff_can_change_their_password(app) {
@@ -104,6 +117,9 @@ both_backends! {
         assert_eq!(app.get("/admin/posts").status, 303, "sessions end after a password change");
         assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 401);
         assert_eq!(app.login(ADMIN_EMAIL, "a brand new passphrase").status, 303);
+        let entries = app.get("/admin/audit?kind=user").texts(".audit-action");
+        assert_eq!(entries.iter().filter(|a| *a == "user.password").count(), 1, "one entry, for the change that happened: {entries:?}");
+        assert_eq!(entries[0], "user.password");
     }
 
     fn sign_in_never_redirects_off_site(app) {

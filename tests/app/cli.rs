@@ -180,6 +180,40 @@ fn users_are_managed_from_the_command_line() {
         Some("another long password\n"),
     );
     assert_eq!(code, 0, "{err}");
+    // Every change made at the command line is in the audit log, said to come from there.
+    let target = townhall::storage::DbTarget::Sqlite(dir.path().join("townhall.db"));
+    let pool = townhall::storage::open_pool(&target, 1).expect("the database");
+    let mut conn = pool.get().expect("a connection");
+    let (entries, _) = townhall::storage::moderation::audit_list(
+        &mut conn,
+        &townhall::storage::moderation::AuditFilter::default(),
+        0,
+        100,
+    )
+    .expect("the audit log");
+    let mut actions: Vec<(String, String)> = entries
+        .into_iter()
+        .map(|(a, _)| (a.action, a.detail))
+        .collect();
+    actions.reverse();
+    let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "user.create",
+            "user.create",
+            "user.disable",
+            "user.password"
+        ],
+        "{actions:?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .all(|(_, d)| d.ends_with("(from the command line)")),
+        "{actions:?}"
+    );
+    drop(conn);
     let (code, out, _) = townhall(dir.path(), &["demo"], &[], None);
     assert_eq!(code, 0);
     assert!(out.contains("Loaded 8 demo posts"), "{out}");
