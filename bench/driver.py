@@ -149,6 +149,22 @@ def percent(a, b):
     return f"{100 * a['rps'] / b['rps']:.1f} %"
 
 
+# RESULTS.md's history (how earlier figures were reached) starts at this line; `results`
+# rewrites everything above it and keeps it and everything below it.
+HISTORY_MARK = "<!-- bench/run rewrites everything above this line and keeps everything below it. -->"
+
+
+def kept_history(out):
+    """The history part of an existing RESULTS.md (from HISTORY_MARK on), or ''."""
+    try:
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return ""
+    at = text.find(HISTORY_MARK)
+    return text[at:] if at >= 0 else ""
+
+
 def results(workdir, out):
     meta = {}
     if os.path.exists(os.path.join(workdir, "meta.json")):
@@ -231,8 +247,11 @@ def results(workdir, out):
         L += ["", f"Townhall's evaluation, with every rule, takes **{meta['engine_ratio']}** "
               "of the time WordPress's disallowed-keys check (one regex per listed word) "
               "needs on the same comment and lists."]
+    history = kept_history(out)
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(L) + "\n")
+        if history:
+            f.write("\n" + history)
 
 
 def main():

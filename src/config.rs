@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::storage::DbTarget;
 
-/// Every setting, with its default. README.md lists them.
+/// Every setting, with its default. docs/src/running/settings.md lists them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {

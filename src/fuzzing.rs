@@ -107,7 +107,7 @@ pub fn check_engine(body: &str, author: &str) {
     }
 }
 
-/// The elements the comment subset may produce (README, "Comments").
+/// The elements the comment subset may produce (docs/src/readers.md, "Commenting").
 const COMMENT_TAGS: [&str; 6] = ["p", "br", "em", "strong", "blockquote", "a"];
 
 /// Attributes whose value a browser loads or follows as a URL.

@@ -1,7 +1,7 @@
 //! The fuzz targets' seeds, replayed under `cargo test`: every input that `.ci/fuzz`
 //! starts libFuzzer from goes once through the same checks (`townhall::fuzzing`), so a
 //! regression on a known hostile input shows without the fuzzer. The fuzzing itself,
-//! coverage-guided, is `cargo fuzz` on the targets in `fuzz/` (README, "Fuzzing").
+//! coverage-guided, is `cargo fuzz` on the targets in `fuzz/` (docs/src/tests/fuzzing.md).
 
 use std::path::{Path, PathBuf};
 
