@@ -416,6 +416,23 @@ mod tests {
         s.validated()
     }
 
+    /// A setting missing from `KEYS` could be set in the file but silently not from the
+    /// environment.
+    #[test]
+    fn every_setting_can_be_set_from_the_environment() {
+        let value = serde_json::to_value(Settings::default()).unwrap();
+        let mut fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut keys = KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
+
     #[test]
     fn defaults_are_valid() {
         let s = with(|_| {}).unwrap();

@@ -3,9 +3,9 @@
 use clap::Parser;
 
 /// Caps glibc's malloc at two arenas. By default it keeps up to eight per core, one per
-/// busy thread, each holding on to the memory it freed: under 50 connections to the
-/// moderation queue that took the server's peak memory from about 100 MB to 140 MB and
-/// more (bench/RESULTS.md, "History"). `MALLOC_ARENA_MAX` in the environment still wins.
+/// busy thread, each holding on to the memory it freed, so peak memory grows with the
+/// connections served (bench/RESULTS.md, "History"). `MALLOC_ARENA_MAX` in the
+/// environment still wins.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {

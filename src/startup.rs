@@ -223,7 +223,11 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let pages = web::Data::new(crate::http::page_cache::PageCache::new(
         state.settings.page_cache_seconds,
     ));
-    let blocking_threads = state.settings.db_pool_size as usize;
+    let blocking_threads = blocking_threads(
+        state.settings.db_pool_size,
+        state.replica.is_some(),
+        workers,
+    );
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         // The worker runs while the server's app factories hold this sender.
@@ -248,13 +252,24 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .configure(crate::http::routes)
     })
     .workers(workers)
-    // Database work waits for a pooled connection on these threads: each worker gets as
-    // many as there are connections (either may need them all), not actix's 512 / workers,
-    // which only adds threads (and malloc arenas) that wait.
-    .worker_max_blocking_threads(blocking_threads.max(1))
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The threads each actix worker may block on. What runs there: database work, which
+/// holds or waits for a pooled connection (any one worker's requests may need every
+/// connection of the primary's pool, and of the replica's when there is one); and CPU
+/// work (rendering templates, gzipping cached pages), which cannot use more threads than
+/// there are cores, about one per worker. Actix's default (512 / workers) only adds
+/// threads, and malloc arenas, that wait.
+fn blocking_threads(db_pool_size: u32, replica: bool, workers: usize) -> usize {
+    let connections = db_pool_size as usize * if replica { 2 } else { 1 };
+    let cpu_work = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .div_ceil(workers.max(1));
+    (connections + cpu_work).max(1)
 }
 
 /// Starts the outbox worker on a thread of its own: a pass every `mail_poll_seconds`

@@ -34,9 +34,9 @@ pub struct Options {
     pub now: NaiveDateTime,
     /// Full commenter addresses older than this many days are not kept (the network is).
     pub ip_retention_days: u32,
-    /// Network prefix lengths, from the moderation rules.
+    /// The IPv4 network prefix length, from the moderation rules.
     pub ipv4_prefix: u8,
-    /// See above.
+    /// The IPv6 network prefix length, from the moderation rules.
     pub ipv6_prefix: u8,
     /// Read and check everything, report, and then roll it all back.
     pub dry_run: bool,

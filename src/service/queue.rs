@@ -558,11 +558,11 @@ pub struct CommenterView {
     pub email_key: String,
     /// Network prefix.
     pub network: String,
-    /// Comments published, held, rejected.
+    /// Comments published.
     pub published: i64,
-    /// See above.
+    /// Comments held.
     pub held: i64,
-    /// See above.
+    /// Comments rejected.
     pub rejected: i64,
     /// First comment.
     pub first_seen: String,
@@ -765,9 +765,9 @@ pub struct EventView {
     pub action: String,
     /// Who ("the house-rules engine" for the automatic verdict).
     pub actor: String,
-    /// Status before and after.
+    /// Status before.
     pub from_status: String,
-    /// See above.
+    /// Status after.
     pub to_status: String,
     /// The house rule cited.
     pub house_rule: Option<i32>,
