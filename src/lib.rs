@@ -8,7 +8,6 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
-pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod http;

@@ -6,20 +6,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{HttpServer, web};
 use handlebars::Handlebars;
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
-use crate::error::AppError;
-use crate::service::mail::{MailContext, Mailer};
+use crate::http::state::AppState;
+use crate::service::mail::Mailer;
 use crate::service::rules::{LiveRules, RulesError, RulesSource};
 use crate::service::setup::FirstStart;
-use crate::service::{ServiceError, ServiceResult, setup};
+use crate::service::{ServiceError, setup};
+use crate::storage;
 use crate::storage::replica::Replica;
-use crate::storage::{self, DbConn, Pool};
 
 /// The templates shipped in the binary.
 #[derive(RustEmbed)]
@@ -30,49 +29,6 @@ struct EmbeddedTemplates;
 #[derive(RustEmbed)]
 #[folder = "static/"]
 pub struct StaticFiles;
-
-/// Everything a request handler may need; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    /// Database connections (the primary, on PostgreSQL).
-    pub pool: Pool,
-    /// A PostgreSQL streaming replica for readers' pages, when one is set.
-    pub replica: Option<Arc<Replica>>,
-    /// The settings in force.
-    pub settings: Arc<Settings>,
-    /// Compiled templates.
-    pub templates: Arc<Handlebars<'static>>,
-    /// Key for signing CSRF tokens.
-    pub secret: Arc<Vec<u8>>,
-    /// A hash of the static files, appended to their URLs so browsers refetch after a change.
-    pub static_version: String,
-    /// The moderation rules in force (reloaded when their files change).
-    pub rules: Arc<LiveRules>,
-    /// Delivers queued e-mail (SMTP or `.eml` files).
-    pub mailer: Arc<Mailer>,
-}
-
-impl AppState {
-    /// What composing e-mail needs: links, the site's name and the signing key.
-    pub fn mail_context(&self) -> MailContext {
-        MailContext::new(&self.settings, &self.secret)
-    }
-
-    /// Runs blocking database work off the async workers, on a pooled connection.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        let result = web::block(move || {
-            let mut conn = pool.get().map_err(ServiceError::Unavailable)?;
-            f(&mut conn)
-        })
-        .await?;
-        result.map_err(AppError::from)
-    }
-}
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -220,7 +176,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     crate::service::rules::watch(&state.rules, std::time::Duration::from_secs(2));
     let worker_alive = spawn_mail_worker(&state)?;
-    let pages = web::Data::new(crate::http::page_cache::PageCache::new(
+    let pages = web::Data::new(crate::http::middleware::page_cache::PageCache::new(
         state.settings.page_cache_seconds,
     ));
     let blocking_threads = blocking_threads(
@@ -232,24 +188,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         // The worker runs while the server's app factories hold this sender.
         let _ = &worker_alive;
-        App::new()
-            .app_data(data.clone())
-            .app_data(pages.clone())
-            .app_data(crate::http::query_config())
-            .app_data(crate::http::path_config())
-            .app_data(web::PayloadConfig::new(crate::http::MAX_BODY))
-            .wrap(from_fn(crate::http::caching::cache_headers))
-            .wrap(from_fn(crate::http::replica::remember_writes))
-            .wrap(from_fn(crate::http::page_cache::page_cache))
-            .wrap(from_fn(crate::http::reader_tokens::fill))
-            .wrap(from_fn(crate::http::body::limit_size))
-            .wrap(from_fn(crate::http::csrf::ensure_cookie))
-            .wrap(from_fn(crate::http::errors::error_pages))
-            .wrap(crate::http::security::headers(data.settings.is_https()))
-            .wrap(Compress::default())
-            .wrap(from_fn(crate::http::access_log::access_log))
-            .wrap(tracing_actix_web::TracingLogger::default())
-            .configure(crate::http::routes)
+        crate::http::app(data.clone(), pages.clone())
     })
     .workers(workers)
     .worker_max_blocking_threads(blocking_threads)

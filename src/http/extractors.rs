@@ -8,11 +8,11 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::Serialize;
 
-use super::csrf::SESSION_COOKIE;
+use super::middleware::csrf::SESSION_COOKIE;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::service::auth;
-use crate::startup::AppState;
 use crate::storage::users::UserRow;
 
 /// A signed-in staff member, as templates see them.

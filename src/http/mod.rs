@@ -1,50 +1,47 @@
-//! Thin handlers: extract, call a service inside one `web::block`, render.
+//! The HTTP edge: thin handlers (`routes`) that extract, call a service inside one
+//! `web::block` and render, wrapped in the middleware stack that [`app`] builds.
 
-pub mod access_log;
-pub mod admin;
-pub mod assets;
-pub mod auth;
-pub mod body;
-pub mod caching;
-pub mod comments;
-pub mod csrf;
-pub mod errors;
+pub mod error;
 pub mod extractors;
-pub mod feeds;
-pub mod mail;
-pub mod moderation;
-pub mod page_cache;
+pub mod middleware;
 pub mod page_parts;
-pub mod public;
-pub mod reader_tokens;
 pub mod render;
-pub mod replica;
-pub mod security;
-pub mod wordpress;
+pub mod routes;
+pub mod state;
 
-use actix_web::{HttpRequest, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpRequest, web};
 
-use crate::error::AppError;
+use error::AppError;
+use middleware::page_cache::PageCache;
+use state::AppState;
 
-pub use body::MAX_BODY;
+pub use middleware::body::MAX_BODY;
 
-/// Every route.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    public::routes(cfg);
-    comments::routes(cfg);
-    mail::routes(cfg);
-    feeds::routes(cfg);
-    assets::routes(cfg);
-    auth::routes(cfg);
-    admin::routes(cfg);
-    moderation::routes(cfg);
-    // Last: old WordPress addresses only answer what nothing else does.
-    wordpress::routes(cfg);
-    cfg.default_service(web::to(not_found));
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound)
+/// The whole application for one actix worker: shared state, extractor settings, the
+/// middleware stack and every route.
+pub fn app(
+    state: web::Data<AppState>,
+    pages: web::Data<PageCache>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let https = state.settings.is_https();
+    let app = App::new()
+        .app_data(state)
+        .app_data(pages)
+        .app_data(query_config())
+        .app_data(path_config())
+        .app_data(web::PayloadConfig::new(MAX_BODY))
+        .configure(routes::routes);
+    middleware::wrap(app, https)
 }
 
 /// Bad query strings (a page number that is not a number, say) become 400 pages.

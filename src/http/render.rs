@@ -4,8 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde_json::{Map, Value, json};
 
-use crate::error::AppError;
-use crate::startup::AppState;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 
 /// One page to render: its template, meta data and status.
 pub struct Page {

@@ -19,25 +19,33 @@ const TEN_MB: usize = 10 * 1024 * 1024;
 /// address (mail clients' one-click `List-Unsubscribe` posts whatever they like).
 const READS_NO_BODY: [&str; 1] = ["/unsubscribe"];
 
-/// Every path registered with `#[post("…")]` under `src/http/`, as written there.
+/// Every path registered with `#[post("…")]` under `src/http/` (its folders too), as
+/// written there.
 pub fn post_routes() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http")];
     let mut routes = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("src/http") {
-        let path = entry.expect("an entry").path();
-        let source = std::fs::read_to_string(&path).expect("a source file");
-        assert!(
-            !source.contains("web::post()") && !source.contains("Method::POST"),
-            "{} registers a POST route another way: teach post_routes() to find it",
-            path.display()
-        );
-        for line in source.lines() {
-            if let Some(rest) = line.trim().strip_prefix("#[post(\"") {
-                let route = rest.split('"').next().expect("a quoted path");
-                routes.push(route.to_owned());
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a folder under src/http") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("a source file");
+            assert!(
+                !source.contains("web::post()") && !source.contains("Method::POST"),
+                "{} registers a POST route another way: teach post_routes() to find it",
+                path.display()
+            );
+            for line in source.lines() {
+                if let Some(rest) = line.trim().strip_prefix("#[post(\"") {
+                    let route = rest.split('"').next().expect("a quoted path");
+                    routes.push(route.to_owned());
+                }
             }
         }
     }
+    assert!(routes.len() > 20, "the POST routes were found: {routes:?}");
     routes.sort();
     routes
 }

@@ -6,12 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
-use super::now;
-use super::render::{Page, render};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::middleware::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
+use crate::http::now;
+use crate::http::render::{Page, render};
+use crate::http::state::AppState;
 use crate::service::auth;
-use crate::startup::AppState;
 
 /// Registers the sign-in routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

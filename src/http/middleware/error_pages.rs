@@ -7,9 +7,9 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use super::render::{Page, render_string};
-use crate::error::ErrorMessage;
-use crate::startup::AppState;
+use crate::http::error::ErrorMessage;
+use crate::http::render::{Page, render_string};
+use crate::http::state::AppState;
 
 /// True when the client's `Accept` header ranks JSON above HTML. Wildcards
 /// do not count for HTML, so `application/json, */*` (as API clients send) means JSON,

@@ -16,9 +16,9 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::service::{ServiceError, ServiceResult};
-use crate::startup::AppState;
 use crate::storage::DbConn;
 use crate::storage::replica::{WalPosition, primary_position};
 

@@ -6,10 +6,10 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, routes, web};
 use serde::Deserialize;
 
-use super::now;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::now;
+use crate::http::state::AppState;
 use crate::service::wordpress;
-use crate::startup::AppState;
 
 /// Registers the old-address routes (after the site's own).
 pub fn routes(cfg: &mut web::ServiceConfig) {

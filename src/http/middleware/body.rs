@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 
 /// The largest request body accepted on any route (a long post with room to spare).
 pub const MAX_BODY: usize = 2 * 1024 * 1024;

@@ -3,9 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 
-use super::caching::not_modified;
-use crate::error::AppError;
-use crate::startup::{AppState, StaticFiles};
+use crate::http::error::AppError;
+use crate::http::middleware::caching::not_modified;
+use crate::http::state::AppState;
+use crate::startup::StaticFiles;
 
 /// Registers `/static/…`.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -17,9 +17,9 @@ use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use sha2::Sha256;
 
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::service::auth::random_token;
-use crate::startup::AppState;
 
 /// The per-browser CSRF cookie.
 pub const CSRF_COOKIE: &str = "townhall_csrf";
@@ -182,7 +182,7 @@ where
 #[macro_export]
 macro_rules! csrf_form {
     ($($t:ty),* $(,)?) => {
-        $(impl $crate::http::csrf::HasCsrfToken for $t {
+        $(impl $crate::http::middleware::csrf::HasCsrfToken for $t {
             fn csrf_token(&self) -> &str { &self.csrf_token }
         })*
     };

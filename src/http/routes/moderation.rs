@@ -8,17 +8,19 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::admin::{admin_render, see_other};
 use super::auth::TokenForm;
-use super::csrf::{Csrf, CsrfForm};
-use super::extractors::{CanManageUsers, CanModerate, RequireRole};
-use super::now;
-use super::render::Page;
-use crate::error::AppError;
+use super::staff::{
+    ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, non_empty, notice, page_prefix, see_other,
+};
+use crate::http::error::AppError;
+use crate::http::extractors::{CanManageUsers, CanModerate, RequireRole};
+use crate::http::middleware::csrf::{Csrf, CsrfForm};
+use crate::http::now;
+use crate::http::render::Page;
+use crate::http::state::AppState;
 use crate::service::comments::{CommentsState, comments_state};
 use crate::service::queue::{self, Decision};
 use crate::service::site::{display_date, offset, paged};
-use crate::startup::AppState;
 use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
@@ -35,25 +37,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(lift_flood)
         .service(site_switch)
         .service(audit_page);
-}
-
-/// Messages after an action, from a fixed list so nothing typed is reflected.
-fn notice(done: Option<&str>) -> Option<&'static str> {
-    Some(match done? {
-        "approve" => "Approved and published.",
-        "reject" => "Rejected.",
-        "spam" => "Marked as spam; the spam score has learned from it.",
-        "edit" => "Edited; the original is kept in the history.",
-        "ban" => "Banned: their next comments will not be published.",
-        "unban" => "Ban lifted.",
-        "trust" => "Trusted: their comments skip the soft rules.",
-        "untrust" => "No longer trusted.",
-        "thread" => "Thread setting saved.",
-        "flood" => "Flood closure lifted: comments are open again.",
-        "paused" => "Comments are now closed across the whole site.",
-        "resumed" => "Comments are open again across the site.",
-        _ => return None,
-    })
 }
 
 /// The queue's filters and tab.
@@ -73,12 +56,6 @@ pub struct QueueQuery {
     done: Option<String>,
     #[serde(default)]
     page: Option<u32>,
-}
-
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_ref()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
 }
 
 #[get("/admin/queue")]
@@ -309,21 +286,6 @@ async fn queue_action(
         decision.as_str(),
     )))
 }
-
-#[derive(Deserialize)]
-struct DoneQuery {
-    done: Option<String>,
-}
-
-/// A staff list's query: which page, and what was just done.
-#[derive(Deserialize)]
-pub(super) struct ListQuery {
-    pub(super) done: Option<String>,
-    pub(super) page: Option<u32>,
-}
-
-/// Rows on each page of the staff lists (posts, threads).
-pub(super) const ADMIN_PER_PAGE: u32 = 50;
 
 /// Entries on each page of the audit log (short rows: more to a page).
 const AUDIT_PER_PAGE: u32 = 100;
@@ -569,20 +531,6 @@ impl AuditQuery {
                 ("actor", &self.actor),
             ],
         )
-    }
-}
-
-/// `path?filters&page=`: the link to another page of a filtered staff list, the filters
-/// that are set kept, the page number to be added.
-fn page_prefix(path: &str, filters: &[(&str, &Option<String>)]) -> String {
-    let set: Vec<(&str, &str)> = filters
-        .iter()
-        .filter_map(|&(name, value)| Some((name, value.as_deref()?.trim())))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    match serde_urlencoded::to_string(set) {
-        Ok(query) if !query.is_empty() => format!("{path}?{query}&page="),
-        _ => format!("{path}?page="),
     }
 }
 

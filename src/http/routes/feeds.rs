@@ -5,11 +5,11 @@ use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset};
 use quick_xml::escape::escape;
 
-use super::now;
-use super::replica::Reads;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::middleware::replica::Reads;
+use crate::http::now;
+use crate::http::state::AppState;
 use crate::service::site::{self, PostSummary};
-use crate::startup::AppState;
 
 /// Registers the machine-readable routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -8,10 +8,10 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::render::{Page, render};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::render::{Page, render};
+use crate::http::state::AppState;
 use crate::service::mail;
-use crate::startup::AppState;
 
 /// Registers the unsubscribe routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

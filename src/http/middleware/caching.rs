@@ -25,8 +25,8 @@ use sha2::{Digest, Sha256};
 
 use super::csrf::{SESSION_COOKIE, token_issued};
 use super::reader_tokens::Slots;
-use crate::error::AppError;
-use crate::startup::AppState;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 
 /// What pages with one reader's tokens, and every page for signed-in staff, carry.
 const PRIVATE: &str = "private, no-store";

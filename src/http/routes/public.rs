@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::now;
-use super::render::{Page, render};
-use super::replica::Reads;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::middleware::replica::Reads;
+use crate::http::now;
+use crate::http::render::{Page, render};
+use crate::http::state::AppState;
 use crate::service::site;
-use crate::startup::AppState;
 
 /// Registers the reader routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

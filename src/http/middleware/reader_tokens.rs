@@ -22,12 +22,12 @@ use actix_web::{FromRequest, HttpRequest, web};
 use aho_corasick::AhoCorasick;
 
 use super::csrf::Csrf;
-use super::now;
-use super::page_parts::PageParts;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::now;
+use crate::http::page_parts::PageParts;
+use crate::http::state::AppState;
 use crate::service::auth::random_token;
 use crate::service::form_token;
-use crate::startup::AppState;
 
 /// Marks a response whose body holds the placeholders, for the comment form of a post.
 #[derive(Clone, Copy, Debug)]

@@ -33,12 +33,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::caching::not_modified;
 use super::csrf::{CSRF_COOKIE, SESSION_COOKIE};
-use super::now;
-use super::page_parts::PageParts;
 use super::reader_tokens::{self, Slots};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::now;
+use crate::http::page_parts::PageParts;
+use crate::http::state::AppState;
 use crate::service::auth::{self, token_hash};
-use crate::startup::AppState;
 
 /// The most memory the pages may take, in bytes (pages larger than an eighth of it are
 /// not kept).

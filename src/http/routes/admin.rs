@@ -5,18 +5,18 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::csrf::{Csrf, CsrfForm};
-use super::extractors::{AnyStaff, CanManageUsers, CanWrite, Permission, RequireRole};
-use super::moderation::{ADMIN_PER_PAGE, ListQuery};
-use super::now;
-use super::render::{Page, render};
+use super::staff::{ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, notice, see_other};
 use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::extractors::{AnyStaff, CanManageUsers, CanWrite, Permission, RequireRole};
+use crate::http::middleware::csrf::{Csrf, CsrfForm};
+use crate::http::now;
+use crate::http::render::{Page, render};
+use crate::http::state::AppState;
 use crate::service::posts::{self as post_service, PostState, SaveAction};
 use crate::service::site::{display_date, offset, page_for, paged};
 use crate::service::users::Actor;
 use crate::service::{separate_field_errors, users as user_service};
-use crate::startup::AppState;
 use crate::storage::posts as post_store;
 
 /// Registers the staff routes.
@@ -39,51 +39,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create_user)
         .service(disable_user)
         .service(enable_user);
-}
-
-/// Renders a staff page with the signed-in user and a CSRF token in the context.
-pub(crate) async fn admin_render<P: Permission>(
-    state: &AppState,
-    who: &RequireRole<P>,
-    csrf: &Csrf,
-    page: Page,
-    data: Value,
-) -> Result<HttpResponse, AppError> {
-    let mut data = data;
-    if let Value::Object(map) = &mut data {
-        map.insert("user".into(), json!(who.view()));
-        map.insert("csrf".into(), json!(csrf.token()));
-        map.entry("notice").or_insert(Value::Null);
-    }
-    render(state, page.noindex(), data).await
-}
-
-pub(crate) fn see_other(to: impl Into<String>) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", to.into()))
-        .finish()
-}
-
-/// Messages shown after an action, chosen from a fixed list so nothing typed is reflected.
-fn notice(done: Option<&str>) -> Option<&'static str> {
-    Some(match done? {
-        "saved" => "Saved.",
-        "published" => "Published.",
-        "scheduled" => "Scheduled: the post will appear at its publication time.",
-        "unpublished" => "Unpublished: the post is no longer on the site.",
-        "deleted" => "Deleted.",
-        "password" => "Your password has been changed. Other sessions have been signed out.",
-        "notifications" => "Your e-mail settings are saved.",
-        "user-created" => "Account created.",
-        "user-disabled" => "Account disabled and signed out.",
-        "user-enabled" => "Account enabled.",
-        _ => return None,
-    })
-}
-
-#[derive(Deserialize)]
-struct DoneQuery {
-    done: Option<String>,
 }
 
 #[get("/admin")]

@@ -10,18 +10,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::auth::client_ip;
-use super::csrf::CsrfForm;
-use super::errors::wants_json;
-use super::now;
-use super::reader_tokens::{Slots, csrf_placeholder, form_placeholder};
-use super::render::{Page, render};
-use super::replica::Reads;
 use crate::domain::{CommentInput, FieldErrors};
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::http::middleware::csrf::CsrfForm;
+use crate::http::middleware::error_pages::wants_json;
+use crate::http::middleware::reader_tokens::{Slots, csrf_placeholder, form_placeholder};
+use crate::http::middleware::replica::Reads;
+use crate::http::now;
+use crate::http::render::{Page, render};
+use crate::http::state::AppState;
 use crate::service::comments::{self, CommentSettings, CommentStatus, RequestFacts, Submitted};
 use crate::service::site::{self, PostLookup};
 use crate::service::{form_token, house_rules, separate_field_errors};
-use crate::startup::AppState;
 
 /// Registers the comment routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,0 +1,35 @@
+//! The handlers, one module per area of the site.
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod comments;
+pub mod feeds;
+pub mod mail;
+pub mod moderation;
+pub mod public;
+pub mod staff;
+pub mod wordpress;
+
+use actix_web::web;
+
+use super::error::AppError;
+
+/// Every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    public::routes(cfg);
+    comments::routes(cfg);
+    mail::routes(cfg);
+    feeds::routes(cfg);
+    assets::routes(cfg);
+    auth::routes(cfg);
+    admin::routes(cfg);
+    moderation::routes(cfg);
+    // Last: old WordPress addresses only answer what nothing else does.
+    wordpress::routes(cfg);
+    cfg.default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,103 @@
+//! What the staff pages share: rendering with the signed-in user and a CSRF token,
+//! redirects after a form, the notices after an action and the lists' paging.
+
+use actix_web::HttpResponse;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::http::error::AppError;
+use crate::http::extractors::{Permission, RequireRole};
+use crate::http::middleware::csrf::Csrf;
+use crate::http::render::{Page, render};
+use crate::http::state::AppState;
+
+/// Renders a staff page with the signed-in user and a CSRF token in the context.
+pub(crate) async fn admin_render<P: Permission>(
+    state: &AppState,
+    who: &RequireRole<P>,
+    csrf: &Csrf,
+    page: Page,
+    data: Value,
+) -> Result<HttpResponse, AppError> {
+    let mut data = data;
+    if let Value::Object(map) = &mut data {
+        map.insert("user".into(), json!(who.view()));
+        map.insert("csrf".into(), json!(csrf.token()));
+        map.entry("notice").or_insert(Value::Null);
+    }
+    render(state, page.noindex(), data).await
+}
+
+/// A 303 to `to`, after a form did what it asked.
+pub(crate) fn see_other(to: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to.into()))
+        .finish()
+}
+
+/// The message shown after a staff action, chosen from a fixed list by the `done`
+/// query parameter so that nothing typed is reflected.
+pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "saved" => "Saved.",
+        "published" => "Published.",
+        "scheduled" => "Scheduled: the post will appear at its publication time.",
+        "unpublished" => "Unpublished: the post is no longer on the site.",
+        "deleted" => "Deleted.",
+        "password" => "Your password has been changed. Other sessions have been signed out.",
+        "notifications" => "Your e-mail settings are saved.",
+        "user-created" => "Account created.",
+        "user-disabled" => "Account disabled and signed out.",
+        "user-enabled" => "Account enabled.",
+        "approve" => "Approved and published.",
+        "reject" => "Rejected.",
+        "spam" => "Marked as spam; the spam score has learned from it.",
+        "edit" => "Edited; the original is kept in the history.",
+        "ban" => "Banned: their next comments will not be published.",
+        "unban" => "Ban lifted.",
+        "trust" => "Trusted: their comments skip the soft rules.",
+        "untrust" => "No longer trusted.",
+        "thread" => "Thread setting saved.",
+        "flood" => "Flood closure lifted: comments are open again.",
+        "paused" => "Comments are now closed across the whole site.",
+        "resumed" => "Comments are open again across the site.",
+        _ => return None,
+    })
+}
+
+/// A staff page's query when it only says what was just done.
+#[derive(Deserialize)]
+pub(super) struct DoneQuery {
+    pub(super) done: Option<String>,
+}
+
+/// A staff list's query: which page, and what was just done.
+#[derive(Deserialize)]
+pub(super) struct ListQuery {
+    pub(super) done: Option<String>,
+    pub(super) page: Option<u32>,
+}
+
+/// Rows on each page of the staff lists (posts, threads).
+pub(super) const ADMIN_PER_PAGE: u32 = 50;
+
+/// A query parameter's trimmed value, if it has one.
+pub(super) fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// `path?filters&page=`: the link to another page of a filtered staff list, the filters
+/// that are set kept, the page number to be added.
+pub(super) fn page_prefix(path: &str, filters: &[(&str, &Option<String>)]) -> String {
+    let set: Vec<(&str, &str)> = filters
+        .iter()
+        .filter_map(|&(name, value)| Some((name, value.as_deref()?.trim())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    match serde_urlencoded::to_string(set) {
+        Ok(query) if !query.is_empty() => format!("{path}?{query}&page="),
+        _ => format!("{path}?page="),
+    }
+}
