@@ -11,8 +11,9 @@ use aho_corasick::{Anchored, Input, MatchKind};
 use super::normalize::Folded;
 
 /// Endings added to a whole-word entry, so `cunt` also catches `cunts` and `bitch`
-/// `bitching`, without substring matching (which would hit Scunthorpe).
-const INFLECTIONS: &[&str] = &["", "s", "es", "ed", "ing", "in", "er", "ers"];
+/// `bitching` (and the slang plurals `niggaz`, `hoez`), without substring matching
+/// (which would hit Scunthorpe).
+const INFLECTIONS: &[&str] = &["", "s", "es", "z", "ed", "ing", "in", "er", "ers"];
 
 /// How a list entry matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

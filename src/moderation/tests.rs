@@ -102,6 +102,8 @@ fn every_evasion_trick_is_caught() {
         ("leet 0 and 1", "Sh1t housing, sh0dd1ly run. Sh1t."),
         ("leet 3", "Housing for refugees? B3llend politics."),
         ("leet $ and 5", "What a load of $hit, and 5hite housing."),
+        ("slang plural", "The housing on this estate is sh1tz."),
+        ("dots after a", "The housing officer is a t.w.a.t, frankly."),
         ("v for u", "Khan is a useless fvcking disgrace on housing."),
         (
             "dots",
