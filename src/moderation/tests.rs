@@ -827,3 +827,20 @@ fn the_shipped_models_tables_fit_in_32_mb() {
     assert!(bytes > 0, "the shipped rules have models");
     assert!(bytes <= 32 << 20, "{bytes} bytes");
 }
+
+#[test]
+fn a_live_case_is_held_and_one_that_is_over_is_not() {
+    let live = verdict(
+        "The trial at Snaresbrook Crown Court starts on Monday and he is obviously guilty.",
+    );
+    assert_eq!(live.action, Action::Hold, "{:?}", rule_ids(&live));
+    assert!(rule_ids(&live).contains(&"legal.sub_judice"));
+    let over = verdict(
+        "The landlord was convicted at Southwark Crown Court last year and fined for the overcrowding.",
+    );
+    assert!(
+        !rule_ids(&over).contains(&"legal.sub_judice"),
+        "{:?}",
+        rule_ids(&over)
+    );
+}
