@@ -1,6 +1,7 @@
 //! Plain validated types shared by the services, the store and the templates.
 
 pub mod comment;
+pub mod comment_mode;
 pub mod html;
 pub mod post;
 pub mod role;
@@ -9,6 +10,7 @@ pub mod text;
 pub mod user;
 
 pub use comment::{CommentInput, NewComment};
+pub use comment_mode::CommentMode;
 pub use html::SafeHtml;
 pub use post::{PostDraft, PostInput};
 pub use role::Role;

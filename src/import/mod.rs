@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 
-use crate::storage::moderation::audit;
+use crate::storage::moderation::{Audit, audit};
 use crate::storage::{DbConn, wordpress, write_transaction};
 pub use report::Report;
 use wxr::{Entry, WxrReader};
@@ -160,8 +160,7 @@ pub fn import_file(
         audit(
             conn,
             None,
-            "import.wordpress",
-            ("import", None),
+            Audit::ImportWordpress,
             &format!(
                 "{}: {}; {posts_known} WordPress posts and {comments_known} comments known",
                 path.display(),

@@ -9,7 +9,7 @@ use crate::domain::html::html_plain_text;
 use crate::domain::post::{MAX_TAG, MAX_TAGS, MAX_TITLE, TagName};
 use crate::domain::text::truncate_words;
 use crate::domain::user::{check_display_name, normalize_email};
-use crate::domain::{Role, Slug};
+use crate::domain::{CommentMode, Role, Slug};
 use crate::storage::posts::{self, PostWrite};
 use crate::storage::schema::tags;
 use crate::storage::users::{self, NewUser};
@@ -234,7 +234,7 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
         date,
     )?;
     if item.comment_status == "closed" {
-        moderation::set_comment_mode(conn, row.id, "closed", None)?;
+        moderation::set_comment_mode(conn, row.id, CommentMode::Closed, None)?;
     }
     let tags = tag_names(run, item);
     posts::set_tags(conn, row.id, &tags)?;

@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::domain::comment::check_website;
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
-use crate::domain::{NewComment, SafeHtml};
+use crate::domain::{CommentMode, NewComment, SafeHtml};
 use crate::moderation::{
     self, Action, Facts, Fingerprint, Hit, Identity, Lessons, PostContext, Prior, RuleSet,
     Standing, Submission,
@@ -94,9 +94,9 @@ pub fn comments_state(
 ) -> CommentsState {
     let published = post.published_at.unwrap_or(post.created_at);
     let archived = published < now - Duration::days(archive_after_days.into());
-    match post.comment_mode.as_str() {
-        "closed" => CommentsState::Closed,
-        "auto" if archived => CommentsState::Archived,
+    match post.comment_mode {
+        CommentMode::Closed => CommentsState::Closed,
+        CommentMode::Auto if archived => CommentsState::Archived,
         _ if post.flood_closed_at.is_some() => CommentsState::Flooded,
         _ => CommentsState::Open,
     }

@@ -6,7 +6,7 @@ use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{PostDraft, Role, Slug};
-use crate::storage::moderation::audit;
+use crate::storage::moderation::{Audit, audit};
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
 use crate::storage::write_transaction;
@@ -156,19 +156,12 @@ pub fn save(
         }
         posts::set_tags(conn, saved.id, &draft.tags)?;
         let what = match (current.is_some(), action) {
-            (_, SaveAction::Publish) => "post.publish",
-            (_, SaveAction::Unpublish) => "post.unpublish",
-            (false, SaveAction::Save) => "post.create",
-            (true, SaveAction::Save) => "post.edit",
+            (_, SaveAction::Publish) => Audit::PostPublish(saved.id),
+            (_, SaveAction::Unpublish) => Audit::PostUnpublish(saved.id),
+            (false, SaveAction::Save) => Audit::PostCreate(saved.id),
+            (true, SaveAction::Save) => Audit::PostEdit(saved.id),
         };
-        audit(
-            conn,
-            Some(user.id),
-            what,
-            ("post", Some(saved.id)),
-            &saved.title,
-            now,
-        )?;
+        audit(conn, Some(user.id), what, &saved.title, now)?;
         Ok(saved)
     })
 }
@@ -196,18 +189,11 @@ pub fn set_published(
             posts::set_status(conn, id, "draft", post.published_at, now)?;
         }
         let what = if publish {
-            "post.publish"
+            Audit::PostPublish(id)
         } else {
-            "post.unpublish"
+            Audit::PostUnpublish(id)
         };
-        audit(
-            conn,
-            Some(user.id),
-            what,
-            ("post", Some(id)),
-            &post.title,
-            now,
-        )?;
+        audit(conn, Some(user.id), what, &post.title, now)?;
         posts::find(conn, id)?.ok_or(ServiceError::NotFound)
     })
 }
@@ -235,14 +221,7 @@ pub fn delete(
             return Err(ServiceError::Conflict(deletion_refusal(comments)));
         }
         posts::delete(conn, id)?;
-        audit(
-            conn,
-            Some(user.id),
-            "post.delete",
-            ("post", Some(id)),
-            &post.title,
-            now,
-        )?;
+        audit(conn, Some(user.id), Audit::PostDelete(id), &post.title, now)?;
         Ok(post)
     })
 }

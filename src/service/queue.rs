@@ -11,11 +11,12 @@ use serde::Serialize;
 use super::comments::CommentStatus;
 use super::site::{display_date, offset};
 use super::{ServiceError, ServiceResult, invalid};
+use crate::domain::CommentMode;
 use crate::domain::text::truncate_words;
 use crate::import::IMPORTED_ENGINE;
 use crate::moderation::{Field, Hit, lessons};
 use crate::storage::comments::{self as comment_store, CommentRow};
-use crate::storage::moderation::{self as store, NewEvent, QueueFilter};
+use crate::storage::moderation::{self as store, Audit, NewEvent, QueueFilter};
 use crate::storage::{
     DbConn, commenters, learned_tokens, meta, posts as post_store, write_transaction,
 };
@@ -47,6 +48,15 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The audit entry for this decision on comment `id`.
+    pub fn audit(self, id: i64) -> Audit {
+        match self {
+            Decision::Approve => Audit::CommentApprove(id),
+            Decision::Reject { .. } => Audit::CommentReject(id),
+            Decision::Spam => Audit::CommentSpam(id),
+        }
+    }
+
     /// The name recorded in events and the audit log.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -133,14 +143,7 @@ pub fn decide(
                 }
                 _ => format!("{} → {to}", c.status),
             };
-            store::audit(
-                conn,
-                Some(actor),
-                &format!("comment.{}", decision.as_str()),
-                ("comment", Some(id)),
-                &detail,
-                now,
-            )?;
+            store::audit(conn, Some(actor), decision.audit(id), &detail, now)?;
             if decision == Decision::Approve && c.status != "published" {
                 approved.push(id);
             }
@@ -230,14 +233,7 @@ pub fn edit(
             },
         )?;
         store::set_comment(conn, id, &c.status, Some(body), now)?;
-        store::audit(
-            conn,
-            Some(actor),
-            "comment.edit",
-            ("comment", Some(id)),
-            "",
-            now,
-        )?;
+        store::audit(conn, Some(actor), Audit::CommentEdit(id), "", now)?;
         if approve {
             decide(conn, mail, actor, &[id], Decision::Approve, &note, now)?;
         }
@@ -341,8 +337,7 @@ pub fn ban(
         store::audit(
             conn,
             Some(actor),
-            "commenter.ban",
-            ("comment", Some(comment_id)),
+            Audit::CommenterBan(comment_id),
             &detail,
             now,
         )?;
@@ -361,14 +356,7 @@ pub fn lift_ban(
         if store::lift_ban(conn, ban_id, now)? == 0 {
             return Err(ServiceError::NotFound);
         }
-        store::audit(
-            conn,
-            Some(actor),
-            "commenter.unban",
-            ("ban", Some(ban_id)),
-            "",
-            now,
-        )?;
+        store::audit(conn, Some(actor), Audit::CommenterUnban(ban_id), "", now)?;
         Ok(())
     })
 }
@@ -389,11 +377,10 @@ pub fn trust(
             conn,
             Some(actor),
             if trusted {
-                "commenter.trust"
+                Audit::CommenterTrust(comment_id)
             } else {
-                "commenter.untrust"
+                Audit::CommenterUntrust(comment_id)
             },
-            ("comment", Some(comment_id)),
             &format!("e-mail {}", c.email_key),
             now,
         )?;
@@ -401,7 +388,7 @@ pub fn trust(
     })
 }
 
-/// Sets a post's comment mode (`auto`, `open` or `closed`, with an optional note).
+/// Sets a post's comment mode (as the form names it), with an optional note.
 pub fn set_comment_mode(
     conn: &mut DbConn,
     actor: i64,
@@ -410,22 +397,21 @@ pub fn set_comment_mode(
     note: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    if !matches!(mode, "auto" | "open" | "closed") {
+    let Some(mode) = CommentMode::parse(mode) else {
         return Err(invalid(
             "mode",
             "Choose open, closed or follow the archive rule.",
         ));
-    }
+    };
     let note = clean_note(note);
     write_transaction(conn, |conn| {
         post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
-        let kept = (mode == "closed" && !note.is_empty()).then_some(note.as_str());
+        let kept = (mode == CommentMode::Closed && !note.is_empty()).then_some(note.as_str());
         store::set_comment_mode(conn, post_id, mode, kept)?;
         store::audit(
             conn,
             Some(actor),
-            &format!("post.comments_{mode}"),
-            ("post", Some(post_id)),
+            Audit::PostCommentMode(post_id, mode),
             &note,
             now,
         )?;
@@ -443,14 +429,7 @@ pub fn lift_flood(
     write_transaction(conn, |conn| {
         post_store::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
         store::lift_flood(conn, post_id)?;
-        store::audit(
-            conn,
-            Some(actor),
-            "post.flood_lifted",
-            ("post", Some(post_id)),
-            "",
-            now,
-        )?;
+        store::audit(conn, Some(actor), Audit::PostFloodLifted(post_id), "", now)?;
         Ok(())
     })
 }
@@ -468,11 +447,10 @@ pub fn set_paused(
             conn,
             Some(actor),
             if paused {
-                "setting.comments_paused"
+                Audit::CommentsPaused
             } else {
-                "setting.comments_resumed"
+                Audit::CommentsResumed
             },
-            ("setting", None),
             COMMENTS_PAUSED,
             now,
         )?;

@@ -7,6 +7,7 @@ use super::auth::{hash_password, verify_password};
 use super::{FieldErrors, ServiceError, ServiceResult, invalid};
 use crate::domain::Role;
 use crate::domain::user::{check_display_name, check_password, normalize_email};
+use crate::storage::moderation::Audit;
 use crate::storage::users::{NewUser, UserRow};
 use crate::storage::{DbConn, moderation, sessions, users, write_transaction};
 
@@ -41,20 +42,12 @@ impl Actor {
 fn audit(
     conn: &mut DbConn,
     actor: Actor,
-    action: &str,
-    user_id: i64,
+    what: Audit,
     detail: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     let detail = format!("{detail}{}", actor.suffix());
-    moderation::audit(
-        conn,
-        actor.id(),
-        action,
-        ("user", Some(user_id)),
-        &detail,
-        now,
-    )?;
+    moderation::audit(conn, actor.id(), what, &detail, now)?;
     Ok(())
 }
 
@@ -99,7 +92,7 @@ pub fn create(
             },
         )?;
         let detail = format!("{} ({})", user.email, user.role);
-        audit(conn, actor, "user.create", user.id, &detail, now)?;
+        audit(conn, actor, Audit::UserCreate(user.id), &detail, now)?;
         Ok(user)
     })
 }
@@ -124,7 +117,7 @@ pub fn set_password(
         users::find(conn, user_id)?.ok_or(ServiceError::NotFound)?;
         users::set_password(conn, user_id, &hash, now)?;
         sessions::delete_for_user(conn, user_id)?;
-        audit(conn, actor, "user.password", user_id, "", now)
+        audit(conn, actor, Audit::UserPassword(user_id), "", now)
     })
 }
 
@@ -184,11 +177,11 @@ pub fn set_disabled(
         if disabled {
             sessions::delete_for_user(conn, user_id)?;
         }
-        let action = if disabled {
-            "user.disable"
+        let what = if disabled {
+            Audit::UserDisable(user_id)
         } else {
-            "user.enable"
+            Audit::UserEnable(user_id)
         };
-        audit(conn, actor, action, user_id, &user.email, now)
+        audit(conn, actor, what, &user.email, now)
     })
 }

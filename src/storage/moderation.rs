@@ -10,6 +10,7 @@ use super::comments::CommentRow;
 use super::posts::PostRow;
 use super::schema::{audit_log, bans, comment_events, commenter_history, comments, posts, users};
 use super::{DbConn, dispatch};
+use crate::domain::CommentMode;
 
 /// A human action on a comment.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -379,21 +380,133 @@ pub struct AuditRow {
     pub created_at: NaiveDateTime,
 }
 
-/// Records a staff action.
+/// What an audit entry records: one constructor per action, each with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// A post written and saved for the first time.
+    PostCreate(i64),
+    /// A post's saved edit.
+    PostEdit(i64),
+    /// A post published (or scheduled).
+    PostPublish(i64),
+    /// A post taken off the site.
+    PostUnpublish(i64),
+    /// A post deleted.
+    PostDelete(i64),
+    /// A post's comment mode set.
+    PostCommentMode(i64, CommentMode),
+    /// A flood closure lifted.
+    PostFloodLifted(i64),
+    /// A comment approved.
+    CommentApprove(i64),
+    /// A comment rejected.
+    CommentReject(i64),
+    /// A comment marked as spam.
+    CommentSpam(i64),
+    /// A comment edited.
+    CommentEdit(i64),
+    /// The author of a comment banned.
+    CommenterBan(i64),
+    /// A ban lifted.
+    CommenterUnban(i64),
+    /// The author of a comment trusted.
+    CommenterTrust(i64),
+    /// The author of a comment no longer trusted.
+    CommenterUntrust(i64),
+    /// Every comment form closed by the site-wide switch.
+    CommentsPaused,
+    /// The site-wide switch turned off.
+    CommentsResumed,
+    /// A WordPress export imported.
+    ImportWordpress,
+    /// A staff account created.
+    UserCreate(i64),
+    /// A staff account's password changed.
+    UserPassword(i64),
+    /// A staff account disabled.
+    UserDisable(i64),
+    /// A staff account enabled again.
+    UserEnable(i64),
+}
+
+impl Audit {
+    /// The kinds of target, as the audit log's filter offers them.
+    pub const KINDS: [&'static str; 6] = ["comment", "post", "user", "ban", "setting", "import"];
+
+    /// The action's stored name, e.g. `comment.approve`.
+    pub fn action(self) -> &'static str {
+        match self {
+            Audit::PostCreate(_) => "post.create",
+            Audit::PostEdit(_) => "post.edit",
+            Audit::PostPublish(_) => "post.publish",
+            Audit::PostUnpublish(_) => "post.unpublish",
+            Audit::PostDelete(_) => "post.delete",
+            Audit::PostCommentMode(_, CommentMode::Auto) => "post.comments_auto",
+            Audit::PostCommentMode(_, CommentMode::Open) => "post.comments_open",
+            Audit::PostCommentMode(_, CommentMode::Closed) => "post.comments_closed",
+            Audit::PostFloodLifted(_) => "post.flood_lifted",
+            Audit::CommentApprove(_) => "comment.approve",
+            Audit::CommentReject(_) => "comment.reject",
+            Audit::CommentSpam(_) => "comment.spam",
+            Audit::CommentEdit(_) => "comment.edit",
+            Audit::CommenterBan(_) => "commenter.ban",
+            Audit::CommenterUnban(_) => "commenter.unban",
+            Audit::CommenterTrust(_) => "commenter.trust",
+            Audit::CommenterUntrust(_) => "commenter.untrust",
+            Audit::CommentsPaused => "setting.comments_paused",
+            Audit::CommentsResumed => "setting.comments_resumed",
+            Audit::ImportWordpress => "import.wordpress",
+            Audit::UserCreate(_) => "user.create",
+            Audit::UserPassword(_) => "user.password",
+            Audit::UserDisable(_) => "user.disable",
+            Audit::UserEnable(_) => "user.enable",
+        }
+    }
+
+    /// What the action was done to: a kind from [`Audit::KINDS`] and its id.
+    pub fn target(self) -> (&'static str, Option<i64>) {
+        match self {
+            Audit::PostCreate(id)
+            | Audit::PostEdit(id)
+            | Audit::PostPublish(id)
+            | Audit::PostUnpublish(id)
+            | Audit::PostDelete(id)
+            | Audit::PostCommentMode(id, _)
+            | Audit::PostFloodLifted(id) => ("post", Some(id)),
+            // A ban and a trust mark are recorded against the comment they were given on.
+            Audit::CommentApprove(id)
+            | Audit::CommentReject(id)
+            | Audit::CommentSpam(id)
+            | Audit::CommentEdit(id)
+            | Audit::CommenterBan(id)
+            | Audit::CommenterTrust(id)
+            | Audit::CommenterUntrust(id) => ("comment", Some(id)),
+            Audit::CommenterUnban(ban) => ("ban", Some(ban)),
+            Audit::CommentsPaused | Audit::CommentsResumed => ("setting", None),
+            Audit::ImportWordpress => ("import", None),
+            Audit::UserCreate(id)
+            | Audit::UserPassword(id)
+            | Audit::UserDisable(id)
+            | Audit::UserEnable(id) => ("user", Some(id)),
+        }
+    }
+}
+
+/// Records a staff action (`actor` none for the system or the command line).
 pub fn audit(
     conn: &mut DbConn,
     actor_id: Option<i64>,
-    action: &str,
-    target: (&str, Option<i64>),
+    what: Audit,
     detail: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    let (kind, target) = what.target();
     dispatch!(conn, |c| diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(actor_id),
-            audit_log::action.eq(action),
-            audit_log::target_kind.eq(target.0),
-            audit_log::target_id.eq(target.1),
+            audit_log::action.eq(what.action()),
+            audit_log::target_kind.eq(kind),
+            audit_log::target_id.eq(target),
             audit_log::detail.eq(detail),
             audit_log::created_at.eq(now),
         ))
@@ -462,12 +575,12 @@ pub fn audit_list(
 pub fn set_comment_mode(
     conn: &mut DbConn,
     post_id: i64,
-    mode: &str,
+    mode: CommentMode,
     note: Option<&str>,
 ) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::update(posts::table.find(post_id))
         .set((
-            posts::comment_mode.eq(mode),
+            posts::comment_mode.eq(mode.as_str()),
             posts::comments_closed_note.eq(note)
         ))
         .execute(c))

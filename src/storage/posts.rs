@@ -8,8 +8,8 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::schema::{post_tags, posts, slug_redirects, tags, users};
 use super::{DbConn, dispatch};
-use crate::domain::Slug;
 use crate::domain::post::TagName;
+use crate::domain::{CommentMode, Slug};
 
 /// A post as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -35,8 +35,9 @@ pub struct PostRow {
     pub created_at: NaiveDateTime,
     /// Last edited.
     pub updated_at: NaiveDateTime,
-    /// `auto` (closes with age), `open` or `closed`.
-    pub comment_mode: String,
+    /// How it takes comments.
+    #[diesel(deserialize_as = String)]
+    pub comment_mode: CommentMode,
     /// Staff's own note for a post whose comments they closed.
     pub comments_closed_note: Option<String>,
     /// When a flood of near-identical comments closed the thread.

@@ -155,23 +155,23 @@ both_backends! {
         assert_eq!(app.get("/admin/posts?page=3").status, 404);
 
         // The audit log, a hundred entries a page, keeps its filter from page to page.
+        use townhall::storage::moderation::{Audit, audit};
         let t0 = chrono::Utc::now().naive_utc();
         for n in 1..=150 {
             let at = t0 + chrono::Duration::seconds(n);
-            townhall::storage::moderation::audit(&mut app.db(), None, "setting.test", ("setting", Some(n)), "x", at)
-                .expect("audit entry");
+            audit(&mut app.db(), None, Audit::UserEnable(n), "x", at).expect("audit entry");
         }
-        let audit = app.get("/admin/audit?kind=setting&action=setting.test");
+        let audit = app.get("/admin/audit?kind=user&action=user.enable");
         assert_eq!(rows(&audit, ".audit-table"), 100, "a hundred entries a page");
         assert_eq!(audit.text(".pagination span"), "Page 1 of 2");
         let next = audit.attrs(".pagination a[rel=next]", "href");
-        assert_eq!(next, ["/admin/audit?action=setting.test&kind=setting&page=2"]);
-        assert!(audit.text(".audit-table tbody tr").contains("setting 150"), "newest first");
+        assert_eq!(next, ["/admin/audit?action=user.enable&kind=user&page=2"]);
+        assert!(audit.text(".audit-table tbody tr").contains("user 150"), "newest first");
         let older = app.get(&next[0]);
         assert_eq!(rows(&older, ".audit-table"), 50);
         let last = older.texts(".audit-table tbody tr").pop().unwrap_or_default();
-        assert!(last.ends_with("setting 1x"), "{last}");
-        assert_eq!(app.get("/admin/audit?kind=setting&page=3").status, 404);
+        assert!(last.ends_with("user 1x"), "{last}");
+        assert_eq!(app.get("/admin/audit?kind=user&action=user.enable&page=3").status, 404);
     }
 
 }

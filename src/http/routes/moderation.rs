@@ -12,6 +12,7 @@ use super::auth::TokenForm;
 use super::staff::{
     ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, non_empty, notice, page_prefix, see_other,
 };
+use crate::domain::CommentMode;
 use crate::http::error::AppError;
 use crate::http::extractors::{CanManageUsers, CanModerate, RequireRole};
 use crate::http::middleware::csrf::{Csrf, CsrfForm};
@@ -21,7 +22,7 @@ use crate::http::state::AppState;
 use crate::service::comments::{CommentsState, comments_state};
 use crate::service::queue::{self, Decision};
 use crate::service::site::{display_date, offset, paged};
-use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
+use crate::storage::moderation::{self as store, Audit, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -398,11 +399,30 @@ struct ThreadRow {
     id: i64,
     title: String,
     url: String,
-    mode: String,
+    modes: Vec<ModeOption>,
     note: String,
     state: CommentsState,
     flooded: bool,
     published: String,
+}
+
+/// One choice in a thread's mode menu.
+#[derive(Serialize)]
+struct ModeOption {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+fn mode_options(current: CommentMode) -> Vec<ModeOption> {
+    CommentMode::ALL
+        .into_iter()
+        .map(|m| ModeOption {
+            value: m.as_str(),
+            label: m.label(),
+            selected: m == current,
+        })
+        .collect()
 }
 
 #[get("/admin/threads")]
@@ -425,7 +445,7 @@ async fn threads_page(
                     state: comments_state(&post, t, archive),
                     id: post.id,
                     url: format!("/posts/{}", post.slug),
-                    mode: post.comment_mode,
+                    modes: mode_options(post.comment_mode),
                     note: post.comments_closed_note.unwrap_or_default(),
                     flooded: post.flood_closed_at.is_some(),
                     published: post.published_at.map(display_date).unwrap_or_default(),
@@ -598,7 +618,7 @@ async fn audit_page(
             "list": paged(rows, page, AUDIT_PER_PAGE, total)?,
             "page_prefix": q.page_prefix(),
             "filters": &*q,
-            "kinds": ["comment", "post", "user", "ban", "setting", "import"],
+            "kinds": Audit::KINDS,
         }),
     )
     .await

@@ -1,0 +1,70 @@
+//! How a post takes comments, as staff set it on the Threads page.
+
+use serde::Serialize;
+
+/// A post's comment mode. Stored as its lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentMode {
+    /// Open until the post is older than `archive_after_days`, then closed.
+    Auto,
+    /// Open whatever the post's age.
+    Open,
+    /// Closed, with staff's optional note in place of the form.
+    Closed,
+}
+
+impl CommentMode {
+    /// Every mode, in the order the Threads page offers them.
+    pub const ALL: [CommentMode; 3] = [CommentMode::Auto, CommentMode::Open, CommentMode::Closed];
+
+    /// The name stored and sent by the form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentMode::Auto => "auto",
+            CommentMode::Open => "open",
+            CommentMode::Closed => "closed",
+        }
+    }
+
+    /// What the Threads page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CommentMode::Auto => "follow the archive rule",
+            CommentMode::Open => "open",
+            CommentMode::Closed => "closed",
+        }
+    }
+
+    /// Reads a stored or submitted name.
+    pub fn parse(s: &str) -> Option<CommentMode> {
+        CommentMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// A stored value that names no mode (a damaged row).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown comment mode `{0}`")]
+pub struct UnknownCommentMode(String);
+
+impl TryFrom<String> for CommentMode {
+    type Error = UnknownCommentMode;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        CommentMode::parse(&s).ok_or(UnknownCommentMode(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back() {
+        for m in CommentMode::ALL {
+            assert_eq!(CommentMode::parse(m.as_str()), Some(m));
+        }
+        assert_eq!(CommentMode::parse("Closed"), None);
+        assert!(CommentMode::try_from("ajar".to_owned()).is_err());
+    }
+}
