@@ -248,3 +248,51 @@ fn spam_is_held_and_ordinary_messages_are_not() {
     println!("red-team adverts: {:.1}% held or rejected", stopped * 100.0);
     assert!(stopped >= 0.90, "red-team adverts stopped {stopped:.3}");
 }
+
+/// The in-tree corpora whose verdicts the golden file records.
+const GOLDEN_CORPORA: [&str; 4] = [
+    "tests/corpus/redteam.jsonl",
+    "tests/corpus/redteam-2.jsonl",
+    "tests/corpus/hard-negatives.jsonl",
+    "tests/corpus/hard-negatives-2.jsonl",
+];
+const GOLDEN: &str = "tests/corpus/golden-verdicts.jsonl";
+
+/// Every verdict of the shipped rules on the in-tree corpora, exactly as `rules check`
+/// prints them, against the recorded ones: an optimisation must change none. A change
+/// to the rules or models that is meant to change verdicts records them again with
+/// `TOWNHALL_BLESS_GOLDEN=1 cargo test --test app golden`, and the diff shows what moved.
+#[test]
+fn verdicts_match_the_golden_file() {
+    let rules = shipped();
+    let mut now = String::new();
+    for path in GOLDEN_CORPORA {
+        let lines: Vec<CorpusLine> = read(path);
+        for out in corpus::replay(&rules, &posts(), &lines).expect("replay") {
+            now.push_str(&serde_json::to_string(&out).expect("a verdict as JSON"));
+            now.push('\n');
+        }
+    }
+    if std::env::var_os("TOWNHALL_BLESS_GOLDEN").is_some() {
+        std::fs::write(GOLDEN, &now).expect("write the golden file");
+        return;
+    }
+    let recorded = std::fs::read_to_string(GOLDEN).expect("the golden file");
+    let changed: Vec<(&str, &str)> = recorded
+        .lines()
+        .zip(now.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        recorded.lines().count(),
+        now.lines().count(),
+        "the corpora changed length: record them again"
+    );
+    assert!(
+        changed.is_empty(),
+        "{} of {} verdicts differ from {GOLDEN}; first: {:#?}",
+        changed.len(),
+        now.lines().count(),
+        &changed[..changed.len().min(3)]
+    );
+}
