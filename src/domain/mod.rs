@@ -4,6 +4,7 @@ pub mod comment;
 pub mod comment_mode;
 pub mod html;
 pub mod post;
+pub mod post_status;
 pub mod role;
 pub mod slug;
 pub mod text;
@@ -13,6 +14,7 @@ pub use comment::{CommentInput, NewComment};
 pub use comment_mode::CommentMode;
 pub use html::SafeHtml;
 pub use post::{PostDraft, PostInput};
+pub use post_status::PostStatus;
 pub use role::Role;
 pub use slug::Slug;
 

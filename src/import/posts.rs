@@ -9,7 +9,7 @@ use crate::domain::html::html_plain_text;
 use crate::domain::post::{MAX_TAG, MAX_TAGS, MAX_TITLE, TagName};
 use crate::domain::text::truncate_words;
 use crate::domain::user::{check_display_name, normalize_email};
-use crate::domain::{CommentMode, Role, Slug};
+use crate::domain::{CommentMode, PostStatus, Role, Slug};
 use crate::storage::posts::{self, PostWrite};
 use crate::storage::schema::tags;
 use crate::storage::users::{self, NewUser};
@@ -141,12 +141,12 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
         return Ok(None);
     }
     let (status, published) = match item.status.as_str() {
-        "publish" => ("published", true),
+        "publish" => (PostStatus::Published, true),
         // Scheduled in WordPress: scheduled here too.
-        "future" => ("published", true),
-        "draft" | "pending" => ("draft", false),
+        "future" => (PostStatus::Published, true),
+        "draft" | "pending" => (PostStatus::Draft, false),
         // Visible only to WordPress staff: kept, unpublished, with its date.
-        "private" => ("draft", true),
+        "private" => (PostStatus::Draft, true),
         "trash" => {
             run.report.skip_item("trashed posts");
             return Ok(None);
@@ -160,7 +160,7 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
                 "post {}: unknown status “{other}”, imported unpublished",
                 item.post_id
             ));
-            ("draft", false)
+            (PostStatus::Draft, false)
         }
     };
     if let Some(known) = wordpress::find_post(conn, item.post_id)? {
@@ -226,7 +226,7 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
             title: &title,
             body_markdown: &body,
             excerpt: &excerpt,
-            status,
+            status: status.as_str(),
             published_at: published.then_some(date),
             updated_at: updated,
         },
@@ -253,7 +253,7 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
     } else {
         run.report.posts += 1;
     }
-    if status != "published" {
+    if status != PostStatus::Published {
         run.report.unpublished += 1;
     }
     Ok(Some(row.id))

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
-use crate::domain::{PostDraft, Role, Slug};
+use crate::domain::{PostDraft, PostStatus, Role, Slug};
 use crate::storage::moderation::{Audit, audit};
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
@@ -40,9 +40,9 @@ pub enum PostState {
 
 /// Works out a stored post's state at a moment.
 pub fn state(post: &PostRow, now: NaiveDateTime) -> PostState {
-    match (post.status.as_str(), post.published_at) {
-        ("published", Some(t)) if t > now => PostState::Scheduled,
-        ("published", _) => PostState::Published,
+    match (post.status, post.published_at) {
+        (PostStatus::Published, Some(t)) if t > now => PostState::Scheduled,
+        (PostStatus::Published, _) => PostState::Published,
         _ => PostState::Draft,
     }
 }
@@ -110,10 +110,12 @@ pub fn save(
         };
         let slug = choose_slug(conn, draft, current.as_ref())?;
         let excerpt = truncate_words(&markdown_plain_text(&draft.body_markdown), EXCERPT_CHARS);
-        let was_published = current.as_ref().is_some_and(|p| p.status == "published");
+        let was_published = current
+            .as_ref()
+            .is_some_and(|p| p.status == PostStatus::Published);
         let (status, published_at) = match action {
             SaveAction::Publish => (
-                "published",
+                PostStatus::Published,
                 draft
                     .publish_at
                     .or_else(|| {
@@ -125,13 +127,17 @@ pub fn save(
                     .or(Some(now)),
             ),
             SaveAction::Unpublish => (
-                "draft",
+                PostStatus::Draft,
                 draft
                     .publish_at
                     .or(current.as_ref().and_then(|p| p.published_at)),
             ),
             SaveAction::Save => (
-                if was_published { "published" } else { "draft" },
+                if was_published {
+                    PostStatus::Published
+                } else {
+                    PostStatus::Draft
+                },
                 draft
                     .publish_at
                     .or(current.as_ref().and_then(|p| p.published_at)),
@@ -142,7 +148,7 @@ pub fn save(
             title: &draft.title,
             body_markdown: &draft.body_markdown,
             excerpt: &excerpt,
-            status,
+            status: status.as_str(),
             published_at,
             updated_at: now,
         };
@@ -181,12 +187,12 @@ pub fn set_published(
             posts::set_status(
                 conn,
                 id,
-                "published",
+                PostStatus::Published,
                 Some(post.published_at.unwrap_or(now)),
                 now,
             )?;
         } else {
-            posts::set_status(conn, id, "draft", post.published_at, now)?;
+            posts::set_status(conn, id, PostStatus::Draft, post.published_at, now)?;
         }
         let what = if publish {
             Audit::PostPublish(id)

@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 use super::schema::{post_tags, posts, slug_redirects, tags, users};
 use super::{DbConn, dispatch};
 use crate::domain::post::TagName;
-use crate::domain::{CommentMode, Slug};
+use crate::domain::{CommentMode, PostStatus, Slug};
 
 /// A post as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -27,8 +27,9 @@ pub struct PostRow {
     pub excerpt: String,
     /// Who wrote it.
     pub author_id: i64,
-    /// `draft` or `published`.
-    pub status: String,
+    /// Out or not (see `published_at` for when).
+    #[diesel(deserialize_as = String)]
+    pub status: PostStatus,
     /// When it goes or went live; in the future means scheduled.
     pub published_at: Option<NaiveDateTime>,
     /// Created.
@@ -81,7 +82,7 @@ pub struct PostWrite<'a> {
 macro_rules! public {
     ($now:expr) => {
         posts::status
-            .eq("published")
+            .eq($crate::domain::PostStatus::Published.as_str())
             .and(posts::published_at.le($now))
     };
 }
@@ -112,13 +113,13 @@ pub fn update(conn: &mut DbConn, id: i64, w: &PostWrite<'_>) -> QueryResult<Post
 pub fn set_status(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: PostStatus,
     published_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::update(posts::table.find(id))
         .set((
-            posts::status.eq(status),
+            posts::status.eq(status.as_str()),
             posts::published_at.eq(published_at),
             posts::updated_at.eq(now),
         ))
