@@ -2,6 +2,7 @@
 
 pub mod comment;
 pub mod comment_mode;
+pub mod comment_status;
 pub mod html;
 pub mod post;
 pub mod post_status;
@@ -12,6 +13,7 @@ pub mod user;
 
 pub use comment::{CommentInput, NewComment};
 pub use comment_mode::CommentMode;
+pub use comment_status::CommentStatus;
 pub use html::SafeHtml;
 pub use post::{PostDraft, PostInput};
 pub use post_status::PostStatus;

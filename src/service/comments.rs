@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::domain::comment::check_website;
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
-use crate::domain::{CommentMode, NewComment, SafeHtml};
+use crate::domain::{CommentMode, CommentStatus, NewComment, SafeHtml};
 use crate::moderation::{
     self, Action, Facts, Fingerprint, Hit, Identity, Lessons, PostContext, Prior, RuleSet,
     Standing, Submission,
@@ -133,29 +133,6 @@ pub struct RequestFacts {
     pub now: NaiveDateTime,
 }
 
-/// What readers see of a comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CommentStatus {
-    /// On the post.
-    Published,
-    /// Waiting for a moderator.
-    Held,
-    /// Not published (kept for review).
-    Rejected,
-}
-
-impl CommentStatus {
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentStatus::Published => "published",
-            CommentStatus::Held => "held",
-            CommentStatus::Rejected => "rejected",
-        }
-    }
-}
-
 impl From<Action> for CommentStatus {
     fn from(a: Action) -> Self {
         match a {
@@ -262,7 +239,7 @@ pub fn submit(
         let parent = match comment.reply_to {
             Some(id) => Some(
                 comments::find(conn, id)?
-                    .filter(|p| p.post_id == post.id && p.status == "published")
+                    .filter(|p| p.post_id == post.id && p.status == CommentStatus::Published)
                     .ok_or_else(|| {
                         invalid(
                             "reply_to",

@@ -8,10 +8,10 @@ use crate::service::mail::MailContext;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
-use super::comments::CommentStatus;
 use super::site::{display_date, offset};
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::CommentMode;
+use crate::domain::CommentStatus;
 use crate::domain::text::truncate_words;
 use crate::import::IMPORTED_ENGINE;
 use crate::moderation::{Field, Hit, lessons};
@@ -103,7 +103,7 @@ pub fn decide(
         let mut approved = Vec::new();
         for &id in ids {
             let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
-            let to = decision.status().as_str();
+            let to = decision.status();
             // What this comment last taught (before this event is added): a reversal takes
             // it back before teaching the new lesson.
             let deciding_rule = deciding_rule(&c);
@@ -126,8 +126,8 @@ pub fn decide(
                     comment_id: id,
                     actor_id: Some(actor),
                     action: decision.as_str(),
-                    from_status: &c.status,
-                    to_status: to,
+                    from_status: c.status.as_str(),
+                    to_status: to.as_str(),
                     house_rule,
                     note: &note,
                     original_body: None,
@@ -144,7 +144,7 @@ pub fn decide(
                 _ => format!("{} → {to}", c.status),
             };
             store::audit(conn, Some(actor), decision.audit(id), &detail, now)?;
-            if decision == Decision::Approve && c.status != "published" {
+            if decision == Decision::Approve && c.status != CommentStatus::Published {
                 approved.push(id);
             }
         }
@@ -224,15 +224,15 @@ pub fn edit(
                 comment_id: id,
                 actor_id: Some(actor),
                 action: "edit",
-                from_status: &c.status,
-                to_status: &c.status,
+                from_status: c.status.as_str(),
+                to_status: c.status.as_str(),
                 house_rule: None,
                 note: &note,
                 original_body: Some(&c.body),
                 created_at: now,
             },
         )?;
-        store::set_comment(conn, id, &c.status, Some(body), now)?;
+        store::set_comment(conn, id, c.status, Some(body), now)?;
         store::audit(conn, Some(actor), Audit::CommentEdit(id), "", now)?;
         if approve {
             decide(conn, mail, actor, &[id], Decision::Approve, &note, now)?;
@@ -554,7 +554,13 @@ pub struct QueueItem {
     /// Key.
     pub id: i64,
     /// Status.
-    pub status: String,
+    pub status: CommentStatus,
+    /// Waiting for a moderator (for the templates, which do not compare names).
+    pub is_held: bool,
+    /// On the post.
+    pub is_published: bool,
+    /// Rejected.
+    pub is_rejected: bool,
     /// The engine's action.
     pub auto_action: String,
     /// Came from WordPress, already moderated there (the engine never judged it).
@@ -701,6 +707,9 @@ fn item(
         ),
         imported: c.engine_version == IMPORTED_ENGINE,
         status: c.status,
+        is_held: c.status == CommentStatus::Held,
+        is_published: c.status == CommentStatus::Published,
+        is_rejected: c.status == CommentStatus::Rejected,
         auto_action: c.auto_action,
         post_id: c.post_id,
         post_title,

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::ServiceResult;
 use super::corpus::{CheckOutput, CorpusLine, CorpusPost, PostRef};
+use crate::domain::CommentStatus;
 use crate::import::IMPORTED_ENGINE;
 use crate::storage::{DbConn, comments, posts, wordpress};
 
@@ -21,7 +22,7 @@ pub struct Stored {
     /// The comments, oldest first; each post's comments are one thread.
     pub lines: Vec<CorpusLine>,
     /// Stored status and origin by line id.
-    stored: HashMap<String, (String, bool)>,
+    stored: HashMap<String, (CommentStatus, bool)>,
 }
 
 impl Stored {
@@ -31,7 +32,7 @@ impl Stored {
         if let (Some(obj), Some((status, imported))) =
             (value.as_object_mut(), self.stored.get(&out.id))
         {
-            obj.insert("stored_status".into(), status.clone().into());
+            obj.insert("stored_status".into(), status.as_str().into());
             obj.insert("imported".into(), (*imported).into());
         }
         Ok(value)

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::comments;
 use super::{DbConn, dispatch};
+use crate::domain::CommentStatus;
 
 /// A comment as stored, with everything moderators may need.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -28,8 +29,9 @@ pub struct CommentRow {
     pub website: String,
     /// The text exactly as submitted.
     pub body: String,
-    /// `published`, `held` or `rejected`: what readers see.
-    pub status: String,
+    /// What readers see.
+    #[diesel(deserialize_as = String)]
+    pub status: CommentStatus,
     /// The engine's action: `publish`, `hold` or `reject`.
     pub auto_action: String,
     /// The engine's score.
@@ -187,7 +189,7 @@ pub fn recent_on_post(
 pub fn published_on_post(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<PublicRow>> {
     dispatch!(conn, |c| comments::table
         .filter(comments::post_id.eq(post_id))
-        .filter(comments::status.eq("published"))
+        .filter(comments::status.eq(CommentStatus::Published.as_str()))
         .order((comments::created_at.asc(), comments::id.asc()))
         .select(PublicRow::as_select())
         .load(c))
@@ -200,7 +202,7 @@ pub fn published_counts(conn: &mut DbConn, post_ids: &[i64]) -> QueryResult<Hash
     }
     let rows: Vec<(i64, i64)> = dispatch!(conn, |c| comments::table
         .filter(comments::post_id.eq_any(post_ids))
-        .filter(comments::status.eq("published"))
+        .filter(comments::status.eq(CommentStatus::Published.as_str()))
         .group_by(comments::post_id)
         .select((comments::post_id, diesel::dsl::count(comments::id)))
         .load(c))?;
@@ -252,7 +254,7 @@ pub fn held_after(conn: &mut DbConn, after: i64) -> QueryResult<Vec<HeldRow>> {
     use super::schema::posts;
     dispatch!(conn, |c| comments::table
         .inner_join(posts::table)
-        .filter(comments::status.eq("held"))
+        .filter(comments::status.eq(CommentStatus::Held.as_str()))
         .filter(comments::id.gt(after))
         .order(comments::id.asc())
         .select((

@@ -10,7 +10,7 @@ use super::comments::CommentRow;
 use super::posts::PostRow;
 use super::schema::{audit_log, bans, comment_events, commenter_history, comments, posts, users};
 use super::{DbConn, dispatch};
-use crate::domain::CommentMode;
+use crate::domain::{CommentMode, CommentStatus, PostStatus};
 
 /// A human action on a comment.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -86,20 +86,23 @@ pub fn events_of(
 pub fn set_comment(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: CommentStatus,
     body: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     match body {
         Some(b) => dispatch!(conn, |c| diesel::update(comments::table.find(id))
             .set((
-                comments::status.eq(status),
+                comments::status.eq(status.as_str()),
                 comments::body.eq(b),
                 comments::updated_at.eq(now)
             ))
             .execute(c)),
         None => dispatch!(conn, |c| diesel::update(comments::table.find(id))
-            .set((comments::status.eq(status), comments::updated_at.eq(now)))
+            .set((
+                comments::status.eq(status.as_str()),
+                comments::updated_at.eq(now)
+            ))
             .execute(c)),
     }
 }
@@ -132,8 +135,8 @@ impl HitFilter {
 /// Which comments the queue lists.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    /// `held`, `published` or `rejected`.
-    pub status: String,
+    /// The queue's tab.
+    pub status: CommentStatus,
     /// Only on this post.
     pub post_id: Option<i64>,
     /// Only by this folded e-mail.
@@ -152,7 +155,7 @@ pub fn queue(conn: &mut DbConn, f: &QueueFilter) -> QueryResult<Vec<(CommentRow,
     dispatch!(conn, |c| {
         let mut q = comments::table
             .inner_join(posts::table)
-            .filter(comments::status.eq(f.status.clone()))
+            .filter(comments::status.eq(f.status.as_str()))
             .select((CommentRow::as_select(), posts::title, posts::slug))
             .limit(f.limit)
             .offset(f.offset)
@@ -166,7 +169,7 @@ pub fn queue(conn: &mut DbConn, f: &QueueFilter) -> QueryResult<Vec<(CommentRow,
         if let Some(h) = &f.hit {
             q = q.filter(comments::hits.like(h.like_pattern()).escape('\\'));
         }
-        q = if f.status == "held" {
+        q = if f.status == CommentStatus::Held {
             q.order((comments::created_at.asc(), comments::id.asc()))
         } else {
             q.order((comments::updated_at.desc(), comments::id.desc()))
@@ -178,7 +181,7 @@ pub fn queue(conn: &mut DbConn, f: &QueueFilter) -> QueryResult<Vec<(CommentRow,
 /// Held comments in all (for the navigation).
 pub fn held_count(conn: &mut DbConn) -> QueryResult<i64> {
     dispatch!(conn, |c| comments::table
-        .filter(comments::status.eq("held"))
+        .filter(comments::status.eq(CommentStatus::Held.as_str()))
         .count()
         .get_result(c))
 }
@@ -596,7 +599,7 @@ pub fn lift_flood(conn: &mut DbConn, post_id: i64) -> QueryResult<usize> {
 /// Published posts whose comments a flood closed (newest first): id, title and slug.
 pub fn flooded_threads(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String)>> {
     dispatch!(conn, |c| posts::table
-        .filter(posts::status.eq("published"))
+        .filter(posts::status.eq(PostStatus::Published.as_str()))
         .filter(posts::flood_closed_at.is_not_null())
         .order(posts::published_at.desc())
         .select((posts::id, posts::title, posts::slug))
@@ -606,7 +609,7 @@ pub fn flooded_threads(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, Strin
 /// One page of published posts (newest first) for the thread controls, and how many
 /// there are in all.
 pub fn threads(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<PostRow>, i64)> {
-    let published = posts::status.eq("published");
+    let published = posts::status.eq(PostStatus::Published.as_str());
     let rows = dispatch!(conn, |c| posts::table
         .filter(published)
         .order((posts::published_at.desc(), posts::id.desc()))

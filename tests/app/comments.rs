@@ -406,7 +406,7 @@ both_backends! {
         assert_eq!(v["house_rule"], 3);
         let row = stored::find(&mut app.db(), v["id"].as_i64().expect("id")).expect("query").expect("stored");
         assert_eq!(row.honeypot, "http://cheap-pills.example/");
-        assert_eq!(row.status, "rejected");
+        assert_eq!(row.status.as_str(), "rejected");
     }
 
     fn field_errors_are_shown_beside_the_fields_with_the_text_kept(app) {

@@ -41,6 +41,8 @@ fn status_of(app: &TestApp, id: i64) -> String {
         .expect("query")
         .expect("stored")
         .status
+        .as_str()
+        .to_owned()
 }
 
 fn events(app: &TestApp, id: i64) -> Vec<String> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::auth::client_ip;
+use crate::domain::CommentStatus;
 use crate::domain::{CommentInput, FieldErrors};
 use crate::http::error::AppError;
 use crate::http::middleware::csrf::CsrfForm;
@@ -19,7 +20,7 @@ use crate::http::middleware::replica::Reads;
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
-use crate::service::comments::{self, CommentSettings, CommentStatus, RequestFacts, Submitted};
+use crate::service::comments::{self, CommentSettings, RequestFacts, Submitted};
 use crate::service::site::{self, PostLookup};
 use crate::service::{form_token, house_rules, separate_field_errors};
 

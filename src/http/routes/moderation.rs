@@ -12,7 +12,7 @@ use super::auth::TokenForm;
 use super::staff::{
     ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, non_empty, notice, page_prefix, see_other,
 };
-use crate::domain::CommentMode;
+use crate::domain::{CommentMode, CommentStatus};
 use crate::http::error::AppError;
 use crate::http::extractors::{CanManageUsers, CanModerate, RequireRole};
 use crate::http::middleware::csrf::{Csrf, CsrfForm};
@@ -66,11 +66,11 @@ async fn queue_page(
     csrf: Csrf,
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tab = match q.tab.as_deref() {
-        Some("published") => "published",
-        Some("rejected") => "rejected",
-        _ => "held",
-    };
+    let tab = q
+        .tab
+        .as_deref()
+        .and_then(CommentStatus::parse)
+        .unwrap_or_default();
     let rule = non_empty(&q.rule);
     let house_rule = non_empty(&q.house_rule).and_then(|h| h.parse::<u8>().ok());
     let hit = match (&rule, house_rule) {
@@ -79,7 +79,7 @@ async fn queue_page(
         _ => None,
     };
     let filter = QueueFilter {
-        status: tab.to_owned(),
+        status: tab,
         post_id: non_empty(&q.post).and_then(|p| p.parse().ok()),
         email_key: non_empty(&q.commenter),
         hit,
@@ -106,7 +106,9 @@ async fn queue_page(
         Page::new("admin/queue", "Comment queue"),
         json!({
             "tab": tab,
-            "held_tab": tab == "held",
+            "held_tab": tab == CommentStatus::Held,
+            "published_tab": tab == CommentStatus::Published,
+            "rejected_tab": tab == CommentStatus::Rejected,
             "items": items,
             "count": items.len(),
             "flooded": flooded,
@@ -123,7 +125,7 @@ async fn queue_page(
                 "page": page,
             },
             "page_prefix": page_prefix("/admin/queue", &[
-                ("tab", &Some(tab.to_owned())),
+                ("tab", &Some(tab.as_str().to_owned())),
                 ("post", &q.post),
                 ("rule", &q.rule),
                 ("house_rule", &q.house_rule),

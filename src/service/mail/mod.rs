@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::{ServiceError, ServiceResult};
 use crate::config::Settings;
+use crate::domain::CommentStatus;
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::storage::outbox::{self, NewMessage};
@@ -85,7 +86,7 @@ fn published(
     comment_id: i64,
 ) -> ServiceResult<Option<About>> {
     let a = about(conn, ctx, comment_id)?;
-    Ok((a.comment.status == "published").then_some(a))
+    Ok((a.comment.status == CommentStatus::Published).then_some(a))
 }
 
 /// Queues what a newly published comment sets off: a message to each reader subscribed
