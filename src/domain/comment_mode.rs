@@ -35,25 +35,9 @@ impl CommentMode {
             CommentMode::Closed => "closed",
         }
     }
-
-    /// Reads a stored or submitted name.
-    pub fn parse(s: &str) -> Option<CommentMode> {
-        CommentMode::ALL.into_iter().find(|m| m.as_str() == s)
-    }
 }
 
-/// A stored value that names no mode (a damaged row).
-#[derive(Debug, thiserror::Error)]
-#[error("unknown comment mode `{0}`")]
-pub struct UnknownCommentMode(String);
-
-impl TryFrom<String> for CommentMode {
-    type Error = UnknownCommentMode;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        CommentMode::parse(&s).ok_or(UnknownCommentMode(s))
-    }
-}
+stored_as_text!(CommentMode, "comment mode");
 
 #[cfg(test)]
 mod tests {

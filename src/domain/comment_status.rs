@@ -32,11 +32,6 @@ impl CommentStatus {
             CommentStatus::Rejected => "rejected",
         }
     }
-
-    /// Reads a stored name, or a tab's.
-    pub fn parse(s: &str) -> Option<CommentStatus> {
-        CommentStatus::ALL.into_iter().find(|c| c.as_str() == s)
-    }
 }
 
 impl std::fmt::Display for CommentStatus {
@@ -45,18 +40,7 @@ impl std::fmt::Display for CommentStatus {
     }
 }
 
-/// A stored value that names no status (a damaged row).
-#[derive(Debug, thiserror::Error)]
-#[error("unknown comment status `{0}`")]
-pub struct UnknownCommentStatus(String);
-
-impl TryFrom<String> for CommentStatus {
-    type Error = UnknownCommentStatus;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        CommentStatus::parse(&s).ok_or(UnknownCommentStatus(s))
-    }
-}
+stored_as_text!(CommentStatus, "comment status");
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,29 @@
 //! Plain validated types shared by the services, the store and the templates.
 
+/// Gives a text-backed enum (one with `ALL` and `as_str`) its `parse` and the
+/// `TryFrom<String>` that the store's `deserialize_as` reads rows with.
+macro_rules! stored_as_text {
+    ($ty:ident, $kind:literal) => {
+        impl $ty {
+            /// Reads a stored or submitted name.
+            pub fn parse(s: &str) -> Option<$ty> {
+                $ty::ALL.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl TryFrom<String> for $ty {
+            type Error = $crate::domain::UnknownName;
+
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                $ty::parse(&s).ok_or($crate::domain::UnknownName {
+                    kind: $kind,
+                    value: s,
+                })
+            }
+        }
+    };
+}
+
 pub mod comment;
 pub mod comment_mode;
 pub mod comment_status;
@@ -36,4 +60,14 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// A stored value that names no variant of a text-backed enum (a damaged row).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {kind} `{value}`")]
+pub struct UnknownName {
+    /// What was being read, e.g. `comment status`.
+    pub kind: &'static str,
+    /// The value found.
+    pub value: String,
 }

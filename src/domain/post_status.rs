@@ -11,6 +11,9 @@ pub enum PostStatus {
 }
 
 impl PostStatus {
+    /// Every status.
+    pub const ALL: [PostStatus; 2] = [PostStatus::Draft, PostStatus::Published];
+
     /// The name stored.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -20,22 +23,7 @@ impl PostStatus {
     }
 }
 
-/// A stored value that names no status (a damaged row).
-#[derive(Debug, thiserror::Error)]
-#[error("unknown post status `{0}`")]
-pub struct UnknownPostStatus(String);
-
-impl TryFrom<String> for PostStatus {
-    type Error = UnknownPostStatus;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "draft" => Ok(PostStatus::Draft),
-            "published" => Ok(PostStatus::Published),
-            _ => Err(UnknownPostStatus(s)),
-        }
-    }
-}
+stored_as_text!(PostStatus, "post status");
 
 #[cfg(test)]
 mod tests {
