@@ -45,14 +45,14 @@ pub fn app(
 }
 
 /// Bad query strings (a page number that is not a number, say) become 400 pages.
-pub fn query_config() -> web::QueryConfig {
+fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|e, _req: &HttpRequest| {
         AppError::BadRequest(format!("The address has a query we cannot read: {e}.")).into()
     })
 }
 
 /// Path segments that do not parse (a year that is not a number) are simply not found.
-pub fn path_config() -> web::PathConfig {
+fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_e, _req: &HttpRequest| AppError::NotFound.into())
 }
 
