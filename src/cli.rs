@@ -12,11 +12,11 @@ use crate::domain::Role;
 use crate::import;
 use crate::moderation::RuleSet;
 use crate::service::corpus::{self, CorpusLine, CorpusPost};
-use crate::service::recheck;
 use crate::service::rules::RulesSource;
 use crate::service::training;
 use crate::service::users::Actor;
 use crate::service::{ServiceError, setup, users};
+use crate::service::{fine_tune, recheck};
 use crate::storage::{self, DbConn};
 
 /// Townhall: a blog with moderated comments.
@@ -117,6 +117,11 @@ pub enum RulesCommand {
         /// Where to write models/ (default: the rules folder).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Fine-tune the models in force on this site's moderator decisions instead (no
+        /// training files needed); writes a complete rules folder to rules_dir (or --out),
+        /// never into a source checkout.
+        #[arg(long)]
+        from_db: bool,
     },
     /// Score a labelled corpus: leak, false-reject, auto-publish rates, accuracy per category.
     Test {
@@ -318,11 +323,40 @@ fn print_json_lines<T: serde::Serialize>(items: &[T]) -> Result<()> {
 fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
     match cmd {
         RulesCommand::Train {
+            date,
+            out,
+            from_db: true,
+            ..
+        } => {
+            let date = date.unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string());
+            let source = RulesSource::pick(&settings.rules_dir);
+            let rules = source
+                .load()
+                .with_context(|| format!("moderation rules in {}", source.describe()))?;
+            let decisions = with_db(settings, fine_tune::site_decisions)?;
+            let out = out.unwrap_or_else(|| settings.rules_dir.clone());
+            let mut tuned = Vec::new();
+            for outcome in fine_tune::fine_tune(&rules, &decisions, &date) {
+                match outcome {
+                    fine_tune::Outcome::Tuned(t) => tuned.push(*t),
+                    fine_tune::Outcome::Skipped { path, why } => {
+                        println!("{path}: left as it is: {why}");
+                    }
+                }
+            }
+            fine_tune::write(&out, &source.read()?, &tuned)?;
+            for t in &tuned {
+                println!("{}: fine-tuned; {}", out.join(&t.path).display(), t.figures);
+            }
+            Ok(())
+        }
+        RulesCommand::Train {
             data,
             own,
             posts,
             date,
             out,
+            ..
         } => {
             let plan = training::TrainPlan {
                 public: data,

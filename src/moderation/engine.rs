@@ -27,6 +27,9 @@ struct Texts<'a> {
     body_lists: Vec<ListHit>,
     author_lists: Vec<ListHit>,
     body_links: Vec<matchers::Link>,
+    /// Per field (body, author) and view (words, alternative words, plain): the
+    /// `patterns` rules that match somewhere, found on first use by one pass.
+    pattern_rules: [std::cell::OnceCell<Vec<usize>>; 6],
 }
 
 impl Texts<'_> {
@@ -60,6 +63,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
         body,
         author,
         submission,
+        pattern_rules: Default::default(),
     };
     let fingerprint = Fingerprint::of_words(&texts.body.hashes);
     let mut hits = Vec::new();
@@ -94,7 +98,14 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             let adjustment = learn_from
                 .and_then(|name| facts.lessons.iter().find(|l| l.lesson == name))
                 .map(|l| {
-                    lessons::adjustment(l, tokens.get_or_init(|| lessons::tokens_of(&texts.body)))
+                    let learned = model
+                        .manifest
+                        .fine_tuned
+                        .as_ref()
+                        .filter(|f| f.lesson == l.lesson)
+                        .map_or(0, |f| f.decisions);
+                    let words = tokens.get_or_init(|| lessons::tokens_of(&texts.body));
+                    lessons::adjustment(l, words, learned)
                 });
             let thresholds = (*hold_at, *reject_at);
             let Some(m) = model_check(rule, model, extracted, thresholds, adjustment, &texts)
@@ -333,12 +344,18 @@ fn check(
         Check::Patterns { any, view, fields } => fields.iter().find_map(|field| {
             let folded = texts.folded(*field)?;
             let views = match view {
-                View::Plain => vec![&folded.plain],
-                _ => std::iter::once(&folded.words)
-                    .chain(folded.words_alt.as_ref())
+                View::Plain => vec![(2, &folded.plain)],
+                _ => std::iter::once((0, &folded.words))
+                    .chain(folded.words_alt.as_ref().map(|w| (1, w)))
                     .collect(),
             };
-            views.into_iter().find_map(|mapped| {
+            let field_slot = if *field == Field::Author { 3 } else { 0 };
+            views.into_iter().find_map(|(slot, mapped)| {
+                let matching = texts.pattern_rules[field_slot + slot]
+                    .get_or_init(|| rules.pattern_sets.matching(slot == 2, &mapped.text));
+                if !matching.contains(&index) {
+                    return None;
+                }
                 let m = any.find(&mapped.text)?;
                 let (s, e) = mapped.origin(m.start(), m.end());
                 fire(evidence(*field, texts.raw(*field), s, e))

@@ -92,7 +92,10 @@ pub struct Adjustment {
 /// once is noise), trusted more as decisions accumulate, within ±[`MAX_ADJUSTMENT`]. The
 /// model's own prior stands: the share of spam among decisions says nothing about the
 /// comment.
-pub fn adjustment(lessons: &Lessons, words: &[String]) -> Adjustment {
+///
+/// `already_learned` decisions are in the model itself (`rules train --from-db`): only the
+/// decisions beyond them earn trust, so none is counted twice.
+pub fn adjustment(lessons: &Lessons, words: &[String], already_learned: i64) -> Adjustment {
     let decisions = lessons.decisions();
     if lessons.positive <= 0 || lessons.negative <= 0 {
         return Adjustment {
@@ -110,7 +113,8 @@ pub fn adjustment(lessons: &Lessons, words: &[String]) -> Adjustment {
     telling.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(b.1)));
     telling.truncate(MAX_WORDS);
     let sum: f64 = telling.iter().map(|t| t.0).sum();
-    let trust = decisions as f64 / (decisions as f64 + HALF_TRUST_AT);
+    let fresh = (decisions - already_learned.max(0)).max(0) as f64;
+    let trust = fresh / (fresh + HALF_TRUST_AT);
     let log_odds = (sum * trust).clamp(-MAX_ADJUSTMENT, MAX_ADJUSTMENT);
     let words = telling
         .iter()
@@ -170,7 +174,7 @@ mod tests {
     #[test]
     fn nothing_learned_is_undecided() {
         assert_eq!(
-            adjustment(&Lessons::default(), &tokens("cheap pills")).log_odds,
+            adjustment(&Lessons::default(), &tokens("cheap pills"), 0).log_odds,
             0.0
         );
     }
@@ -178,7 +182,7 @@ mod tests {
     #[test]
     fn adjustment_is_bounded_named_and_ignores_common_and_single_words() {
         let c = learned();
-        let up = adjustment(&c, &tokens("Cheap pills and a casino bonus!"));
+        let up = adjustment(&c, &tokens("Cheap pills and a casino bonus!"), 0);
         assert_eq!(up.log_odds, MAX_ADJUSTMENT);
         assert_eq!(up.decisions, 20);
         assert_eq!(up.words.len(), 3);
@@ -187,11 +191,23 @@ mod tests {
                 .iter()
                 .all(|w| ["cheap", "pills", "casino", "bonus"].contains(&w.as_str()))
         );
-        let down = adjustment(&c, &tokens("Council housing: families keep waiting"));
+        let down = adjustment(&c, &tokens("Council housing: families keep waiting"), 0);
         assert_eq!(down.log_odds, -MAX_ADJUSTMENT);
-        let neutral = adjustment(&c, &tokens("the once"));
+        let neutral = adjustment(&c, &tokens("the once"), 0);
         assert_eq!(neutral.log_odds, 0.0);
         assert!(neutral.words.is_empty());
+    }
+
+    #[test]
+    fn decisions_a_fine_tuned_model_already_holds_are_not_counted_again() {
+        let c = learned();
+        let words = tokens("Cheap pills and a casino bonus!");
+        assert_eq!(adjustment(&c, &words, 20).log_odds, 0.0);
+        let later = adjustment(&c, &words, 18).log_odds;
+        assert!(
+            later > 0.0 && later < MAX_ADJUSTMENT,
+            "two new decisions nudge: {later}"
+        );
     }
 
     #[test]
@@ -203,7 +219,7 @@ mod tests {
             ("giveaway".to_owned(), (1, 1)),
             ("crypto".to_owned(), (2, 0)),
         ]);
-        let a = adjustment(&c, &tokens("crypto giveaway"));
+        let a = adjustment(&c, &tokens("crypto giveaway"), 0);
         assert!(a.log_odds > 0.0 && a.log_odds < 1.0, "{a:?}");
     }
 

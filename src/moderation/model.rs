@@ -204,6 +204,24 @@ pub struct Manifest {
     /// Figures on lines it never saw.
     #[serde(default)]
     pub validation: std::collections::BTreeMap<String, String>,
+    /// Set when `rules train --from-db` fine-tuned the model on a site's decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_tuned: Option<FineTuned>,
+}
+
+/// What a site's fine-tuning learned from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FineTuned {
+    /// When (YYYY-MM-DD).
+    pub date: String,
+    /// The lesson its decisions came from (`spam` or `civility`).
+    pub lesson: String,
+    /// Decisions learned from; the live word-count adjustment counts only decisions
+    /// beyond these, so no decision is counted twice.
+    pub decisions: i64,
+    /// The optimiser's settings.
+    pub optimiser: super::train::FineTune,
 }
 
 /// Training settings, recorded so the file can be made again.
@@ -445,6 +463,7 @@ pub(crate) fn test_manifest(features: FeatureSettings) -> Manifest {
             rule: String::new(),
         },
         validation: Default::default(),
+        fine_tuned: None,
     }
 }
 

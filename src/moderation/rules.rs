@@ -63,6 +63,52 @@ pub enum View {
     Author,
 }
 
+/// The `patterns` rules' alternations as one set per kind of view.
+#[derive(Debug)]
+pub(super) struct PatternSets {
+    /// For the words views (`words`, and its alternative reading): the set and the rule
+    /// index of each member.
+    pub words: (regex::RegexSet, Vec<usize>),
+    /// For the plain view.
+    pub plain: (regex::RegexSet, Vec<usize>),
+}
+
+impl PatternSets {
+    fn new(rules: &[Rule]) -> Result<PatternSets, RuleError> {
+        let set_of = |plain: bool| {
+            let members: Vec<(usize, &str)> = rules
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| match &r.check {
+                    Check::Patterns { any, view, .. } if (*view == View::Plain) == plain => {
+                        Some((i, any.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            regex::RegexSetBuilder::new(members.iter().map(|m| m.1))
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map(|set| (set, members.iter().map(|m| m.0).collect()))
+                .map_err(|e| RuleError {
+                    file: "house-rules.toml".into(),
+                    line: 0,
+                    message: format!("the patterns together: {e}"),
+                })
+        };
+        Ok(PatternSets {
+            words: set_of(false)?,
+            plain: set_of(true)?,
+        })
+    }
+
+    /// The indices of the rules whose patterns match `text` somewhere.
+    pub fn matching(&self, plain: bool, text: &str) -> Vec<usize> {
+        let (set, members) = if plain { &self.plain } else { &self.words };
+        set.matches(text).iter().map(|k| members[k]).collect()
+    }
+}
+
 /// What a rule checks, compiled.
 #[derive(Debug)]
 pub enum Check {
@@ -225,6 +271,10 @@ pub struct RuleSet {
     pub(super) relevance: Relevance,
     /// Marks a hit as reported speech, matched against the text just before it.
     pub(super) reported_speech: Option<Regex>,
+    /// Every `patterns` rule's alternation, per view, in one set: one pass over a text
+    /// says which rules can match it, so a clean comment is read once per view instead
+    /// of once per rule.
+    pub(super) pattern_sets: PatternSets,
     /// Vocabulary of recently seen posts: folding and stemming a post takes longer than
     /// judging a comment, and a post gets many comments. A memo, not state: the
     /// verdict is the same with or without it.
@@ -508,6 +558,7 @@ impl RuleSet {
                 ipv4_prefix: network.ipv4_prefix,
                 ipv6_prefix: network.ipv6_prefix,
             },
+            pattern_sets: PatternSets::new(&rules)?,
             rules,
             lists: lists_matcher,
             relevance,

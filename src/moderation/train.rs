@@ -151,6 +151,51 @@ pub fn fit(examples: &[Example], s: &Settings) -> (Vec<f32>, f32) {
     (weights, weight_of(z[bias], g2[bias], 0.0) as f32)
 }
 
+/// How a shipped model is fine-tuned on one site's decisions.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FineTune {
+    /// Passes over the decisions.
+    pub epochs: u32,
+    /// Step size.
+    pub rate: f64,
+    /// How strongly each weight is pulled back to its shipped value.
+    pub pull: f64,
+    /// Seed of the visiting order.
+    pub seed: u64,
+}
+
+/// Fine-tunes shipped weights on a site's decisions by gradient steps from the shipped
+/// values. Each touched weight is pulled back toward where it started, so a few hundred
+/// decisions teach the site's words without unlearning what the public data taught.
+pub fn fine_tune(
+    prior: &[f32],
+    prior_bias: f32,
+    examples: &[Example],
+    f: &FineTune,
+) -> (Vec<f32>, f32) {
+    let mut w: Vec<f64> = prior.iter().map(|&x| f64::from(x)).collect();
+    let mut bias = f64::from(prior_bias);
+    for epoch in 0..f.epochs {
+        for i in order(examples.len(), f.seed, epoch) {
+            let e = &examples[i];
+            let dot = bias
+                + e.features
+                    .iter()
+                    .map(|&(b, x)| w[b as usize] * f64::from(x))
+                    .sum::<f64>();
+            let p = f64::from(sigmoid(dot as f32));
+            let g = (p - if e.positive { 1.0 } else { 0.0 }) * f64::from(e.weight);
+            for &(b, x) in &e.features {
+                let b = b as usize;
+                w[b] -= f.rate * (g * f64::from(x) + f.pull * (w[b] - f64::from(prior[b])));
+            }
+            bias -= f.rate * (g + f.pull * (bias - f64::from(prior_bias)));
+        }
+    }
+    (w.into_iter().map(|x| x as f32).collect(), bias as f32)
+}
+
 /// The log-odds of an example under fitted weights.
 pub fn log_odds(weights: &[f32], bias: f32, e: &Example) -> f32 {
     bias + e
@@ -158,6 +203,11 @@ pub fn log_odds(weights: &[f32], bias: f32, e: &Example) -> f32 {
         .iter()
         .map(|&(b, x)| weights[b as usize] * x)
         .sum::<f32>()
+}
+
+/// The probability of an example under fitted weights.
+pub fn sigmoid_of(weights: &[f32], bias: f32, e: &Example) -> f32 {
+    sigmoid(log_odds(weights, bias, e))
 }
 
 /// Out-of-fold probabilities: each line scored by a model trained without its fold.
@@ -231,6 +281,37 @@ mod tests {
         assert!(w[1] > 0.5 && w[7] < -0.5, "{w:?}");
         assert!(sigmoid(log_odds(&w, b, &example(&[1], true))) > 0.8);
         assert_eq!(fit(&lines, &settings()), (w, b));
+    }
+
+    #[test]
+    fn fine_tuning_moves_the_site_s_words_and_leaves_the_rest_where_they_were() {
+        let prior = vec![0.0, -1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0];
+        let mut lines = Vec::new();
+        for _ in 0..5 {
+            lines.push(example(&[1, 2], true));
+            lines.push(example(&[3], false));
+        }
+        let f = FineTune {
+            epochs: 10,
+            rate: 0.5,
+            pull: 0.01,
+            seed: 1,
+        };
+        let (w, b) = fine_tune(&prior, 0.0, &lines, &f);
+        assert!(
+            w[1] > -1.0 && w[2] > 0.5,
+            "the site's positives pull their words up: {w:?}"
+        );
+        assert!(w[3] < -0.5, "{w:?}");
+        assert_eq!(
+            w[4], 2.0,
+            "a word no decision contains keeps its shipped weight"
+        );
+        assert_eq!(
+            fine_tune(&prior, 0.0, &lines, &f),
+            (w, b),
+            "the same decisions give the same model"
+        );
     }
 
     #[test]

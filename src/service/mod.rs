@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod comments;
 pub mod corpus;
+pub mod fine_tune;
 pub mod form_token;
 pub mod house_rules;
 pub mod mail;

@@ -177,7 +177,7 @@ fn retrain(
 }
 
 /// The rule whose hit decided the automatic verdict (hits are stored deciding first).
-fn deciding_rule(c: &CommentRow) -> Option<String> {
+pub(crate) fn deciding_rule(c: &CommentRow) -> Option<String> {
     let hits: Vec<Hit> = serde_json::from_str(&c.hits).ok()?;
     hits.into_iter().next().map(|h| h.rule)
 }

@@ -548,6 +548,7 @@ fn fit(name: &str, data: Data, shares: Shares, date: &str) -> Trained {
             ),
         },
         validation,
+        fine_tuned: None,
     };
     Trained {
         model: Model::new(manifest, weights),

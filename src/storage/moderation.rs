@@ -82,6 +82,25 @@ pub fn events_of(
         .load(c))
 }
 
+/// Each decided comment's latest moderator decision (`approve`, `spam` or `reject`, with
+/// the house rule a rejection cites), by comment id: what `rules train --from-db` learns.
+pub fn latest_decisions(conn: &mut DbConn) -> QueryResult<HashMap<i64, (String, Option<i32>)>> {
+    let rows: Vec<(i64, String, Option<i32>)> = dispatch!(conn, |c| comment_events::table
+        .filter(comment_events::action.eq_any(["approve", "spam", "reject"]))
+        .order((comment_events::created_at.asc(), comment_events::id.asc()))
+        .select((
+            comment_events::comment_id,
+            comment_events::action,
+            comment_events::house_rule,
+        ))
+        .load(c))?;
+    // Later rows replace earlier ones: a reversal is the decision that stands.
+    Ok(rows
+        .into_iter()
+        .map(|(id, action, rule)| (id, (action, rule)))
+        .collect())
+}
+
 /// Sets a comment's status (and optionally its body).
 pub fn set_comment(
     conn: &mut DbConn,

@@ -442,6 +442,54 @@ both_backends! {
         assert_eq!(ham, "published", "{v}");
     }
 
+    fn fine_tuning_on_the_site_s_decisions_writes_a_rules_folder_that_holds_the_next_advert(app) {
+        let (id, slug) = housing_post(&app);
+        let m = staff(&app, "moderator", 1);
+        let (probe, mut adverts) = (LETTINGS_ADVERTS[4], LETTINGS_ADVERTS[..4].to_vec());
+        adverts.push("Bright Homes Lettings, Mare Street: rooms for families on the council list, ask Delroy today.");
+        for (n, text) in adverts.iter().enumerate() {
+            let cid = comment(&app, &slug, id, &reader(10 + n as u32), text).1;
+            act(&m, &[("act", &format!("spam:{cid}"))]);
+        }
+        for n in 0..5 {
+            let cid = comment(&app, &slug, id, &reader(20 + n), HOUSING_COMMENTS[n as usize]).1;
+            act(&m, &[("act", &format!("approve:{cid}"))]);
+        }
+        let url = app.settings.database_url.clone().expect("a database URL");
+        let dir = &app.settings.data_dir;
+        let (code, out, err) = crate::cli::townhall(dir, &["rules", "train", "--from-db", "--date", "2026-12-06"], &[("DATABASE_URL", &url)], None);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("models/spam.model: fine-tuned"), "{out}");
+        assert!(out.contains("models/civility.model: left as it is: 0 decisions teach `civility` positive and 5 negative"), "{out}");
+        let folder = dir.join("moderation-rules");
+        let manifest = std::fs::read_to_string(folder.join("models/spam.model")).expect("the tuned manifest");
+        assert!(manifest.contains("[fine_tuned]") && manifest.contains("decisions = 10"), "{manifest}");
+        // A complete rules folder: it lints, and the server could load it from rules_dir.
+        let folder_arg = folder.to_string_lossy().into_owned();
+        let (code, out, err) = crate::cli::townhall(dir, &["rules", "lint", "--dir", &folder_arg], &[], None);
+        assert_eq!(code, 0, "{out}{err}");
+        // The tuned model alone (no word counts from the database) holds the next advert;
+        // the shipped one publishes it.
+        let posts = dir.join("posts.jsonl");
+        let post = serde_json::json!({"id": "p1", "title": "Council housing waiting lists", "tags": ["housing"],
+            "body": HOUSING_COMMENTS.join(" ")});
+        std::fs::write(&posts, format!("{post}\n")).expect("write posts");
+        let posts = posts.to_string_lossy().into_owned();
+        let line = serde_json::json!({"id": "probe", "post": "p1", "author": "Lettings", "email": "lets@mail.example.com",
+            "ip": "203.0.113.9", "seconds_on_page": 90, "honeypot": "", "body": probe}).to_string();
+        let (_, tuned, terr) = crate::cli::townhall(dir, &["rules", "check", "--posts", &posts, "--dir", &folder_arg], &[], Some(&line));
+        assert!(tuned.contains("\"spam.model\"") && tuned.contains("\"action\":\"hold\""), "{tuned}{terr}");
+        let elsewhere = tempfile::tempdir().expect("tempdir");
+        let (_, shipped, _) = crate::cli::townhall(elsewhere.path(), &["rules", "check", "--posts", &posts], &[], Some(&line));
+        assert!(shipped.contains("\"action\":\"publish\""), "{shipped}");
+        // Never into a source checkout.
+        std::fs::write(elsewhere.path().join("Cargo.toml"), "[package]\n").expect("write");
+        let into = elsewhere.path().join("moderation-rules").to_string_lossy().into_owned();
+        let (code, _, err) = crate::cli::townhall(dir, &["rules", "train", "--from-db", "--out", &into], &[("DATABASE_URL", &url)], None);
+        assert_ne!(code, 0);
+        assert!(err.contains("is in a source checkout; point rules_dir (or --out) at the site's own rules folder"), "{err}");
+    }
+
     fn moderators_decisions_teach_the_civility_models(app) {
         let (id, slug) = housing_post(&app);
         let m = staff(&app, "moderator", 1);
