@@ -27,6 +27,9 @@ struct Texts<'a> {
     body_lists: Vec<ListHit>,
     author_lists: Vec<ListHit>,
     body_links: Vec<matchers::Link>,
+    /// The body as the learned scores read it: links to trusted domains blanked out
+    /// (same length, so spans still point into the original); `None` when it has none.
+    model_body: Option<Folded>,
     /// Per field (body, author) and view (words, alternative words, plain): the
     /// `patterns` rules that match somewhere, found on first use by one pass.
     pattern_rules: [std::cell::OnceCell<Vec<usize>>; 6],
@@ -56,9 +59,11 @@ impl Texts<'_> {
 pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verdict {
     let body = normalize::fold(submission.body);
     let author = normalize::fold(submission.author);
+    let body_links = matchers::links(submission.body);
     let texts = Texts {
         body_lists: rules.lists.find(&body),
-        body_links: matchers::links(submission.body),
+        model_body: without_trusted_links(rules, submission.body, &body_links),
+        body_links,
         author_lists: rules.lists.find(&author),
         body,
         author,
@@ -90,7 +95,8 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
         {
             let settings = model.manifest.features;
             if features.as_ref().is_none_or(|(s, _)| *s != settings) {
-                features = Some((settings, model.features(&texts.body)));
+                let read = texts.model_body.as_ref().unwrap_or(&texts.body);
+                features = Some((settings, model.features(read)));
             }
             let Some((_, extracted)) = &features else {
                 continue;
@@ -193,7 +199,14 @@ fn model_check(
     let spans: Vec<(usize, usize)> = model
         .top_words(features)
         .iter()
-        .map(|&(s, e, _)| texts.body.words.origin(s, e))
+        .map(|&(s, e, _)| {
+            texts
+                .model_body
+                .as_ref()
+                .unwrap_or(&texts.body)
+                .words
+                .origin(s, e)
+        })
         .collect();
     let words: Vec<String> = spans
         .iter()
@@ -254,6 +267,30 @@ fn learned_note(a: &lessons::Adjustment) -> String {
         a.decisions,
         if a.decisions == 1 { "" } else { "s" }
     )
+}
+
+fn is_trusted(rules: &RuleSet, link: &matchers::Link) -> bool {
+    rules
+        .trusted_domains
+        .iter()
+        .any(|d| matchers::host_matches(&link.host, d))
+}
+
+/// The body with every link to a trusted domain replaced by spaces, folded; `None` when
+/// it links to none (the common case costs nothing).
+fn without_trusted_links(rules: &RuleSet, body: &str, links: &[matchers::Link]) -> Option<Folded> {
+    let trusted: Vec<&matchers::Link> = links.iter().filter(|l| is_trusted(rules, l)).collect();
+    if trusted.is_empty() {
+        return None;
+    }
+    let mut bytes = body.as_bytes().to_vec();
+    for l in trusted {
+        if let Some(span) = bytes.get_mut(l.start..l.end) {
+            span.fill(b' ');
+        }
+    }
+    // Links start and end on character boundaries, so blanking whole links keeps it UTF-8.
+    Some(normalize::fold(&String::from_utf8_lossy(&bytes)))
 }
 
 /// The submission as the volume rules' linking sees it.
