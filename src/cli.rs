@@ -19,6 +19,26 @@ use crate::service::{ServiceError, setup, users};
 use crate::service::{fine_tune, recheck};
 use crate::storage::{self, DbConn};
 
+/// `println!` that returns an error instead of panicking when standard output is gone
+/// (`townhall rules test … | head` closes the pipe early).
+macro_rules! say {
+    () => {
+        say!("")
+    };
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{}\n", format_args!($($arg)*)))
+            .context("writing to standard output")?
+    };
+}
+
+/// `print!` with the same care as [`say!`].
+macro_rules! say_raw {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!($($arg)*))
+            .context("writing to standard output")?
+    };
+}
+
 /// Townhall: a blog with moderated comments.
 #[derive(Debug, Parser)]
 #[command(name = "townhall", version, about, long_about = None)]
@@ -246,9 +266,9 @@ pub fn run(cli: Cli) -> Result<()> {
             let target = settings.db_target()?;
             let applied = storage::migrate(&target)?;
             if applied.is_empty() {
-                println!("The database ({}) is up to date.", target.redacted());
+                say!("The database ({}) is up to date.", target.redacted());
             } else {
-                println!(
+                say!(
                     "Applied {} migration(s) to {}: {}",
                     applied.len(),
                     target.redacted(),
@@ -259,7 +279,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo => {
             let n = with_db(&settings, |c| setup::load_demo(c, now()))?;
-            println!("Loaded {n} demo posts.");
+            say!("Loaded {n} demo posts.");
             Ok(())
         }
         Command::User(cmd) => user_command(&settings, cmd),
@@ -285,7 +305,7 @@ fn import_wordpress(settings: &Settings, file: &Path, dry_run: bool) -> Result<(
     let result = import::import_file(&mut conn, file, &opts, &mut |p| reporter.update(p));
     reporter.finish();
     let report = result.context("the import stopped and the database is unchanged")?;
-    print!("{report}");
+    say_raw!("{report}");
     Ok(())
 }
 
@@ -340,13 +360,13 @@ fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
                 match outcome {
                     fine_tune::Outcome::Tuned(t) => tuned.push(*t),
                     fine_tune::Outcome::Skipped { path, why } => {
-                        println!("{path}: left as it is: {why}");
+                        say!("{path}: left as it is: {why}");
                     }
                 }
             }
             fine_tune::write(&out, &source.read()?, &tuned)?;
             for t in &tuned {
-                println!("{}: fine-tuned; {}", out.join(&t.path).display(), t.figures);
+                say!("{}: fine-tuned; {}", out.join(&t.path).display(), t.figures);
             }
             Ok(())
         }
@@ -368,21 +388,21 @@ fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
             for trained in training::train_all(&plan)? {
                 let path = training::write(&out, &trained)?;
                 let m = &trained.model.manifest;
-                println!(
+                say!(
                     "{}: suggested hold_at {:.3}, reject_at {:.3}",
                     path.display(),
                     m.suggested.hold_at,
                     m.suggested.reject_at
                 );
                 for (k, v) in &m.validation {
-                    println!("  {k}: {v}");
+                    say!("  {k}: {v}");
                 }
             }
             Ok(())
         }
         RulesCommand::Lint { dir } => {
             let (rules, from) = load_rules(settings, dir)?;
-            println!(
+            say!(
                 "{} rules OK in {from} (version {}).",
                 rules.rules().len(),
                 rules.version()
@@ -428,7 +448,7 @@ fn rules_command(settings: &Settings, cmd: RulesCommand) -> Result<()> {
             let lines: Vec<CorpusLine> = corpus::parse_lines(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let out = corpus::replay(&rules, &posts, &lines).map_err(anyhow::Error::msg)?;
-            print!("{}", corpus::score(&lines, &out));
+            say_raw!("{}", corpus::score(&lines, &out));
             Ok(())
         }
     }
@@ -446,17 +466,19 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
             let u = with_db(settings, |c| {
                 users::create(c, Actor::CommandLine, &email, &name, role, Some(&pw), now())
             })?;
-            println!(
+            say!(
                 "Created {} account {} ({}).",
-                u.role, u.email, u.display_name
+                u.role,
+                u.email,
+                u.display_name
             );
             if generated {
-                println!("Password (shown once): {pw}");
+                say!("Password (shown once): {pw}");
             }
         }
         UserCommand::List => {
             let list = with_db(settings, |c| Ok(storage::users::list(c)?))?;
-            println!("{:<32} {:<10} {:<9} NAME", "E-MAIL", "ROLE", "STATUS");
+            say!("{:<32} {:<10} {:<9} NAME", "E-MAIL", "ROLE", "STATUS");
             for u in list {
                 let status = if u.disabled {
                     "disabled"
@@ -465,9 +487,12 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
                 } else {
                     "active"
                 };
-                println!(
+                say!(
                     "{:<32} {:<10} {:<9} {}",
-                    u.email, u.role, status, u.display_name
+                    u.email,
+                    u.role,
+                    status,
+                    u.display_name
                 );
             }
         }
@@ -480,21 +505,21 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
                 let u = users::by_email(c, &email)?;
                 users::set_password(c, Actor::CommandLine, u.id, &pw, now())
             })?;
-            println!("Password changed for {email}; its sessions were signed out.");
+            say!("Password changed for {email}; its sessions were signed out.");
         }
         UserCommand::Disable { email } => {
             with_db(settings, |c| {
                 let u = users::by_email(c, &email)?;
                 users::set_disabled(c, Actor::CommandLine, u.id, true, now())
             })?;
-            println!("Disabled {email}.");
+            say!("Disabled {email}.");
         }
         UserCommand::Enable { email } => {
             with_db(settings, |c| {
                 let u = users::by_email(c, &email)?;
                 users::set_disabled(c, Actor::CommandLine, u.id, false, now())
             })?;
-            println!("Enabled {email}.");
+            say!("Enabled {email}.");
         }
     }
     Ok(())
@@ -507,14 +532,14 @@ fn serve(settings: Settings) -> Result<()> {
     tracing::info!(database = %target.redacted(), "opening the database");
     let (state, first) = crate::startup::prepare(settings)?;
     if let Some((email, generated)) = &first.admin_created {
-        println!();
-        println!("  First start: created the admin account {email}.");
+        say!();
+        say!("  First start: created the admin account {email}.");
         match generated {
-            Some(pw) => println!("  Its password (shown only this once): {pw}"),
-            None => println!("  Its password is the one in TOWNHALL_ADMIN_PASSWORD."),
+            Some(pw) => say!("  Its password (shown only this once): {pw}"),
+            None => say!("  Its password is the one in TOWNHALL_ADMIN_PASSWORD."),
         }
-        println!("  Sign in at {base}/login");
-        println!();
+        say!("  Sign in at {base}/login");
+        say!();
     }
     if first.demo_posts > 0 {
         tracing::info!(posts = first.demo_posts, "loaded demo content");

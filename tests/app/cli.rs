@@ -291,3 +291,44 @@ fn migrations_revert_and_reapply_on_sqlite() {
 fn migrations_revert_and_reapply_on_postgres() {
     migrations_round_trip(Backend::Postgres);
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_not_a_crash() {
+    // `townhall rules test … | head -1`: the pipe closes before the report is written.
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    for args in [
+        vec![
+            "rules",
+            "test",
+            "--posts",
+            "../shared/corpus/posts.jsonl",
+            "--corpus",
+            "tests/corpus/redteam.jsonl",
+        ],
+        vec!["rules", "lint"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_townhall"))
+            .args(&args)
+            .current_dir(root)
+            .env("TOWNHALL_DATA_DIR", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run townhall");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains("panicked"),
+            "townhall {}: {err}",
+            args.join(" ")
+        );
+        assert!(
+            out.status.success(),
+            "townhall {}: {:?} {err}",
+            args.join(" "),
+            out.status
+        );
+    }
+}
