@@ -46,6 +46,11 @@ impl Texts<'_> {
         }
     }
 
+    /// The body as the learned scores read it (trusted links blanked, when it has any).
+    fn model_view(&self) -> &Folded {
+        self.model_body.as_ref().unwrap_or(&self.body)
+    }
+
     fn folded(&self, field: Field) -> Option<&Folded> {
         match field {
             Field::Body => Some(&self.body),
@@ -95,8 +100,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
         {
             let settings = model.manifest.features;
             if features.as_ref().is_none_or(|(s, _)| *s != settings) {
-                let read = texts.model_body.as_ref().unwrap_or(&texts.body);
-                features = Some((settings, model.features(read)));
+                features = Some((settings, model.features(texts.model_view())));
             }
             let Some((_, extracted)) = &features else {
                 continue;
@@ -199,14 +203,7 @@ fn model_check(
     let spans: Vec<(usize, usize)> = model
         .top_words(features)
         .iter()
-        .map(|&(s, e, _)| {
-            texts
-                .model_body
-                .as_ref()
-                .unwrap_or(&texts.body)
-                .words
-                .origin(s, e)
-        })
+        .map(|&(s, e, _)| texts.model_view().words.origin(s, e))
         .collect();
     let words: Vec<String> = spans
         .iter()

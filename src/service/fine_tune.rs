@@ -7,10 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use super::ServiceResult;
-use super::training::held_out;
+use super::training::{example, held_out};
 use crate::moderation::lessons;
-use crate::moderation::model::{FeatureSettings, FineTuned, Model};
-use crate::moderation::normalize;
+use crate::moderation::model::{FineTuned, Model};
 use crate::moderation::rules::{Check, RuleSet, SourceFile};
 use crate::moderation::train::{self, Example, FineTune};
 use crate::storage::{DbConn, comments, moderation};
@@ -147,11 +146,6 @@ fn tune_one(
         model: Model::new(manifest, weights),
         figures,
     }))
-}
-
-fn example(features: &FeatureSettings, text: &str, positive: bool) -> Example {
-    let folded = normalize::fold(text);
-    Example::new(&features.extract(&folded.words.text).list, positive)
 }
 
 fn fit(model: &Model, mut lines: Vec<Example>) -> (Vec<f32>, f32) {

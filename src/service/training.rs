@@ -448,13 +448,16 @@ const SPAM_SHARES: Shares = Shares {
     reject: 0.001,
 };
 
+/// A labelled text as a training example: folded as the rules fold it, then featurised.
+pub fn example(features: &FeatureSettings, text: &str, positive: bool) -> Example {
+    let folded = normalize::fold(text);
+    Example::new(&features.extract(&folded.words.text).list, positive)
+}
+
 fn examples(features: &FeatureSettings, lines: &[Labelled]) -> Vec<Example> {
     lines
         .iter()
-        .map(|l| {
-            let folded = normalize::fold(&l.text);
-            Example::new(&features.extract(&folded.words.text).list, l.positive)
-        })
+        .map(|l| example(features, &l.text, l.positive))
         .collect()
 }
 
@@ -500,12 +503,7 @@ fn fit(name: &str, data: Data, shares: Shares, date: &str) -> Trained {
         let set = examples(&features, lines);
         let probs: Vec<(f32, bool)> = set
             .iter()
-            .map(|e| {
-                (
-                    crate::moderation::model::sigmoid(train::log_odds(&weights, bias, e)),
-                    e.positive,
-                )
-            })
+            .map(|e| (train::sigmoid_of(&weights, bias, e), e.positive))
             .collect();
         let pos: Vec<f32> = probs.iter().filter(|p| p.1).map(|p| p.0).collect();
         let neg: Vec<f32> = probs.iter().filter(|p| !p.1).map(|p| p.0).collect();
