@@ -13,7 +13,7 @@ use super::matchers::{self, ListHit};
 use super::model::{FeatureSettings, Features, Model, sigmoid};
 use super::normalize::{self, Folded};
 use super::relevance::Profile;
-use super::rules::{Check, Rule, View};
+use super::rules::{Check, Rule, SetMember, View};
 use super::{
     Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, Prior, RuleSet, Standing,
     Submission, Verdict,
@@ -30,9 +30,9 @@ struct Texts<'a> {
     /// The body as the learned scores read it: links to trusted domains blanked out
     /// (same length, so spans still point into the original); `None` when it has none.
     model_body: Option<Folded>,
-    /// Per field (body, author) and view (words, alternative words, plain): the
-    /// `patterns` rules that match somewhere, found on first use by one pass.
-    pattern_rules: [std::cell::OnceCell<Vec<usize>>; 6],
+    /// Per field (body, author) and reading: the pattern-set members that match
+    /// somewhere, found on first use by one pass.
+    set_matches: [std::cell::OnceCell<Vec<SetMember>>; 6],
 }
 
 impl Texts<'_> {
@@ -58,6 +58,47 @@ impl Texts<'_> {
             _ => None,
         }
     }
+
+    /// One reading of a field (`None` for a field without one, or no second reading).
+    fn reading(&self, field: Field, reading: Reading) -> Option<&normalize::Mapped> {
+        let folded = self.folded(field)?;
+        match reading {
+            Reading::Words => Some(&folded.words),
+            Reading::WordsAlt => folded.words_alt.as_ref(),
+            Reading::Plain => Some(&folded.plain),
+        }
+    }
+
+    /// The pattern-set members found in one reading of a field (one pass, on first use).
+    fn set_matches(&self, rules: &RuleSet, field: Field, reading: Reading) -> &[SetMember] {
+        let slot = reading as usize + if field == Field::Author { 3 } else { 0 };
+        self.set_matches[slot].get_or_init(|| {
+            self.reading(field, reading)
+                .map(|m| {
+                    rules
+                        .pattern_sets
+                        .matching(reading == Reading::Plain, &m.text)
+                })
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Which reading of a folded field a pattern searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Words = 0,
+    WordsAlt = 1,
+    Plain = 2,
+}
+
+/// Where a signal's view reads.
+fn signal_place(view: View) -> (Field, Reading) {
+    match view {
+        View::Words => (Field::Body, Reading::Words),
+        View::Plain => (Field::Body, Reading::Plain),
+        View::Author => (Field::Author, Reading::Words),
+    }
 }
 
 /// Judges one submission. Pure: same inputs, same verdict.
@@ -73,7 +114,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
         body,
         author,
         submission,
-        pattern_rules: Default::default(),
+        set_matches: Default::default(),
     };
     let fingerprint = Fingerprint::of_words(&texts.body.hashes);
     let mut hits = Vec::new();
@@ -376,18 +417,16 @@ fn check(
             fire(evidence(*field, texts.raw(*field), hit.start, hit.end))
         }),
         Check::Patterns { any, view, fields } => fields.iter().find_map(|field| {
-            let folded = texts.folded(*field)?;
-            let views = match view {
-                View::Plain => vec![(2, &folded.plain)],
-                _ => std::iter::once((0, &folded.words))
-                    .chain(folded.words_alt.as_ref().map(|w| (1, w)))
-                    .collect(),
+            let readings: &[Reading] = match view {
+                View::Plain => &[Reading::Plain],
+                _ => &[Reading::Words, Reading::WordsAlt],
             };
-            let field_slot = if *field == Field::Author { 3 } else { 0 };
-            views.into_iter().find_map(|(slot, mapped)| {
-                let matching = texts.pattern_rules[field_slot + slot]
-                    .get_or_init(|| rules.pattern_sets.matching(slot == 2, &mapped.text));
-                if !matching.contains(&index) {
+            readings.iter().find_map(|&reading| {
+                let mapped = texts.reading(*field, reading)?;
+                if !texts
+                    .set_matches(rules, *field, reading)
+                    .contains(&SetMember::Rule(index))
+                {
                     return None;
                 }
                 let m = any.find(&mapped.text)?;
@@ -397,23 +436,23 @@ fn check(
         }),
         Check::Signals {
             signals,
-            sets,
             hold_at,
             reject_at,
         } => {
-            let mapped_of = |view: View| match view {
-                View::Words => (Field::Body, &texts.body.words),
-                View::Plain => (Field::Body, &texts.body.plain),
-                View::Author => (Field::Author, &texts.author.words),
-            };
-            // One pass per view says which signals occur; only the first of them (in the
-            // file's order) is searched again, for the evidence.
-            let mut matched = vec![false; signals.len()];
-            for (view, set, members) in sets {
-                for k in set.matches(&mapped_of(*view).1.text).iter() {
-                    matched[members[k]] = true;
-                }
-            }
+            // The view's one pass says which signals occur; only the first of them (in
+            // the file's order) is searched again, for the evidence.
+            let matched: Vec<bool> = signals
+                .iter()
+                .enumerate()
+                .map(|(k, (_, _, view))| {
+                    let (field, reading) = signal_place(*view);
+                    let member = SetMember::Signal {
+                        rule: index,
+                        signal: k,
+                    };
+                    texts.set_matches(rules, field, reading).contains(&member)
+                })
+                .collect();
             let total: f32 = signals
                 .iter()
                 .zip(&matched)
@@ -428,7 +467,8 @@ fn check(
                 return None;
             };
             let (re, _, view) = &signals[matched.iter().position(|m| *m)?];
-            let (field, mapped) = mapped_of(*view);
+            let (field, reading) = signal_place(*view);
+            let mapped = texts.reading(field, reading)?;
             let m = re.find(&mapped.text)?;
             let (s, e) = mapped.origin(m.start(), m.end());
             Some((

@@ -11,6 +11,7 @@ pub mod linking;
 pub mod matchers;
 pub mod model;
 pub mod normalize;
+pub mod pattern_set;
 pub mod relevance;
 pub mod rules;
 #[cfg(test)]

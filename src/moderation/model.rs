@@ -103,7 +103,12 @@ impl FeatureSettings {
     pub fn extract(&self, words_view: &str) -> Features {
         let mask = self.buckets.saturating_sub(1);
         let bucket = |h: u64| (h as u32) & mask;
-        let mut out = Features::default();
+        // About three character grams a byte plus a word and a pair a word: reserved once
+        // rather than grown a dozen times.
+        let mut out = Features {
+            list: Vec::with_capacity(words_view.len() * 4),
+            words: Vec::with_capacity(words_view.len() / 4),
+        };
         let bytes = words_view.as_bytes();
         let mut at = 0;
         for piece in words_view.split(' ') {

@@ -8,11 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use regex::Regex;
+use regex_syntax::hir::Hir;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use super::matchers::{self, Entry, EntryKind, ListMatcher};
+use super::pattern_set::PatternSet;
 use super::relevance::Relevance;
 use super::{Action, Field};
 
@@ -101,37 +103,48 @@ fn domain_of(e: Entry) -> String {
     e.term.replace(' ', ".")
 }
 
-/// The lazy DFA cache of each set (per thread that evaluates): the default 2 MiB is
-/// too small for every pattern at once and would send the search to the slow engine.
-const SET_DFA_BYTES: usize = 8 << 20;
+/// One member of a pattern set: a `patterns` rule's alternation, or one signal of a
+/// `signals` rule (by its index in the rule's `signals`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SetMember {
+    /// A `patterns` rule, by its index in the rule set.
+    Rule(usize),
+    /// A signal of a `signals` rule.
+    Signal {
+        /// The rule's index in the rule set.
+        rule: usize,
+        /// The signal's index in the rule's `signals`.
+        signal: usize,
+    },
+}
 
-/// The `patterns` rules' alternations as one set per kind of view.
+/// A pattern bound for a set: whose it is, which view it reads, and its parse.
+pub(super) struct SetPattern {
+    member: SetMember,
+    plain: bool,
+    hir: Hir,
+}
+
+/// Every `patterns` rule's alternation and every signal, as one set per kind of view: a
+/// text is scanned once per view, however many rules search it.
 #[derive(Debug)]
 pub(super) struct PatternSets {
-    /// For the words views (`words`, and its alternative reading): the set and the rule
-    /// index of each member.
-    pub words: (regex::RegexSet, Vec<usize>),
+    /// For the words views (`words`, its alternative reading, and the name field's
+    /// words): the set and what each member is.
+    words: (PatternSet, Vec<SetMember>),
     /// For the plain view.
-    pub plain: (regex::RegexSet, Vec<usize>),
+    plain: (PatternSet, Vec<SetMember>),
 }
 
 impl PatternSets {
-    fn new(rules: &[Rule]) -> Result<PatternSets, RuleError> {
-        let set_of = |plain: bool| {
-            let members: Vec<(usize, &str)> = rules
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| match &r.check {
-                    Check::Patterns { any, view, .. } if (*view == View::Plain) == plain => {
-                        Some((i, any.as_str()))
-                    }
-                    _ => None,
-                })
-                .collect();
-            regex::RegexSetBuilder::new(members.iter().map(|m| m.1))
-                .dfa_size_limit(SET_DFA_BYTES)
-                .build()
-                .map(|set| (set, members.iter().map(|m| m.0).collect()))
+    fn new(patterns: Vec<SetPattern>) -> Result<PatternSets, RuleError> {
+        let (plain, words): (Vec<SetPattern>, Vec<SetPattern>) =
+            patterns.into_iter().partition(|p| p.plain);
+        let set_of = |patterns: Vec<SetPattern>| {
+            let (members, hirs): (Vec<SetMember>, Vec<Hir>) =
+                patterns.into_iter().map(|p| (p.member, p.hir)).unzip();
+            PatternSet::new(&hirs)
+                .map(|set| (set, members))
                 .map_err(|e| RuleError {
                     file: "house-rules.toml".into(),
                     line: 0,
@@ -139,15 +152,15 @@ impl PatternSets {
                 })
         };
         Ok(PatternSets {
-            words: set_of(false)?,
-            plain: set_of(true)?,
+            words: set_of(words)?,
+            plain: set_of(plain)?,
         })
     }
 
-    /// The indices of the rules whose patterns match `text` somewhere.
-    pub fn matching(&self, plain: bool, text: &str) -> Vec<usize> {
+    /// The members that match `text` somewhere.
+    pub fn matching(&self, plain: bool, text: &str) -> Vec<SetMember> {
         let (set, members) = if plain { &self.plain } else { &self.words };
-        set.matches(text).iter().map(|k| members[k]).collect()
+        set.matching(text).into_iter().map(|k| members[k]).collect()
     }
 }
 
@@ -172,9 +185,6 @@ pub enum Check {
     Signals {
         /// Pattern, weight, view.
         signals: Vec<(LazyRegex, f32, View)>,
-        /// Per view, its signals' patterns as one set (one pass says which match) and
-        /// the index in `signals` of each.
-        sets: Vec<(View, regex::RegexSet, Vec<usize>)>,
         /// Total weight that holds.
         hold_at: f32,
         /// Total weight that rejects.
@@ -476,6 +486,7 @@ impl RuleSet {
         let mut extra: HashMap<&'static str, Vec<Entry>> = HashMap::new();
         let mut rules = Vec::new();
         let mut word_entries: Vec<(usize, Entry)> = Vec::new();
+        let mut set_patterns: Vec<SetPattern> = Vec::new();
         let mut seen_ids: HashMap<String, (String, usize)> = HashMap::new();
         let mut sorted: Vec<&SourceFile> = files.iter().collect();
         sorted.sort_by(|a, b| a.name.cmp(&b.name));
@@ -544,7 +555,8 @@ impl RuleSet {
             }
             for r in def.rule {
                 let index = rules.len();
-                let rule = compile_rule(&at, &lists, r, index, &mut word_entries)?;
+                let rule =
+                    compile_rule(&at, &lists, r, index, &mut word_entries, &mut set_patterns)?;
                 if let Some((other_file, other_line)) = seen_ids.get(&rule.0.id) {
                     return Err(at.err(
                         rule.1,
@@ -613,7 +625,7 @@ impl RuleSet {
                 ipv4_prefix: network.ipv4_prefix,
                 ipv6_prefix: network.ipv6_prefix,
             },
-            pattern_sets: PatternSets::new(&rules)?,
+            pattern_sets: PatternSets::new(set_patterns)?,
             rules,
             lists: lists_matcher,
             relevance,
@@ -660,6 +672,7 @@ fn compile_rule(
     r: RuleDef,
     index: usize,
     word_entries: &mut Vec<(usize, Entry)>,
+    set_patterns: &mut Vec<SetPattern>,
 ) -> Result<(Rule, std::ops::Range<usize>), RuleError> {
     let id_span = r.id.span();
     let id = r.id.into_inner();
@@ -765,7 +778,7 @@ fn compile_rule(
         }
         Ok(out)
     };
-    let compile_pattern = |p: &Spanned<String>| -> Result<String, RuleError> {
+    let compile_pattern = |p: &Spanned<String>| -> Result<(String, Hir), RuleError> {
         let expanded = expand_lists(p.get_ref(), lists).map_err(|m| at.err(p.span(), named(m)))?;
         // ASCII word boundaries: the views are folded to ASCII for Latin text, and
         // Unicode `\b` would force the regex crate off its fast DFA on any other byte.
@@ -774,11 +787,11 @@ fn compile_rule(
             .replace("\\w", "[0-9A-Za-z_]")
             .replace("\\d", "[0-9]")
             .replace("\\s", "[\\t\\n\\r ]");
-        // Checked for syntax here, with the line; compiled by the sets after all rules.
+        // Parsed here, so a mistake names its line; the parse is what the sets compile.
         regex_syntax::Parser::new()
             .parse(&expanded)
             .map_err(|e| at.err(p.span(), named(format!("bad pattern: {e}"))))
-            .map(|_| expanded)
+            .map(|hir| (expanded, hir))
     };
     let check = match r.kind.get_ref().as_str() {
         "words" => {
@@ -791,21 +804,29 @@ fn compile_rule(
             if r.patterns.is_empty() {
                 return Err(at.err(id_span.clone(), named("needs `patterns`".into())));
             }
-            let expanded = r
+            let (expanded, hirs): (Vec<String>, Vec<Hir>) = r
                 .patterns
                 .iter()
                 .map(compile_pattern)
-                .collect::<Result<Vec<_>, _>>()?;
-            // Each pattern was checked on its own above (for errors naming its line);
-            // together they are searched in one pass.
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .unzip();
+            // Each pattern was parsed on its own above (for errors naming its line);
+            // together they are one alternation, for the set and for the evidence.
             let joined = expanded
                 .iter()
                 .map(|p| format!("(?:{p})"))
                 .collect::<Vec<_>>()
                 .join("|");
+            let view = view(r.on.as_ref())?;
+            set_patterns.push(SetPattern {
+                member: SetMember::Rule(index),
+                plain: view == View::Plain,
+                hir: Hir::alternation(hirs),
+            });
             Check::Patterns {
                 any: LazyRegex::new(joined),
-                view: view(r.on.as_ref())?,
+                view,
                 fields,
             }
         }
@@ -815,7 +836,7 @@ fn compile_rule(
             }
             let mut signals = Vec::new();
             for s in &r.signals {
-                let p = compile_pattern(&s.pattern)?;
+                let (p, hir) = compile_pattern(&s.pattern)?;
                 let v = match s.on.as_deref() {
                     None | Some("words") => View::Words,
                     Some("text") => View::Plain,
@@ -829,28 +850,20 @@ fn compile_rule(
                         ));
                     }
                 };
+                set_patterns.push(SetPattern {
+                    member: SetMember::Signal {
+                        rule: index,
+                        signal: signals.len(),
+                    },
+                    plain: v == View::Plain,
+                    hir,
+                });
                 signals.push((LazyRegex::new(p), s.weight, v));
             }
             let hold_at = need(r.hold_at.map(f64::from), "hold_at")? as f32;
             let reject_at = r.reject_at.unwrap_or(f32::INFINITY);
-            let mut sets = Vec::new();
-            for view in [View::Words, View::Plain, View::Author] {
-                let members: Vec<usize> = (0..signals.len())
-                    .filter(|&i| signals[i].2 == view)
-                    .collect();
-                if members.is_empty() {
-                    continue;
-                }
-                let set =
-                    regex::RegexSetBuilder::new(members.iter().map(|&i| signals[i].0.as_str()))
-                        .dfa_size_limit(SET_DFA_BYTES)
-                        .build()
-                        .map_err(|e| at.err(id_span.clone(), named(e.to_string())))?;
-                sets.push((view, set, members));
-            }
             Check::Signals {
                 signals,
-                sets,
                 hold_at,
                 reject_at,
             }
