@@ -12,7 +12,8 @@ pub mod domain;
 pub mod fuzzing;
 pub mod http;
 pub mod import;
-pub mod moderation;
+/// The house-rules engine, a crate of its own (`engine/`) so the compiler keeps it pure.
+pub use townhall_engine as moderation;
 pub mod service;
 pub mod startup;
 pub mod storage;

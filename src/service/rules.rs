@@ -52,7 +52,7 @@ impl RulesSource {
     pub fn read(&self) -> Result<Vec<SourceFile>, RulesError> {
         match self {
             RulesSource::Shipped => Ok(ShippedRules::iter()
-                .filter(|name| is_rule_file(name))
+                .filter(|name| SourceFile::is_rule_file(name))
                 .filter_map(|name| {
                     let file = ShippedRules::get(&name)?;
                     Some(SourceFile {
@@ -95,12 +95,6 @@ impl RulesSource {
     }
 }
 
-fn is_rule_file(name: &str) -> bool {
-    [".toml", ".txt", ".model", ".weights"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
-}
-
 fn read_dir_into(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), RulesError> {
     let read_err = |path: &Path, source| RulesError::Read {
         path: path.display().to_string(),
@@ -112,12 +106,8 @@ fn read_dir_into(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(
             read_dir_into(root, &path, out)?;
             continue;
         }
-        let name = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !is_rule_file(&name) {
+        let name = SourceFile::name_in(root, &path);
+        if !SourceFile::is_rule_file(&name) {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| read_err(&path, e))?;

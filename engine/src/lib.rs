@@ -2,6 +2,9 @@
 //! The caller loads the rule files (as text), gathers the facts (history, standing, time)
 //! and hands them in; `evaluate` returns a verdict that explains itself.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod duplicates;
 pub mod engine;
 pub mod identity;

@@ -27,6 +27,25 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// Whether a file of a rules folder is one the engine reads (`*.toml`, `*.txt`,
+    /// `*.model`, `*.weights`); anything else there (a README, a backup) is ignored.
+    pub fn is_rule_file(name: &str) -> bool {
+        [".toml", ".txt", ".model", ".weights"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+    }
+
+    /// The name a file at `path` has inside the rules folder `root`: its relative path,
+    /// with `/` between parts on every platform.
+    pub fn name_in(root: &std::path::Path, path: &std::path::Path) -> String {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
 /// A rule file problem, naming the file, the line and what is wrong.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[error("{file}:{line}: {message}")]

@@ -475,7 +475,7 @@ pub(crate) fn test_manifest(features: FeatureSettings) -> Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::normalize::fold;
+    use crate::normalize::fold;
 
     fn small() -> FeatureSettings {
         FeatureSettings {

@@ -2,15 +2,19 @@
 //! the full shipped rules, and loading (compiling) those rules; beside it, the baseline
 //! most blogs use: WordPress's "disallowed comment keys", one case-insensitive regex per
 //! listed word tried on each field in turn, over the same lists and the same comment.
-//! Run with `cargo bench --bench engine`.
+//! Run with `cargo bench --bench engine` (from the repository root or `engine/`).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use townhall::moderation::{
-    Facts, FormTiming, Identity, PostContext, Prior, RuleSet, Standing, Submission, evaluate,
+use townhall_engine::{
+    Facts, FormTiming, Identity, PostContext, Prior, RuleSet, SourceFile, Standing, Submission,
+    evaluate,
 };
-use townhall::service::rules::RulesSource;
+
+#[path = "../support/shipped.rs"]
+mod shipped;
+use shipped::shipped;
 
 const POST_TITLE: &str = "The 28-day move-on period is pushing new refugees into homelessness";
 const POST_BODY: &str = include_str!("post.md");
@@ -18,13 +22,6 @@ const POST_BODY: &str = include_str!("post.md");
 /// A civil, on-topic comment of 2,000 characters, made of real corpus comments (the
 /// worst case: nothing fires early, every rule reads the whole text).
 const COMMENT: &str = include_str!("comment.txt");
-
-fn shipped() -> Vec<townhall::moderation::SourceFile> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("moderation-rules");
-    RulesSource::Dir(dir)
-        .read()
-        .expect("read the shipped rules")
-}
 
 fn bench(c: &mut Criterion) {
     let files = shipped();
@@ -37,10 +34,10 @@ fn bench(c: &mut Criterion) {
             identity: Identity::new(&format!("r{i}@example.org"), None, 24, 64),
             author: format!("Reader {i}"),
             age_seconds: 600,
-            fingerprint: townhall::moderation::Fingerprint::of(&format!(
+            fingerprint: townhall_engine::Fingerprint::of(&format!(
                 "earlier comment {i} about housing"
             )),
-            action: townhall::moderation::Action::Publish,
+            action: townhall_engine::Action::Publish,
         })
         .collect();
     let submission = Submission {
@@ -98,7 +95,7 @@ impl DisallowedKeys {
 }
 
 /// Every entry of the shipped word lists that the civility and spam rules use.
-fn disallowed_keys(files: &[townhall::moderation::SourceFile]) -> DisallowedKeys {
+fn disallowed_keys(files: &[townhall_engine::SourceFile]) -> DisallowedKeys {
     let listed = [
         "slurs",
         "swearing",
