@@ -468,7 +468,7 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
             })?;
             say!(
                 "Created {} account {} ({}).",
-                u.role,
+                u.role.as_str(),
                 u.email,
                 u.display_name
             );
@@ -490,7 +490,7 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
                 say!(
                     "{:<32} {:<10} {:<9} {}",
                     u.email,
-                    u.role,
+                    u.role.as_str(),
                     status,
                     u.display_name
                 );

@@ -15,8 +15,8 @@ use super::normalize::{self, Folded};
 use super::relevance::Profile;
 use super::rules::{Check, Rule, SetMember, View};
 use super::{
-    Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, Prior, RuleSet, Standing,
-    Submission, Verdict,
+    Action, Evidence, Facts, Field, Fingerprint, FormTiming, Hit, HouseRule, Prior, RuleSet,
+    Standing, Submission, Verdict,
 };
 
 /// The submission's fields, folded once.
@@ -314,6 +314,14 @@ fn is_trusted(rules: &RuleSet, link: &matchers::Link) -> bool {
         .any(|d| matchers::host_matches(&link.host, d))
 }
 
+/// A body as the learned scores read it: folded, with links to trusted domains blanked.
+/// Fine-tuning on a site's decisions reads each comment through this, so a model learns
+/// from the same text it will score.
+pub fn model_view(rules: &RuleSet, body: &str) -> Folded {
+    let links = matchers::links(body);
+    without_trusted_links(rules, body, &links).unwrap_or_else(|| normalize::fold(body))
+}
+
 /// The body with every link to a trusted domain replaced by spaces, folded; `None` when
 /// it links to none (the common case costs nothing).
 fn without_trusted_links(rules: &RuleSet, body: &str, links: &[matchers::Link]) -> Option<Folded> {
@@ -365,7 +373,7 @@ fn confirm_model_rejections(hits: &mut [Hit], model_hits: &[usize], may_reject: 
     for &i in may_reject {
         let corroborated = hits.iter().enumerate().any(|(j, h)| {
             !model_hits.contains(&j)
-                && h.house_rule == 1
+                && h.house_rule == HouseRule::CIVILITY
                 && h.action >= Action::Hold
                 && h.evidence
                     .as_ref()

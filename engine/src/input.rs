@@ -70,6 +70,25 @@ pub enum Standing {
     Banned,
 }
 
+impl Standing {
+    /// Every standing.
+    pub const ALL: [Standing; 3] = [Standing::Normal, Standing::Trusted, Standing::Banned];
+
+    /// The name stored with a commenter and shown to moderators.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Normal => "normal",
+            Standing::Trusted => "trusted",
+            Standing::Banned => "banned",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<Standing> {
+        Standing::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 /// Everything the engine knows besides the submission; gathered by the caller.
 #[derive(Debug, Clone, Copy)]
 pub struct Facts<'a> {

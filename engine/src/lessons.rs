@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::HouseRule;
 use super::normalize::{self, Folded};
 
 /// The lesson adverts, impersonation and comment spam teach.
@@ -129,23 +130,56 @@ pub fn adjustment(lessons: &Lessons, words: &[String], already_learned: i64) -> 
     }
 }
 
+/// A moderator's decision on a comment, as the lessons learn from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    /// Published.
+    Approve,
+    /// Rejected, citing a house rule (older records may cite none).
+    Reject(Option<HouseRule>),
+    /// Rejected as spam.
+    Spam,
+}
+
+impl Decided {
+    /// The names decisions are recorded under (a comment's other events, such as edits,
+    /// have other names).
+    pub const NAMES: [&'static str; 3] = ["approve", "reject", "spam"];
+
+    /// The name it is recorded under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decided::Approve => "approve",
+            Decided::Reject(_) => "reject",
+            Decided::Spam => "spam",
+        }
+    }
+
+    /// A recorded event read back: its name and the house rule it cites; `None` for an
+    /// event that is not a decision.
+    pub fn parse(name: &str, house_rule: Option<HouseRule>) -> Option<Decided> {
+        match name {
+            "approve" => Some(Decided::Approve),
+            "reject" => Some(Decided::Reject(house_rule)),
+            "spam" => Some(Decided::Spam),
+            _ => None,
+        }
+    }
+}
+
 /// What a moderator's decision teaches, as `(lesson, positive)` pairs. An approval says
 /// "not this" to every lesson; a spam mark, or a rejection whose deciding hit was an
 /// advert, a spam signal or impersonation, teaches `spam`; any other rejection under
 /// house rule 1 teaches `civility`. Rejections under other rules teach nothing.
-pub fn taught_by(
-    action: &str,
-    house_rule: Option<i32>,
-    deciding_rule: Option<&str>,
-) -> Vec<(&'static str, bool)> {
+pub fn taught_by(decided: Decided, deciding_rule: Option<&str>) -> Vec<(&'static str, bool)> {
     let spam_like =
         deciding_rule.is_some_and(|r| r.starts_with("spam.") || r.contains("impersonation"));
-    match action {
-        "approve" => ALL.iter().map(|&l| (l, false)).collect(),
-        "spam" => vec![(SPAM, true)],
-        "reject" if spam_like => vec![(SPAM, true)],
-        "reject" if house_rule == Some(1) => vec![(CIVILITY, true)],
-        _ => Vec::new(),
+    match decided {
+        Decided::Approve => ALL.iter().map(|&l| (l, false)).collect(),
+        Decided::Spam => vec![(SPAM, true)],
+        Decided::Reject(_) if spam_like => vec![(SPAM, true)],
+        Decided::Reject(Some(HouseRule::CIVILITY)) => vec![(CIVILITY, true)],
+        Decided::Reject(_) => Vec::new(),
     }
 }
 
@@ -226,25 +260,39 @@ mod tests {
     #[test]
     fn decisions_teach_the_lesson_their_reason_names() {
         assert_eq!(
-            taught_by("approve", None, Some("civility.model")),
+            taught_by(Decided::Approve, Some("civility.model")),
             vec![(SPAM, false), (CIVILITY, false)]
         );
-        assert_eq!(taught_by("spam", Some(3), None), vec![(SPAM, true)]);
+        assert_eq!(taught_by(Decided::Spam, None), vec![(SPAM, true)]);
         assert_eq!(
-            taught_by("reject", Some(1), Some("spam.model")),
+            taught_by(Decided::Reject(HouseRule::new(1)), Some("spam.model")),
             vec![(SPAM, true)]
         );
         assert_eq!(
-            taught_by("reject", Some(1), Some("harm.impersonation_public")),
+            taught_by(
+                Decided::Reject(HouseRule::new(1)),
+                Some("harm.impersonation_public")
+            ),
             vec![(SPAM, true)]
         );
         assert_eq!(
-            taught_by("reject", Some(1), Some("civility.model")),
+            taught_by(Decided::Reject(HouseRule::new(1)), Some("civility.model")),
             vec![(CIVILITY, true)]
         );
-        assert_eq!(taught_by("reject", Some(1), None), vec![(CIVILITY, true)]);
-        assert!(taught_by("reject", Some(2), Some("legal.allegation")).is_empty());
-        assert!(taught_by("edit", None, None).is_empty());
+        assert_eq!(
+            taught_by(Decided::Reject(HouseRule::new(1)), None),
+            vec![(CIVILITY, true)]
+        );
+        assert!(taught_by(Decided::Reject(HouseRule::new(2)), Some("legal.allegation")).is_empty());
+        assert!(taught_by(Decided::Reject(None), None).is_empty());
+        assert_eq!(Decided::parse("edit", None), None);
+        for d in [
+            Decided::Approve,
+            Decided::Spam,
+            Decided::Reject(HouseRule::new(2)),
+        ] {
+            assert_eq!(Decided::parse(d.as_str(), HouseRule::new(2)), Some(d));
+        }
     }
 
     #[test]

@@ -28,4 +28,4 @@ pub use identity::Identity;
 pub use input::{Facts, FormTiming, PostContext, Prior, Standing, Submission};
 pub use lessons::Lessons;
 pub use rules::{Limits, RuleError, RuleSet, SourceFile};
-pub use verdict::{Action, Evidence, Field, Hit, Verdict};
+pub use verdict::{Action, Evidence, Field, Hit, HouseRule, Verdict};

@@ -16,7 +16,7 @@ use toml::Spanned;
 use super::matchers::{self, Entry, EntryKind, ListMatcher};
 use super::pattern_set::PatternSet;
 use super::relevance::Relevance;
-use super::{Action, Field};
+use super::{Action, Field, HouseRule};
 
 /// One rule file's name and contents, as the caller read it.
 #[derive(Debug, Clone)]
@@ -311,8 +311,8 @@ pub enum Check {
 pub struct Rule {
     /// Stable id, e.g. `civility.slur`.
     pub id: String,
-    /// House rule number (1–6).
-    pub house_rule: u8,
+    /// The house rule it applies.
+    pub house_rule: HouseRule,
     /// What a hit asks for.
     pub action: Action,
     /// Trusted commenters skip it.
@@ -699,9 +699,9 @@ fn compile_rule(
     if id.trim().is_empty() || id.contains(char::is_whitespace) {
         return Err(at.err(id_span, "a rule id must be one word, e.g. `civility.slur`"));
     }
-    if !(1..=6).contains(&r.house_rule) {
+    let Some(house_rule) = HouseRule::new(r.house_rule) else {
         return Err(at.err(id_span, named("house_rule must be 1 to 6".into())));
-    }
+    };
     let (action, close_thread) = match r.action.get_ref().as_str() {
         "close_thread" => (Action::Hold, true),
         other => match Action::parse(other) {
@@ -1001,7 +1001,7 @@ fn compile_rule(
     Ok((
         Rule {
             id,
-            house_rule: r.house_rule,
+            house_rule,
             action,
             soft: r.soft,
             weight,

@@ -597,7 +597,7 @@ fn the_fifth_near_duplicate_closes_the_thread() {
         .push(prior("p9@example.net", "203.0.9.1", campaign, 600));
     let v = c.judge(&rules);
     assert!(v.close_thread);
-    assert_eq!((v.action, v.hits[0].house_rule), (Action::Hold, 5));
+    assert_eq!((v.action, v.hits[0].house_rule.number()), (Action::Hold, 5));
     c.prior.iter_mut().for_each(|p| p.age_seconds = 7200);
     assert!(!c.judge(&rules).close_thread, "outside the hour");
     let mut later = Case::body("A different comment about asylum housing in London.");
@@ -850,5 +850,21 @@ fn a_live_case_is_held_and_one_that_is_over_is_not() {
         !rule_ids(&over).contains(&"legal.sub_judice"),
         "{:?}",
         rule_ids(&over)
+    );
+}
+
+#[test]
+fn the_models_read_a_body_without_its_trusted_links() {
+    let rules = rules();
+    let body = "Register with a GP: https://www.nhs.uk/nhs-services/gps/ and https://cheap-pills.example.top/buy";
+    let seen = engine::model_view(&rules, body).words.text;
+    assert!(!seen.contains("nhs"), "{seen}");
+    assert!(
+        seen.contains("register") && seen.contains("pills"),
+        "{seen}"
+    );
+    assert_eq!(
+        engine::model_view(&rules, "no links here").words.text,
+        normalize::fold("no links here").words.text
     );
 }

@@ -66,13 +66,73 @@ pub struct Evidence {
     pub text: String,
 }
 
+/// A house rule's number, 1 to 6: which of the NGO's rules a hit or a decision is about.
+/// The rules themselves are data (`house-rules.md`); only their numbering is fixed here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct HouseRule(u8);
+
+impl HouseRule {
+    /// Rule 1, civility: the rule the learned civility scores and their lessons serve.
+    pub const CIVILITY: HouseRule = HouseRule(1);
+
+    /// Rule 3, spam and adverts: the rule a moderator's spam mark cites.
+    pub const SPAM: HouseRule = HouseRule(3);
+
+    /// Every house rule, in order.
+    pub const ALL: [HouseRule; 6] = [
+        HouseRule(1),
+        HouseRule(2),
+        HouseRule(3),
+        HouseRule(4),
+        HouseRule(5),
+        HouseRule(6),
+    ];
+
+    /// The rule numbered `n`, if there is one.
+    pub fn new(n: u8) -> Option<HouseRule> {
+        (1..=6).contains(&n).then_some(HouseRule(n))
+    }
+
+    /// Its number.
+    pub fn number(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for HouseRule {
+    type Error = String;
+
+    fn try_from(n: u8) -> Result<Self, Self::Error> {
+        HouseRule::new(n).ok_or_else(|| format!("there is no house rule {n} (they run 1 to 6)"))
+    }
+}
+
+impl From<HouseRule> for u8 {
+    fn from(h: HouseRule) -> u8 {
+        h.0
+    }
+}
+
+impl PartialEq<u8> for HouseRule {
+    fn eq(&self, n: &u8) -> bool {
+        self.0 == *n
+    }
+}
+
+impl std::fmt::Display for HouseRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     /// Rule id from the rule files, e.g. `civility.slur`.
     pub rule: String,
-    /// House rule number (1–6).
-    pub house_rule: u8,
+    /// The house rule it applies.
+    pub house_rule: HouseRule,
     /// What this rule alone asks for.
     pub action: Action,
     /// What it matched.

@@ -24,6 +24,7 @@ macro_rules! stored_as_text {
     };
 }
 
+pub mod audit_target;
 pub mod comment;
 pub mod comment_mode;
 pub mod comment_status;
@@ -35,6 +36,7 @@ pub mod slug;
 pub mod text;
 pub mod user;
 
+pub use audit_target::AuditTarget;
 pub use comment::{CommentInput, NewComment};
 pub use comment_mode::CommentMode;
 pub use comment_status::CommentStatus;
@@ -45,6 +47,18 @@ pub use role::Role;
 pub use slug::Slug;
 
 use std::collections::BTreeMap;
+
+/// One choice of a menu (a `<select>`): the value sent, what it says, and whether it is
+/// the one chosen, so templates never compare names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MenuOption {
+    /// The submitted value.
+    pub value: &'static str,
+    /// What the menu shows.
+    pub label: &'static str,
+    /// The one chosen.
+    pub selected: bool,
+}
 
 /// Form errors keyed by field name, with a sentence for the reader beside each.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]

@@ -15,6 +15,18 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order the accounts form offers them.
+    pub const ALL: [Role; 3] = [Role::Author, Role::Moderator, Role::Admin];
+
+    /// What the role may do, as the accounts form says it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Author => "Author: writes and publishes own posts",
+            Role::Moderator => "Moderator: clears the comment queue",
+            Role::Admin => "Admin: everything, including accounts",
+        }
+    }
+
     /// The name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +65,30 @@ impl Role {
     pub fn can_manage_users(self) -> bool {
         self == Role::Admin
     }
+}
+
+/// The store reads a role through this (`deserialize_as`); an unknown name is an error.
+impl TryFrom<String> for Role {
+    type Error = super::UnknownName;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Role::parse(&s).ok_or(super::UnknownName {
+            kind: "role",
+            value: s,
+        })
+    }
+}
+
+/// The accounts form's role menu, with `chosen` selected.
+pub fn role_options(chosen: Option<Role>) -> Vec<super::MenuOption> {
+    Role::ALL
+        .into_iter()
+        .map(|r| super::MenuOption {
+            value: r.as_str(),
+            label: r.description(),
+            selected: chosen == Some(r),
+        })
+        .collect()
 }
 
 #[cfg(test)]

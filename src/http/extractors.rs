@@ -137,18 +137,16 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
                     };
                     // The queue's count rides along in the same database trip, so every
                     // staff page can show it in the navigation.
-                    let waiting = match Role::parse(&user.role) {
-                        Some(r) if r.can_moderate() => {
-                            Some(crate::storage::moderation::held_count(c)?)
-                        }
-                        _ => None,
+                    let waiting = if user.role.can_moderate() {
+                        Some(crate::storage::moderation::held_count(c)?)
+                    } else {
+                        None
                     };
                     Ok(Some((user, waiting)))
                 })
                 .await?;
             let (user, waiting) = found.ok_or(AppError::SignIn(back))?;
-            let role =
-                Role::parse(&user.role).ok_or_else(|| AppError::Forbidden(P::REFUSAL.into()))?;
+            let role = user.role;
             if !P::allows(role) {
                 return Err(AppError::Forbidden(P::REFUSAL.into()));
             }

@@ -9,10 +9,11 @@ use chrono::Duration;
 use super::content::comment_markdown;
 use super::wxr::{Comment, Item};
 use super::{IMPORTED_ENGINE, ImportError, Run, wp_date};
+use crate::domain::CommentStatus;
 use crate::domain::comment::check_website;
 use crate::domain::html::html_plain_text;
-use crate::moderation::Fingerprint;
 use crate::moderation::identity::{email_key, network_of};
+use crate::moderation::{Fingerprint, FormTiming};
 use crate::storage::comments::{self, NewCommentRow};
 use crate::storage::{DbConn, wordpress};
 
@@ -56,7 +57,7 @@ pub(crate) fn of_item(
     let ids: Vec<i64> = item.comments.iter().map(|c| c.id).collect();
     let mut placed: Placed = wordpress::known_comments(conn, &ids)?
         .into_iter()
-        .map(|(wp, (id, status))| (wp, (id, status == "published")))
+        .map(|(wp, (id, status))| (wp, (id, status == CommentStatus::Published)))
         .collect();
     let parent_of: HashMap<i64, i64> = item.comments.iter().map(|c| (c.id, c.parent)).collect();
     let mut waiting: Vec<&Comment> = Vec::new();
@@ -183,7 +184,7 @@ fn insert(
             network: &network,
             user_agent: "",
             form_seconds: None,
-            form_check: "missing",
+            form_check: crate::service::form_token::check_name(FormTiming::Missing),
             honeypot: "",
             created_at: created,
             updated_at: created,

@@ -22,8 +22,9 @@ use crate::storage::{DbConn, wordpress, write_transaction};
 pub use report::Report;
 use wxr::{Entry, WxrReader};
 
-/// What `comments.engine_version` says of a comment that came from WordPress (its
-/// verdict is WordPress's moderators', not the engine's).
+/// What `comments.engine_version` says of a comment that came from WordPress: no engine
+/// judged it (its verdict is WordPress's moderators'). Whether a comment was imported is
+/// told by its WordPress id (`storage::wordpress`), never by this text.
 pub const IMPORTED_ENGINE: &str = "wordpress-import";
 
 /// Settings the import needs.

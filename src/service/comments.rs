@@ -17,8 +17,8 @@ use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{CommentMode, CommentStatus, NewComment, SafeHtml};
 use crate::moderation::{
-    self, Action, Facts, Fingerprint, Hit, Identity, Lessons, PostContext, Prior, RuleSet,
-    Standing, Submission,
+    self, Action, Facts, Fingerprint, Hit, HouseRule, Identity, Lessons, PostContext, Prior,
+    RuleSet, Standing, Submission,
 };
 use crate::storage::comments::{self, NewCommentRow, PublicRow};
 use crate::storage::moderation as moderation_store;
@@ -114,7 +114,7 @@ fn closed_note(post: &PostRow, state: CommentsState) -> Option<String> {
         ),
         CommentsState::Archived => Some(ARCHIVE_NOTE.to_owned()),
         CommentsState::Flooded => Some(FLOOD_NOTE.to_owned()),
-        CommentsState::Paused => Some(super::queue::PAUSED_NOTE.to_owned()),
+        CommentsState::Paused => Some(super::pause::PAUSED_NOTE.to_owned()),
     }
 }
 
@@ -153,7 +153,7 @@ pub struct Submitted {
     /// What readers see.
     pub status: CommentStatus,
     /// The house rule behind the decision, if a rule decided it.
-    pub house_rule: Option<u8>,
+    pub house_rule: Option<HouseRule>,
     /// The deciding rule's reason, written for the commenter.
     pub reason: Option<String>,
     /// Every rule that fired.
@@ -230,7 +230,7 @@ pub fn submit(
         let post = posts::find_public_by_slug(conn, slug, now)?.ok_or(ServiceError::NotFound)?;
         posts::lock_for_comments(conn, post.id)?;
         let mut state = comments_state(&post, now, settings.archive_after_days);
-        if super::queue::comments_paused(conn)? {
+        if super::pause::comments_paused(conn)? {
             state = CommentsState::Paused;
         }
         if !state.accepts_submissions() {
@@ -283,11 +283,10 @@ pub fn submit(
             now,
         )?
         .is_empty();
-        let standing = match commenters::standing(conn, &identity.email_key)?.as_deref() {
-            _ if banned => Standing::Banned,
-            Some("trusted") => Standing::Trusted,
-            Some("banned") => Standing::Banned,
-            _ => Standing::Normal,
+        let standing = if banned {
+            Standing::Banned
+        } else {
+            commenters::standing(conn, &identity.email_key)?.unwrap_or_default()
         };
         // What moderators' decisions taught about this comment's words, shared by every
         // app server through the database.
@@ -481,7 +480,7 @@ pub fn thread(
 ) -> ServiceResult<Thread> {
     let post = posts::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
     let mut state = comments_state(&post, now, archive_after_days);
-    if super::queue::comments_paused(conn)? {
+    if super::pause::comments_paused(conn)? {
         state = CommentsState::Paused;
     }
     let open = state == CommentsState::Open;

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::moderation::{
-    Action, Facts, FormTiming, Identity, PostContext, Prior, RuleSet, Standing, Submission,
-    evaluate,
+    Action, Facts, FormTiming, HouseRule, Identity, PostContext, Prior, RuleSet, Standing,
+    Submission, evaluate,
 };
 
 /// A post the comments are attached to.
@@ -110,8 +110,8 @@ pub struct CheckOutput {
 pub struct CheckHit {
     /// Rule id.
     pub rule: String,
-    /// House rule number.
-    pub house_rule: u8,
+    /// The house rule.
+    pub house_rule: HouseRule,
     /// Matched text or fact.
     pub evidence: Option<String>,
     /// The commenter-facing reason.

@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use super::ServiceResult;
-use super::training::{example, held_out};
-use crate::moderation::lessons;
+use super::training::{example_of, held_out};
 use crate::moderation::model::{FineTuned, Model};
+use crate::moderation::normalize::Folded;
 use crate::moderation::rules::{Check, RuleSet, SourceFile};
 use crate::moderation::train::{self, Example, FineTune};
+use crate::moderation::{engine, lessons};
 use crate::storage::{DbConn, comments, moderation};
 
 /// Fewer decisions of either kind than this and a model is left as it is: a handful of
@@ -41,9 +42,9 @@ pub fn site_decisions(conn: &mut DbConn) -> ServiceResult<Vec<SiteDecision>> {
     Ok(comments::all_oldest_first(conn)?
         .into_iter()
         .filter_map(|c| {
-            let (action, house_rule) = decided.get(&c.id)?;
+            let decision = decided.get(&c.id)?;
             let deciding = super::queue::deciding_rule(&c);
-            let teaches = lessons::taught_by(action, *house_rule, deciding.as_deref());
+            let teaches = lessons::taught_by(*decision, deciding.as_deref());
             (!teaches.is_empty()).then_some(SiteDecision {
                 text: c.body,
                 teaches,
@@ -79,6 +80,11 @@ pub struct Tuned {
 
 /// Fine-tunes every model rule that learns from moderators' decisions.
 pub fn fine_tune(rules: &RuleSet, decisions: &[SiteDecision], date: &str) -> Vec<Outcome> {
+    // Each decided comment as the models read it (trusted links blanked), once.
+    let views: Vec<(&SiteDecision, Folded)> = decisions
+        .iter()
+        .map(|d| (d, engine::model_view(rules, &d.text)))
+        .collect();
     let mut done: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for rule in rules.rules() {
@@ -97,7 +103,7 @@ pub fn fine_tune(rules: &RuleSet, decisions: &[SiteDecision], date: &str) -> Vec
             continue;
         }
         done.push(path.clone());
-        out.push(tune_one(model, path, lesson, *hold_at, decisions, date));
+        out.push(tune_one(model, path, lesson, *hold_at, &views, date));
     }
     out
 }
@@ -107,15 +113,15 @@ fn tune_one(
     path: &str,
     lesson: &'static str,
     hold_at: f32,
-    decisions: &[SiteDecision],
+    decisions: &[(&SiteDecision, Folded)],
     date: &str,
 ) -> Outcome {
     let features = model.manifest.features;
     let lines: Vec<Example> = decisions
         .iter()
-        .filter_map(|d| {
+        .filter_map(|(d, view)| {
             let &(_, positive) = d.teaches.iter().find(|(l, _)| *l == lesson)?;
-            Some(example(&features, &d.text, positive))
+            Some(example_of(&features, view, positive))
         })
         .collect();
     let positives = lines.iter().filter(|e| e.positive).count();

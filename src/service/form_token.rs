@@ -136,6 +136,16 @@ pub fn check_name(timing: FormTiming) -> &'static str {
     }
 }
 
+/// A stored `form_check` and `form_seconds` read back as the timing they recorded.
+pub fn stored_timing(check: &str, seconds: Option<f64>) -> FormTiming {
+    match (check, seconds) {
+        ("ok", Some(s)) => FormTiming::Seconds(s),
+        ("replayed", _) => FormTiming::Replayed,
+        ("invalid", _) => FormTiming::Invalid,
+        _ => FormTiming::Missing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

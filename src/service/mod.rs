@@ -8,6 +8,7 @@ pub mod fine_tune;
 pub mod form_token;
 pub mod house_rules;
 pub mod mail;
+pub mod pause;
 pub mod posts;
 pub mod queue;
 pub mod recheck;

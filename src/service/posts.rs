@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
-use crate::domain::{PostDraft, PostStatus, Role, Slug};
+use crate::domain::{PostDraft, PostStatus, Slug};
 use crate::storage::moderation::{Audit, audit};
 use crate::storage::posts::{self, PostRow, PostWrite};
 use crate::storage::users::UserRow;
@@ -27,8 +27,7 @@ pub enum SaveAction {
 }
 
 /// A post's state as the admin pages describe it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostState {
     /// Not on the site.
     Draft,
@@ -36,6 +35,37 @@ pub enum PostState {
     Scheduled,
     /// On the site.
     Published,
+}
+
+impl PostState {
+    /// Its name, as the pages show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostState::Draft => "draft",
+            PostState::Scheduled => "scheduled",
+            PostState::Published => "published",
+        }
+    }
+}
+
+/// Pages get the name and one flag per state, so templates test a flag, never a name.
+impl serde::Serialize for PostState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Shown {
+            name: &'static str,
+            draft: bool,
+            scheduled: bool,
+            published: bool,
+        }
+        Shown {
+            name: self.as_str(),
+            draft: *self == PostState::Draft,
+            scheduled: *self == PostState::Scheduled,
+            published: *self == PostState::Published,
+        }
+        .serialize(s)
+    }
 }
 
 /// Works out a stored post's state at a moment.
@@ -50,7 +80,7 @@ pub fn state(post: &PostRow, now: NaiveDateTime) -> PostState {
 /// Loads a post the user may edit.
 pub fn editable(conn: &mut DbConn, user: &UserRow, id: i64) -> ServiceResult<PostRow> {
     let post = posts::find(conn, id)?.ok_or(ServiceError::NotFound)?;
-    let role = Role::parse(&user.role).unwrap_or(Role::Author);
+    let role = user.role;
     if !role.can_write() {
         return Err(ServiceError::Forbidden(
             "Your role cannot edit posts.".into(),
@@ -99,8 +129,7 @@ pub fn save(
         let current = match existing {
             Some(id) => Some(editable(conn, user, id)?),
             None => {
-                let role = Role::parse(&user.role).unwrap_or(Role::Author);
-                if !role.can_write() {
+                if !user.role.can_write() {
                     return Err(ServiceError::Forbidden(
                         "Your role cannot write posts.".into(),
                     ));

@@ -13,25 +13,14 @@ use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::CommentMode;
 use crate::domain::CommentStatus;
 use crate::domain::text::truncate_words;
-use crate::import::IMPORTED_ENGINE;
-use crate::moderation::{Field, Hit, lessons};
+use crate::moderation::lessons::{self, Decided};
+use crate::moderation::{Field, Hit, HouseRule, Standing};
 use crate::storage::comments::{self as comment_store, CommentRow};
 use crate::storage::moderation::{self as store, Audit, NewEvent, QueueFilter};
-use crate::storage::{
-    DbConn, commenters, learned_tokens, meta, posts as post_store, write_transaction,
-};
+use crate::storage::{DbConn, commenters, learned_tokens, posts as post_store, write_transaction};
 
-/// `site_meta` key of the site-wide switch that closes every comment form at once.
-pub const COMMENTS_PAUSED: &str = "comments_paused";
-/// Shown in place of every form while the site-wide switch is on.
-pub const PAUSED_NOTE: &str = "Comments are closed across the site for the moment.";
 /// Longest moderator's note kept, in characters.
 const MAX_NOTE: usize = 1000;
-
-/// True when an admin has closed comments across the site.
-pub fn comments_paused(conn: &mut DbConn) -> ServiceResult<bool> {
-    Ok(meta::get(conn, COMMENTS_PAUSED)?.as_deref() == Some("1"))
-}
 
 /// What a moderator decides about a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,8 +29,8 @@ pub enum Decision {
     Approve,
     /// Do not publish it, citing a house rule.
     Reject {
-        /// 1–6.
-        house_rule: u8,
+        /// The rule it breaks.
+        house_rule: HouseRule,
     },
     /// Reject it as spam (house rule 3) and teach the spam score.
     Spam,
@@ -57,12 +46,26 @@ impl Decision {
         }
     }
 
-    /// The name recorded in events and the audit log.
-    pub fn as_str(self) -> &'static str {
+    /// The decision as the lessons learn from it (a spam mark cites house rule 3).
+    pub fn decided(self) -> Decided {
         match self {
-            Decision::Approve => "approve",
-            Decision::Reject { .. } => "reject",
-            Decision::Spam => "spam",
+            Decision::Approve => Decided::Approve,
+            Decision::Reject { house_rule } => Decided::Reject(Some(house_rule)),
+            Decision::Spam => Decided::Spam,
+        }
+    }
+
+    /// The name recorded in events.
+    pub fn as_str(self) -> &'static str {
+        self.decided().as_str()
+    }
+
+    /// The house rule it cites.
+    fn house_rule(self) -> Option<HouseRule> {
+        match self {
+            Decision::Approve => None,
+            Decision::Reject { house_rule } => Some(house_rule),
+            Decision::Spam => Some(HouseRule::SPAM),
         }
     }
 
@@ -93,11 +96,6 @@ pub fn decide(
     if ids.is_empty() {
         return Err(invalid("ids", "Select at least one comment."));
     }
-    if let Decision::Reject { house_rule } = decision
-        && !(1..=6).contains(&house_rule)
-    {
-        return Err(invalid("house_rule", "Choose the house rule it breaks."));
-    }
     let note = clean_note(note);
     write_transaction(conn, |conn| {
         let mut approved = Vec::new();
@@ -110,16 +108,11 @@ pub fn decide(
             let taught = store::events_of(conn, id)?
                 .into_iter()
                 .rev()
-                .find(|(e, _)| ["approve", "spam", "reject"].contains(&e.action.as_str()))
-                .map(|(e, _)| lessons::taught_by(&e.action, e.house_rule, deciding_rule.as_deref()))
+                .find_map(|(e, _)| Decided::parse(&e.action, store::house_rule_of(e.house_rule)))
+                .map(|d| lessons::taught_by(d, deciding_rule.as_deref()))
                 .unwrap_or_default();
-            let house_rule = match decision {
-                Decision::Reject { house_rule } => Some(i32::from(house_rule)),
-                Decision::Spam => Some(3),
-                Decision::Approve => None,
-            };
-            let teaches =
-                lessons::taught_by(decision.as_str(), house_rule, deciding_rule.as_deref());
+            let house_rule = decision.house_rule();
+            let teaches = lessons::taught_by(decision.decided(), deciding_rule.as_deref());
             store::add_event(
                 conn,
                 &NewEvent {
@@ -128,7 +121,7 @@ pub fn decide(
                     action: decision.as_str(),
                     from_status: c.status.as_str(),
                     to_status: to.as_str(),
-                    house_rule,
+                    house_rule: house_rule.map(|h| i32::from(h.number())),
                     note: &note,
                     original_body: None,
                     created_at: now,
@@ -371,7 +364,11 @@ pub fn trust(
 ) -> ServiceResult<()> {
     write_transaction(conn, |conn| {
         let c = comment_store::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
-        let standing = if trusted { "trusted" } else { "normal" };
+        let standing = if trusted {
+            Standing::Trusted
+        } else {
+            Standing::Normal
+        };
         commenters::set_standing(conn, &c.email_key, standing, "", now)?;
         store::audit(
             conn,
@@ -434,30 +431,6 @@ pub fn lift_flood(
     })
 }
 
-/// Turns the site-wide switch on (every comment form closed) or off.
-pub fn set_paused(
-    conn: &mut DbConn,
-    actor: i64,
-    paused: bool,
-    now: NaiveDateTime,
-) -> ServiceResult<()> {
-    write_transaction(conn, |conn| {
-        meta::set(conn, COMMENTS_PAUSED, if paused { "1" } else { "0" })?;
-        store::audit(
-            conn,
-            Some(actor),
-            if paused {
-                Audit::CommentsPaused
-            } else {
-                Audit::CommentsResumed
-            },
-            COMMENTS_PAUSED,
-            now,
-        )?;
-        Ok(())
-    })
-}
-
 /// A piece of a field's text, marked when a rule matched it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Segment {
@@ -515,8 +488,8 @@ pub fn segments(text: &str, hits: &[Hit], field: Field) -> Vec<Segment> {
 pub struct HitView {
     /// Rule id.
     pub rule: String,
-    /// House rule number.
-    pub house_rule: u8,
+    /// The house rule.
+    pub house_rule: HouseRule,
     /// What the rule asked for.
     pub action: String,
     /// For moderators.
@@ -545,7 +518,9 @@ pub struct CommenterView {
     /// First comment.
     pub first_seen: String,
     /// `normal`, `trusted` or `banned`.
-    pub standing: String,
+    pub standing: &'static str,
+    /// Marked trusted (the page offers to stop trusting).
+    pub trusted: bool,
 }
 
 /// One comment in the queue.
@@ -602,13 +577,16 @@ pub fn parse_hits(json: &str) -> Vec<Hit> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-/// What the queue shows beside each comment (parent, history, bans, standing), loaded
-/// for a whole page in four queries rather than a few per comment.
+/// What the queue shows beside each comment (parent, history, bans, standing, whether it
+/// came from WordPress), loaded for a whole page in one query each rather than a few per
+/// comment.
 struct Surroundings {
     history: HashMap<String, ([i64; 3], NaiveDateTime)>,
     parents: HashMap<i64, (String, String)>,
     bans: Vec<store::BanRow>,
-    standings: HashMap<String, String>,
+    standings: HashMap<String, Standing>,
+    /// The comments that came from WordPress (their verdicts are WordPress's).
+    imported: std::collections::HashSet<i64>,
 }
 
 impl Surroundings {
@@ -630,6 +608,7 @@ impl Surroundings {
                 .filter_map(|c| stored_address(c.ip.as_deref()))
                 .collect(),
         );
+        let ids: Vec<i64> = rows.clone().map(|c| c.id).collect();
         let parent_ids: Vec<i64> = rows.filter_map(|c| c.parent_id).collect();
         let parents = comment_store::find_many(conn, &parent_ids)?
             .into_iter()
@@ -640,6 +619,7 @@ impl Surroundings {
             parents,
             bans: store::active_bans_any(conn, &keys, &networks, &addresses, now)?,
             standings: commenters::standings(conn, &keys)?,
+            imported: crate::storage::wordpress::imported_among(conn, &ids)?,
         })
     }
 }
@@ -666,13 +646,13 @@ fn item(
         )
     });
     let standing = if banned {
-        "banned".to_owned()
+        Standing::Banned
     } else {
         around
             .standings
             .get(&c.email_key)
-            .cloned()
-            .unwrap_or_else(|| "normal".to_owned())
+            .copied()
+            .unwrap_or_default()
     };
     QueueItem {
         id: c.id,
@@ -697,7 +677,8 @@ fn item(
             held: counts[1],
             rejected: counts[2],
             first_seen: display_date(first),
-            standing,
+            standing: standing.as_str(),
+            trusted: standing == Standing::Trusted,
         },
         waiting: waiting(c.created_at, now),
         submitted: format!(
@@ -705,7 +686,7 @@ fn item(
             display_date(c.created_at),
             c.created_at.format("%H:%M")
         ),
-        imported: c.engine_version == IMPORTED_ENGINE,
+        imported: around.imported.contains(&c.id),
         status: c.status,
         is_held: c.status == CommentStatus::Held,
         is_published: c.status == CommentStatus::Published,
@@ -752,12 +733,12 @@ pub struct EventView {
     pub action: String,
     /// Who ("the house-rules engine" for the automatic verdict).
     pub actor: String,
-    /// Status before.
-    pub from_status: String,
+    /// Status before (none for the automatic verdict).
+    pub from_status: Option<CommentStatus>,
     /// Status after.
-    pub to_status: String,
+    pub to_status: CommentStatus,
     /// The house rule cited.
-    pub house_rule: Option<i32>,
+    pub house_rule: Option<HouseRule>,
     /// The note.
     pub note: String,
     /// For edits: the text before.
@@ -807,7 +788,7 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
     let c = comment_store::find(conn, id)?.ok_or(ServiceError::NotFound)?;
     let post = post_store::find(conn, c.post_id)?.ok_or(ServiceError::NotFound)?;
     let around = Surroundings::load(conn, std::iter::once(&c), now)?;
-    let (action, actor) = if c.engine_version == IMPORTED_ENGINE {
+    let (action, actor) = if around.imported.contains(&c.id) {
         (
             format!("imported from WordPress: {}", c.auto_action),
             "the WordPress import".to_owned(),
@@ -821,13 +802,11 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
     let mut events = vec![EventView {
         action,
         actor,
-        from_status: String::new(),
+        from_status: None,
         to_status: CommentStatus::from(
             crate::moderation::Action::parse(&c.auto_action)
                 .unwrap_or(crate::moderation::Action::Hold),
-        )
-        .as_str()
-        .to_owned(),
+        ),
         house_rule: None,
         note: format!("score {:.1}", c.score),
         original_body: None,
@@ -841,9 +820,9 @@ pub fn detail(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> ServiceResult<C
         events.push(EventView {
             action: e.action,
             actor: actor.unwrap_or_else(|| "the system".to_owned()),
-            from_status: e.from_status,
+            from_status: Some(e.from_status),
             to_status: e.to_status,
-            house_rule: e.house_rule,
+            house_rule: store::house_rule_of(e.house_rule),
             note: e.note,
             original_body: e.original_body,
             at: format!(
@@ -912,7 +891,7 @@ mod tests {
     fn hit(field: Field, start: usize, end: usize) -> Hit {
         Hit {
             rule: "r".into(),
-            house_rule: 1,
+            house_rule: HouseRule::CIVILITY,
             action: Action::Hold,
             evidence: Some(Evidence {
                 field,

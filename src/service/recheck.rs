@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::ServiceResult;
 use super::corpus::{CheckOutput, CorpusLine, CorpusPost, PostRef};
 use crate::domain::CommentStatus;
-use crate::import::IMPORTED_ENGINE;
+use crate::moderation::FormTiming;
 use crate::storage::{DbConn, comments, posts, wordpress};
 
 /// Imported comments never went through Townhall's form, so the form-timing rules
@@ -69,7 +69,7 @@ pub fn stored(conn: &mut DbConn, only_imported: bool) -> ServiceResult<Stored> {
         ..Stored::default()
     };
     for c in rows {
-        let from_wordpress = imported.contains(&c.id) || c.engine_version == IMPORTED_ENGINE;
+        let from_wordpress = imported.contains(&c.id);
         let id = c.id.to_string();
         out.stored.insert(id.clone(), (c.status, from_wordpress));
         out.lines.push(CorpusLine {
@@ -84,7 +84,10 @@ pub fn stored(conn: &mut DbConn, only_imported: bool) -> ServiceResult<Stored> {
             seconds_on_page: if from_wordpress {
                 Some(IMPORTED_FORM_SECONDS)
             } else {
-                c.form_seconds.filter(|_| c.form_check == "ok")
+                match super::form_token::stored_timing(&c.form_check, c.form_seconds) {
+                    FormTiming::Seconds(s) => Some(s),
+                    _ => None,
+                }
             },
             honeypot: c.honeypot,
             parent: c.parent_id.map(|p| p.to_string()),

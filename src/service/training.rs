@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::moderation::model::{FORMAT, FeatureSettings, Manifest, Model, SourceNote, Suggested};
-use crate::moderation::normalize;
+use crate::moderation::normalize::{self, Folded};
 use crate::moderation::train::{self, Example, Settings};
 
 /// Where the lines come from and where the models go.
@@ -450,7 +450,11 @@ const SPAM_SHARES: Shares = Shares {
 
 /// A labelled text as a training example: folded as the rules fold it, then featurised.
 pub fn example(features: &FeatureSettings, text: &str, positive: bool) -> Example {
-    let folded = normalize::fold(text);
+    example_of(features, &normalize::fold(text), positive)
+}
+
+/// One labelled example from a text already folded.
+pub fn example_of(features: &FeatureSettings, folded: &Folded, positive: bool) -> Example {
     Example::new(&features.extract(&folded.words.text).list, positive)
 }
 

@@ -91,7 +91,7 @@ pub fn create(
                 updated_at: now,
             },
         )?;
-        let detail = format!("{} ({})", user.email, user.role);
+        let detail = format!("{} ({})", user.email, user.role.as_str());
         audit(conn, actor, Audit::UserCreate(user.id), &detail, now)?;
         Ok(user)
     })

@@ -10,7 +10,9 @@ use super::comments::CommentRow;
 use super::posts::PostRow;
 use super::schema::{audit_log, bans, comment_events, commenter_history, comments, posts, users};
 use super::{DbConn, dispatch};
-use crate::domain::{CommentMode, CommentStatus, PostStatus};
+use crate::domain::{AuditTarget, CommentMode, CommentStatus, PostStatus};
+use crate::moderation::HouseRule;
+use crate::moderation::lessons::Decided;
 
 /// A human action on a comment.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -25,9 +27,11 @@ pub struct EventRow {
     /// `approve`, `reject`, `spam` or `edit`.
     pub action: String,
     /// Status before.
-    pub from_status: String,
+    #[diesel(deserialize_as = String)]
+    pub from_status: CommentStatus,
     /// Status after.
-    pub to_status: String,
+    #[diesel(deserialize_as = String)]
+    pub to_status: CommentStatus,
     /// The house rule a rejection cites.
     pub house_rule: Option<i32>,
     /// The moderator's note.
@@ -62,6 +66,13 @@ pub struct NewEvent<'a> {
     pub created_at: NaiveDateTime,
 }
 
+/// A stored house-rule number, read back (`None` for none, or a number that is no rule).
+pub fn house_rule_of(stored: Option<i32>) -> Option<HouseRule> {
+    stored
+        .and_then(|n| u8::try_from(n).ok())
+        .and_then(HouseRule::new)
+}
+
 /// Records a decision on a comment.
 pub fn add_event(conn: &mut DbConn, e: &NewEvent<'_>) -> QueryResult<usize> {
     dispatch!(conn, |c| diesel::insert_into(comment_events::table)
@@ -84,9 +95,9 @@ pub fn events_of(
 
 /// Each decided comment's latest moderator decision (`approve`, `spam` or `reject`, with
 /// the house rule a rejection cites), by comment id: what `rules train --from-db` learns.
-pub fn latest_decisions(conn: &mut DbConn) -> QueryResult<HashMap<i64, (String, Option<i32>)>> {
+pub fn latest_decisions(conn: &mut DbConn) -> QueryResult<HashMap<i64, Decided>> {
     let rows: Vec<(i64, String, Option<i32>)> = dispatch!(conn, |c| comment_events::table
-        .filter(comment_events::action.eq_any(["approve", "spam", "reject"]))
+        .filter(comment_events::action.eq_any(Decided::NAMES))
         .order((comment_events::created_at.asc(), comment_events::id.asc()))
         .select((
             comment_events::comment_id,
@@ -97,7 +108,7 @@ pub fn latest_decisions(conn: &mut DbConn) -> QueryResult<HashMap<i64, (String, 
     // Later rows replace earlier ones: a reversal is the decision that stands.
     Ok(rows
         .into_iter()
-        .map(|(id, action, rule)| (id, (action, rule)))
+        .filter_map(|(id, action, rule)| Some((id, Decided::parse(&action, house_rule_of(rule))?)))
         .collect())
 }
 
@@ -131,8 +142,8 @@ pub fn set_comment(
 pub enum HitFilter {
     /// A rule id such as `spam.links`.
     Rule(String),
-    /// A house rule number.
-    HouseRule(u8),
+    /// A house rule.
+    HouseRule(HouseRule),
 }
 
 impl HitFilter {
@@ -392,8 +403,9 @@ pub struct AuditRow {
     pub actor_id: Option<i64>,
     /// What, e.g. `comment.approve`.
     pub action: String,
-    /// `comment`, `post`, `commenter`, `user` or `setting`.
-    pub target_kind: String,
+    /// What kind of thing it was done to.
+    #[diesel(deserialize_as = String)]
+    pub target_kind: AuditTarget,
     /// Which.
     pub target_id: Option<i64>,
     /// Details.
@@ -452,9 +464,6 @@ pub enum Audit {
 }
 
 impl Audit {
-    /// The kinds of target, as the audit log's filter offers them.
-    pub const KINDS: [&'static str; 6] = ["comment", "post", "user", "ban", "setting", "import"];
-
     /// The action's stored name, e.g. `comment.approve`.
     pub fn action(self) -> &'static str {
         match self {
@@ -485,8 +494,8 @@ impl Audit {
         }
     }
 
-    /// What the action was done to: a kind from [`Audit::KINDS`] and its id.
-    pub fn target(self) -> (&'static str, Option<i64>) {
+    /// What the action was done to: its kind and its id.
+    pub fn target(self) -> (AuditTarget, Option<i64>) {
         match self {
             Audit::PostCreate(id)
             | Audit::PostEdit(id)
@@ -494,7 +503,7 @@ impl Audit {
             | Audit::PostUnpublish(id)
             | Audit::PostDelete(id)
             | Audit::PostCommentMode(id, _)
-            | Audit::PostFloodLifted(id) => ("post", Some(id)),
+            | Audit::PostFloodLifted(id) => (AuditTarget::Post, Some(id)),
             // A ban and a trust mark are recorded against the comment they were given on.
             Audit::CommentApprove(id)
             | Audit::CommentReject(id)
@@ -502,14 +511,14 @@ impl Audit {
             | Audit::CommentEdit(id)
             | Audit::CommenterBan(id)
             | Audit::CommenterTrust(id)
-            | Audit::CommenterUntrust(id) => ("comment", Some(id)),
-            Audit::CommenterUnban(ban) => ("ban", Some(ban)),
-            Audit::CommentsPaused | Audit::CommentsResumed => ("setting", None),
-            Audit::ImportWordpress => ("import", None),
+            | Audit::CommenterUntrust(id) => (AuditTarget::Comment, Some(id)),
+            Audit::CommenterUnban(ban) => (AuditTarget::Ban, Some(ban)),
+            Audit::CommentsPaused | Audit::CommentsResumed => (AuditTarget::Setting, None),
+            Audit::ImportWordpress => (AuditTarget::Import, None),
             Audit::UserCreate(id)
             | Audit::UserPassword(id)
             | Audit::UserDisable(id)
-            | Audit::UserEnable(id) => ("user", Some(id)),
+            | Audit::UserEnable(id) => (AuditTarget::User, Some(id)),
         }
     }
 }
@@ -527,7 +536,7 @@ pub fn audit(
         .values((
             audit_log::actor_id.eq(actor_id),
             audit_log::action.eq(what.action()),
-            audit_log::target_kind.eq(kind),
+            audit_log::target_kind.eq(kind.as_str()),
             audit_log::target_id.eq(target),
             audit_log::detail.eq(detail),
             audit_log::created_at.eq(now),
@@ -541,7 +550,7 @@ pub struct AuditFilter {
     /// By this account.
     pub actor_id: Option<i64>,
     /// Of this kind of target.
-    pub target_kind: Option<String>,
+    pub target_kind: Option<AuditTarget>,
     /// On this target.
     pub target_id: Option<i64>,
     /// Actions starting with this.
@@ -567,7 +576,7 @@ pub fn audit_list(
                 q = q.filter(audit_log::actor_id.eq(a));
             }
             if let Some(k) = &f.target_kind {
-                q = q.filter(audit_log::target_kind.eq(k.clone()));
+                q = q.filter(audit_log::target_kind.eq(k.as_str()));
             }
             if let Some(t) = f.target_id {
                 q = q.filter(audit_log::target_id.eq(t));

@@ -505,6 +505,7 @@ pub fn search(
     if words.is_empty() {
         return Ok((Vec::new(), 0));
     }
+    let published = PostStatus::Published.as_str();
     let (ids, total): (Vec<IdRow>, Vec<CountRow>) = match conn {
         DbConn::Sqlite(c) => {
             // Each word quoted, so nothing a reader types is read as FTS5 syntax.
@@ -514,17 +515,19 @@ pub fn search(
                 .collect::<Vec<_>>()
                 .join(" ");
             let from = "FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid \
-                        WHERE posts_fts MATCH ? AND posts.status = 'published' AND posts.published_at <= ?";
+                        WHERE posts_fts MATCH ? AND posts.status = ? AND posts.published_at <= ?";
             let ids = diesel::sql_query(format!(
                 "SELECT posts.id AS id {from} ORDER BY bm25(posts_fts, 10.0, 1.0), posts.id DESC LIMIT ? OFFSET ?"
             ))
             .bind::<Text, _>(&fts_query)
+            .bind::<Text, _>(published)
             .bind::<Timestamp, _>(now)
             .bind::<BigInt, _>(limit)
             .bind::<BigInt, _>(offset)
             .load(c)?;
             let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {from}"))
                 .bind::<Text, _>(&fts_query)
+                .bind::<Text, _>(published)
                 .bind::<Timestamp, _>(now)
                 .load(c)?;
             (ids, total)
@@ -532,18 +535,20 @@ pub fn search(
         DbConn::Postgres(c) => {
             let text = words.join(" ");
             let from = "FROM posts WHERE search_vector @@ plainto_tsquery('english', $1) \
-                        AND status = 'published' AND published_at <= $2";
+                        AND status = $2 AND published_at <= $3";
             let ids = diesel::sql_query(format!(
                 "SELECT id {from} ORDER BY ts_rank(search_vector, plainto_tsquery('english', $1)) DESC, id DESC \
-                 LIMIT $3 OFFSET $4"
+                 LIMIT $4 OFFSET $5"
             ))
             .bind::<Text, _>(&text)
+            .bind::<Text, _>(published)
             .bind::<Timestamp, _>(now)
             .bind::<BigInt, _>(limit)
             .bind::<BigInt, _>(offset)
             .load(c)?;
             let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {from}"))
                 .bind::<Text, _>(&text)
+                .bind::<Text, _>(published)
                 .bind::<Timestamp, _>(now)
                 .load(c)?;
             (ids, total)

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::users;
 use super::{DbConn, dispatch};
+use crate::domain::Role;
 
 /// A staff account as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -16,8 +17,9 @@ pub struct UserRow {
     pub email: String,
     /// Shown on posts.
     pub display_name: String,
-    /// `admin`, `moderator` or `author`.
-    pub role: String,
+    /// What they may do (stored as its lower-case name).
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     /// Argon2id PHC string; `None` for accounts that cannot sign in yet.
     pub password_hash: Option<String>,
     /// Disabled accounts cannot sign in.

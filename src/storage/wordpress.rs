@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::posts::public;
 use super::schema::{comments, posts, wp_comments, wp_posts};
 use super::{DbConn, dispatch};
+use crate::domain::CommentStatus;
 
 /// An imported WordPress post or page.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -59,7 +60,7 @@ pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
 pub fn known_comments(
     conn: &mut DbConn,
     wp_ids: &[i64],
-) -> QueryResult<HashMap<i64, (i64, String)>> {
+) -> QueryResult<HashMap<i64, (i64, CommentStatus)>> {
     if wp_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -70,7 +71,8 @@ pub fn known_comments(
         .load(c))?;
     Ok(rows
         .into_iter()
-        .map(|(wp, id, status)| (wp, (id, status)))
+        // A status this version does not know reads as waiting for a moderator.
+        .map(|(wp, id, status)| (wp, (id, CommentStatus::parse(&status).unwrap_or_default())))
         .collect())
 }
 
@@ -113,6 +115,21 @@ pub fn public_slug_for_wp_slug(
         .select(posts::slug)
         .first(c)
         .optional())
+}
+
+/// Which of `ids` came from WordPress (a comment did when it has a WordPress id).
+pub fn imported_among(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let found: Vec<i64> = dispatch!(conn, |c| wp_comments::table
+        .filter(wp_comments::comment_id.eq_any(ids))
+        .select(wp_comments::comment_id)
+        .load(c))?;
+    Ok(found.into_iter().collect())
 }
 
 /// Ids of every comment that came from WordPress.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::staff::{ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, notice, see_other};
+use crate::domain::role::role_options;
 use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
 use crate::http::error::AppError;
 use crate::http::extractors::{AnyStaff, CanManageUsers, CanWrite, Permission, RequireRole};
@@ -548,7 +549,7 @@ struct UserListRow {
     id: i64,
     email: String,
     display_name: String,
-    role: String,
+    role: Role,
     disabled: bool,
     can_sign_in: bool,
     created: String,
@@ -597,8 +598,7 @@ async fn users_view(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut data =
-        json!({ "users": rows, "input": input, "errors": errors, "generated_password": null });
+    let mut data = json!({ "users": rows, "input": input, "roles": role_options(Role::parse(&input.role)), "errors": errors, "generated_password": null });
     if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
         d.extend(e);
     }

@@ -50,6 +50,8 @@ crate::csrf_form!(CommentForm);
 pub struct Notice {
     /// `published`, `held`, `rejected` or `invalid` (for the style).
     kind: &'static str,
+    /// The ARIA role: `status` for good news, `alert` for what needs the reader.
+    role: &'static str,
     /// What happened.
     message: String,
     /// Where to look (the comment, or the form).
@@ -102,14 +104,15 @@ pub(super) async fn post_page(
         .comment
         .as_deref()
         .and_then(|c| c.trim().parse::<i64>().ok())
-        .filter(|_| q.outcome.as_deref() == Some("published"));
+        .filter(|_| q.outcome.as_deref() == Some(CommentStatus::Published.as_str()));
     let form = FormView {
         input: CommentInput {
             reply_to: reply_to.map(|id: i64| id.to_string()).unwrap_or_default(),
             ..CommentInput::default()
         },
         notice: published.map(|id| Notice {
-            kind: "published",
+            kind: CommentStatus::Published.as_str(),
+            role: "status",
             message: "Your comment is published.".into(),
             link: Some(format!("#comment-{id}")),
             link_text: Some("See it in the thread"),
@@ -242,6 +245,7 @@ async fn refused(
         errors,
         notice: Some(Notice {
             kind: "invalid",
+            role: "alert",
             message: "Your comment was not sent: please check the fields marked below.".into(),
             link: Some("#comment-form".into()),
             link_text: Some("Go to the form"),
@@ -330,7 +334,8 @@ async fn submit(
                 },
                 errors: FieldErrors::default(),
                 notice: Some(Notice {
-                    kind: "held",
+                    kind: CommentStatus::Held.as_str(),
+                    role: "alert",
                     message: done.message(),
                     link: Some("/house-rules".into()),
                     link_text: Some("Read our house rules"),
@@ -343,7 +348,8 @@ async fn submit(
                 input,
                 errors: FieldErrors::default(),
                 notice: Some(Notice {
-                    kind: "rejected",
+                    kind: CommentStatus::Rejected.as_str(),
+                    role: "alert",
                     message: done.message(),
                     link: Some("#comment-form".into()),
                     link_text: Some("Edit your comment"),

@@ -12,17 +12,19 @@ use super::auth::TokenForm;
 use super::staff::{
     ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, non_empty, notice, page_prefix, see_other,
 };
-use crate::domain::{CommentMode, CommentStatus};
+use crate::domain::{AuditTarget, CommentMode, CommentStatus, MenuOption};
 use crate::http::error::AppError;
 use crate::http::extractors::{CanManageUsers, CanModerate, RequireRole};
 use crate::http::middleware::csrf::{Csrf, CsrfForm};
 use crate::http::now;
 use crate::http::render::Page;
 use crate::http::state::AppState;
+use crate::moderation::HouseRule;
 use crate::service::comments::{CommentsState, comments_state};
+use crate::service::pause;
 use crate::service::queue::{self, Decision};
 use crate::service::site::{display_date, offset, paged};
-use crate::storage::moderation::{self as store, Audit, AuditFilter, HitFilter, QueueFilter};
+use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -72,7 +74,9 @@ async fn queue_page(
         .and_then(CommentStatus::parse)
         .unwrap_or_default();
     let rule = non_empty(&q.rule);
-    let house_rule = non_empty(&q.house_rule).and_then(|h| h.parse::<u8>().ok());
+    let house_rule = non_empty(&q.house_rule)
+        .and_then(|h| h.parse::<u8>().ok())
+        .and_then(HouseRule::new);
     let hit = match (&rule, house_rule) {
         (Some(r), _) => Some(HitFilter::Rule(r.clone())),
         (None, Some(h)) => Some(HitFilter::HouseRule(h)),
@@ -96,7 +100,7 @@ async fn queue_page(
                 .into_iter()
                 .map(|(id, title, slug)| json!({ "id": id, "title": title, "url": format!("/posts/{slug}") }))
                 .collect();
-            Ok((items, flooded, queue::comments_paused(c)?))
+            Ok((items, flooded, pause::comments_paused(c)?))
         })
         .await?;
     admin_render(
@@ -117,7 +121,8 @@ async fn queue_page(
                 "post": non_empty(&q.post), "rule": rule, "house_rule": house_rule,
                 "commenter": non_empty(&q.commenter),
             },
-            "house_rules": [1, 2, 3, 4, 5, 6],
+            "house_rules": HouseRule::ALL,
+            "house_rule_filter": HouseRule::ALL.map(|h| json!({ "value": h, "selected": Some(h) == house_rule })),
             "notice": notice(q.done.as_deref()),
             "pages": {
                 "prev": (page > 1).then(|| page - 1),
@@ -265,7 +270,12 @@ async fn queue_action(
     if ids.is_empty() {
         return Err(AppError::BadRequest("Select at least one comment.".into()));
     }
-    let rule_of = |key: &str| f.rest.get(key).and_then(|r| r.parse::<u8>().ok());
+    let rule_of = |key: &str| {
+        f.rest
+            .get(key)
+            .and_then(|r| r.parse::<u8>().ok())
+            .and_then(HouseRule::new)
+    };
     let decision = match verb {
         "approve" => Decision::Approve,
         "spam" => Decision::Spam,
@@ -311,7 +321,7 @@ async fn comment_page(
         Page::new("admin/comment", format!("Comment {id}")),
         json!({
             "c": detail,
-            "house_rules": [1, 2, 3, 4, 5, 6],
+            "house_rules": HouseRule::ALL,
             "notice": notice(q.done.as_deref()),
         }),
     )
@@ -456,7 +466,7 @@ async fn threads_page(
                 .collect();
             Ok((
                 paged(rows, page, ADMIN_PER_PAGE, total)?,
-                queue::comments_paused(c)?,
+                pause::comments_paused(c)?,
             ))
         })
         .await?;
@@ -520,7 +530,7 @@ async fn site_switch(
     let paused = checked(&form.0.paused);
     let actor = who.user.id;
     state
-        .db(move |c| queue::set_paused(c, actor, paused, now()))
+        .db(move |c| pause::set_paused(c, actor, paused, now()))
         .await?;
     let done = if paused { "paused" } else { "resumed" };
     Ok(see_other(format!("/admin/threads?done={done}")))
@@ -561,7 +571,7 @@ struct AuditView {
     at: String,
     actor: String,
     action: String,
-    kind: String,
+    kind: AuditTarget,
     target_id: Option<i64>,
     link: Option<String>,
     detail: String,
@@ -576,7 +586,7 @@ async fn audit_page(
 ) -> Result<HttpResponse, AppError> {
     let filter = AuditFilter {
         actor_id: non_empty(&q.actor).and_then(|a| a.parse().ok()),
-        target_kind: non_empty(&q.kind),
+        target_kind: non_empty(&q.kind).and_then(|k| AuditTarget::parse(&k)),
         target_id: non_empty(&q.target).and_then(|a| a.parse().ok()),
         action: non_empty(&q.action),
     };
@@ -600,11 +610,7 @@ async fn audit_page(
                 r.created_at.format("%H:%M:%S")
             ),
             actor: actor.unwrap_or_else(|| "the system".to_owned()),
-            link: match (r.target_kind.as_str(), r.target_id) {
-                ("comment", Some(id)) => Some(format!("/admin/comments/{id}")),
-                ("post", Some(id)) => Some(format!("/admin/posts/{id}/edit")),
-                _ => None,
-            },
+            link: r.target_id.and_then(|id| r.target_kind.page(id)),
             action: r.action,
             kind: r.target_kind,
             target_id: r.target_id,
@@ -620,7 +626,11 @@ async fn audit_page(
             "list": paged(rows, page, AUDIT_PER_PAGE, total)?,
             "page_prefix": q.page_prefix(),
             "filters": &*q,
-            "kinds": Audit::KINDS,
+            "kinds": AuditTarget::ALL.map(|k| MenuOption {
+                value: k.as_str(),
+                label: k.as_str(),
+                selected: q.kind.as_deref() == Some(k.as_str()),
+            }),
         }),
     )
     .await
