@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::http::error::AppError;
@@ -89,11 +90,17 @@ pub fn layout_context(state: &AppState, page: &Page) -> Map<String, Value> {
     ctx
 }
 
-/// Renders `page` with `data` (a JSON object) merged into the layout context. The
+/// Renders `page` with `data` (a page's data struct) merged into the layout context. The
 /// template runs on the blocking pool: a long page (a thread of 200 comments, a full
 /// queue) takes milliseconds, which on an actix worker would stall every other
 /// connection that worker serves (pages kept by the page cache among them).
-pub async fn render(state: &AppState, page: Page, data: Value) -> Result<HttpResponse, AppError> {
+pub async fn render(
+    state: &AppState,
+    page: Page,
+    data: impl Serialize,
+) -> Result<HttpResponse, AppError> {
+    let data =
+        serde_json::to_value(data).map_err(|e| AppError::Internal(format!("page data: {e}")))?;
     let ctx = context(state, &page, data);
     let templates = state.templates.clone();
     let template = page.template;

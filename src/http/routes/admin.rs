@@ -1,9 +1,9 @@
 //! Staff pages: posts (list, write, preview, publish, schedule, delete), own account, staff accounts.
 
+use super::comments::PostView;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use super::staff::{ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, notice, see_other};
 use crate::domain::role::role_options;
@@ -15,7 +15,7 @@ use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
 use crate::service::posts::{self as post_service, PostState, SaveAction};
-use crate::service::site::{display_date, offset, page_for, paged};
+use crate::service::site::{Paged, display_date, offset, page_for, paged};
 use crate::service::users::Actor;
 use crate::service::{separate_field_errors, users as user_service};
 use crate::storage::posts as post_store;
@@ -100,12 +100,11 @@ async fn post_list(
         &who,
         &csrf,
         Page::new("admin/posts", "Posts"),
-        json!({
-            "posts": list.items,
-            "list": list,
-            "page_prefix": "/admin/posts?page=",
-            "notice": notice(q.done.as_deref()),
-        }),
+        PostsPage {
+            list,
+            page_prefix: "/admin/posts?page=",
+            notice: notice(q.done.as_deref()),
+        },
     )
     .await
 }
@@ -129,6 +128,69 @@ pub struct ActionForm {
 }
 
 crate::csrf_form!(EditorForm, ActionForm, PasswordForm, NewUserForm);
+
+/// The posts list.
+#[derive(Serialize)]
+struct PostsPage {
+    list: Paged<PostListRow>,
+    page_prefix: &'static str,
+    notice: Option<&'static str>,
+}
+
+/// The editor: the fields as typed, their problems, the preview and the post's state.
+#[derive(Serialize)]
+struct EditorPage<'a> {
+    post_id: Option<i64>,
+    input: &'a PostInput,
+    errors: &'a FieldErrors,
+    has_errors: bool,
+    preview_html: Option<SafeHtml>,
+    state: Option<PostState>,
+    slug: Option<String>,
+    notice: Option<&'a str>,
+}
+
+/// The page that confirms a deletion, or says why there can be none.
+#[derive(Serialize)]
+struct DeletePage {
+    post: PostRef,
+    refusal: Option<String>,
+}
+
+/// A post named on a page.
+#[derive(Serialize)]
+struct PostRef {
+    id: i64,
+    title: String,
+}
+
+/// The signed-in staff member's own page.
+#[derive(Serialize)]
+struct AccountPage {
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+    notify_new_comments: bool,
+}
+
+/// The accounts page.
+#[derive(Serialize)]
+struct UsersPage<'a> {
+    users: Vec<UserListRow>,
+    input: &'a NewUserForm,
+    roles: Vec<crate::domain::MenuOption>,
+    errors: FieldErrors,
+    #[serde(flatten)]
+    outcome: UsersOutcome,
+}
+
+/// What the accounts page says after an action: a notice, and a generated password
+/// shown once.
+#[derive(Serialize, Default)]
+struct UsersOutcome {
+    notice: Option<&'static str>,
+    generated_password: Option<String>,
+    created_email: Option<String>,
+}
 
 struct EditorView<'a> {
     post_id: Option<i64>,
@@ -157,16 +219,16 @@ async fn editor<P: Permission>(
         who,
         csrf,
         Page::new("admin/edit", title).status(v.status),
-        json!({
-            "post_id": v.post_id,
-            "input": v.input,
-            "errors": v.errors,
-            "has_errors": !v.errors.is_empty(),
-            "preview_html": v.preview,
-            "state": v.state,
-            "slug": v.slug,
-            "notice": notice,
-        }),
+        EditorPage {
+            post_id: v.post_id,
+            input: v.input,
+            errors: v.errors,
+            has_errors: !v.errors.is_empty(),
+            preview_html: v.preview,
+            state: v.state,
+            slug: v.slug,
+            notice,
+        },
     )
     .await
 }
@@ -358,7 +420,15 @@ async fn preview_post(
         })
         .await?;
     let p = Page::new("public/post", format!("Preview: {}", page.summary.title)).noindex();
-    render(&state, p, json!({ "post": page, "preview": true })).await
+    let data = PostView {
+        post: Box::new(page),
+        preview: true,
+        thread: None,
+        form: None,
+        notice: None,
+        csrf: "",
+    };
+    render(&state, p, data).await
 }
 
 async fn set_published(
@@ -421,7 +491,13 @@ async fn delete_post_page(
         &who,
         &csrf,
         Page::new("admin/delete", "Delete post"),
-        json!({ "post": { "id": post.id, "title": post.title }, "refusal": refusal }),
+        DeletePage {
+            post: PostRef {
+                id: post.id,
+                title: post.title,
+            },
+            refusal,
+        },
     )
     .await
 }
@@ -467,11 +543,11 @@ async fn account_page(
         &who,
         &csrf,
         Page::new("admin/account", "Your account"),
-        json!({
-            "errors": FieldErrors::default(),
-            "notice": notice(q.done.as_deref()),
-            "notify_new_comments": who.user.notify_new_comments,
-        }),
+        AccountPage {
+            errors: FieldErrors::default(),
+            notice: notice(q.done.as_deref()),
+            notify_new_comments: who.user.notify_new_comments,
+        },
     )
     .await
 }
@@ -537,7 +613,11 @@ async fn change_password(
                 &who,
                 &csrf,
                 Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
-                json!({ "errors": errors, "notify_new_comments": who.user.notify_new_comments }),
+                AccountPage {
+                    errors,
+                    notice: None,
+                    notify_new_comments: who.user.notify_new_comments,
+                },
             )
             .await
         }
@@ -578,7 +658,7 @@ async fn users_view(
     csrf: &Csrf,
     input: &NewUserForm,
     errors: FieldErrors,
-    extra: Value,
+    outcome: UsersOutcome,
 ) -> Result<HttpResponse, AppError> {
     let rows = state.db(|c| Ok(crate::storage::users::list(c)?)).await?;
     let rows: Vec<UserListRow> = rows
@@ -598,10 +678,13 @@ async fn users_view(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut data = json!({ "users": rows, "input": input, "roles": role_options(Role::parse(&input.role)), "errors": errors, "generated_password": null });
-    if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
-        d.extend(e);
-    }
+    let data = UsersPage {
+        users: rows,
+        input,
+        roles: role_options(Role::parse(&input.role)),
+        errors,
+        outcome,
+    };
     admin_render(
         state,
         who,
@@ -623,7 +706,10 @@ async fn users_page(
         &state,
         &who,
         &csrf,
-        json!({ "notice": notice(q.done.as_deref()) }),
+        UsersOutcome {
+            notice: notice(q.done.as_deref()),
+            ..UsersOutcome::default()
+        },
     )
     .await
 }
@@ -633,13 +719,13 @@ async fn blank_users_view(
     state: &web::Data<AppState>,
     who: &RequireRole<CanManageUsers>,
     csrf: &Csrf,
-    extra: Value,
+    outcome: UsersOutcome,
 ) -> Result<HttpResponse, AppError> {
     let blank = NewUserForm {
         role: "author".into(),
         ..Default::default()
     };
-    users_view(state, who, csrf, &blank, FieldErrors::default(), extra).await
+    users_view(state, who, csrf, &blank, FieldErrors::default(), outcome).await
 }
 
 #[post("/admin/users")]
@@ -653,7 +739,7 @@ async fn create_user(
     let Some(role) = Role::parse(&input.role) else {
         let mut e = FieldErrors::default();
         e.add("role", "Choose a role.");
-        return users_view(&state, &who, &csrf, &input, e, json!({})).await;
+        return users_view(&state, &who, &csrf, &input, e, UsersOutcome::default()).await;
     };
     let generated = input
         .password
@@ -686,11 +772,17 @@ async fn create_user(
                 &state,
                 &who,
                 &csrf,
-                json!({ "notice": notice(Some("user-created")), "generated_password": generated, "created_email": user.email }),
+                UsersOutcome {
+                    notice: notice(Some("user-created")),
+                    generated_password: generated,
+                    created_email: Some(user.email),
+                },
             )
             .await
         }
-        Err(errors) => users_view(&state, &who, &csrf, &input, errors, json!({})).await,
+        Err(errors) => {
+            users_view(&state, &who, &csrf, &input, errors, UsersOutcome::default()).await
+        }
     }
 }
 

@@ -3,8 +3,7 @@
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::http::error::AppError;
 use crate::http::middleware::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
@@ -12,6 +11,17 @@ use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
 use crate::service::auth;
+
+/// The sign-in page.
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    csrf: String,
+    /// The address as typed, kept after a refusal.
+    email: &'a str,
+    /// Where to go once signed in (only ever a path on this site).
+    next: &'a str,
+    error: Option<String>,
+}
 
 /// Registers the sign-in routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -47,7 +57,12 @@ async fn login_form(
         Page::new("public/login", "Staff sign-in")
             .noindex()
             .status(status),
-        json!({ "csrf": csrf.token(), "email": email, "next": safe_next(next), "error": error }),
+        LoginPage {
+            csrf: csrf.token(),
+            email,
+            next: safe_next(next),
+            error,
+        },
     )
     .await
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::auth::client_ip;
 use crate::domain::CommentStatus;
-use crate::domain::{CommentInput, FieldErrors};
+use crate::domain::{CommentInput, FieldErrors, SafeHtml};
 use crate::http::error::AppError;
 use crate::http::middleware::csrf::CsrfForm;
 use crate::http::middleware::error_pages::wants_json;
@@ -20,8 +20,9 @@ use crate::http::middleware::replica::Reads;
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
-use crate::service::comments::{self, CommentSettings, RequestFacts, Submitted};
-use crate::service::site::{self, PostLookup};
+use crate::moderation::{Action, HouseRule};
+use crate::service::comments::{self, CommentSettings, RequestFacts, Submitted, Thread};
+use crate::service::site::{self, PostLookup, PostPage};
 use crate::service::{form_token, house_rules, separate_field_errors};
 
 /// Registers the comment routes.
@@ -58,6 +59,36 @@ pub struct Notice {
     link: Option<String>,
     /// The link's text.
     link_text: Option<&'static str>,
+}
+
+/// The post page: the post, its thread and the comment form (or, for a preview, the post
+/// alone).
+#[derive(Serialize)]
+pub(super) struct PostView {
+    pub(super) post: Box<PostPage>,
+    pub(super) preview: bool,
+    pub(super) thread: Option<Thread>,
+    pub(super) form: Option<FormData>,
+    pub(super) notice: Option<Notice>,
+    /// The CSRF token's place (filled as the page leaves, for an open form only).
+    pub(super) csrf: &'static str,
+}
+
+/// The comment form's data.
+#[derive(Serialize)]
+pub(super) struct FormData {
+    input: CommentInput,
+    errors: FieldErrors,
+    has_errors: bool,
+    /// The form token's place (filled as the page leaves).
+    token: &'static str,
+    action: String,
+}
+
+/// The public page of the house rules.
+#[derive(Serialize)]
+struct HouseRulesPage {
+    rules_html: SafeHtml,
 }
 
 /// What the comment form shows.
@@ -176,20 +207,20 @@ async fn show(
     render(
         state,
         page,
-        json!({
-            "post": p,
-            "preview": false,
-            "thread": thread,
-            "form": {
-                "input": form.input,
-                "errors": form.errors,
-                "has_errors": !form.errors.is_empty(),
-                "token": token,
-                "action": action,
-            },
-            "notice": form.notice,
-            "csrf": csrf_token,
-        }),
+        PostView {
+            post: p,
+            preview: false,
+            thread: Some(thread),
+            form: Some(FormData {
+                has_errors: !form.errors.is_empty(),
+                input: form.input,
+                errors: form.errors,
+                token,
+                action,
+            }),
+            notice: form.notice,
+            csrf: csrf_token,
+        },
     )
     .await
     .map(|mut res| {
@@ -212,21 +243,45 @@ async fn show_after_write(
 
 /// The JSON for a submission's outcome: the commenter's own hits, never moderator notes
 /// or evidence.
-fn outcome_json(done: &Submitted) -> serde_json::Value {
-    let hits: Vec<_> = done
-        .hits
-        .iter()
-        .map(|h| json!({ "rule": h.rule, "house_rule": h.house_rule, "reason": h.reason }))
-        .collect();
-    json!({
-        "id": done.id,
-        "status": done.status,
-        "action": done.action,
-        "house_rule": done.house_rule,
-        "message": done.message(),
-        "hits": hits,
-        "url": (done.status == CommentStatus::Published).then_some(&done.permalink),
-    })
+fn outcome_json(done: &Submitted) -> Outcome<'_> {
+    Outcome {
+        id: done.id,
+        status: done.status,
+        action: done.action,
+        house_rule: done.house_rule,
+        message: done.message(),
+        hits: done
+            .hits
+            .iter()
+            .map(|h| OwnHit {
+                rule: &h.rule,
+                house_rule: h.house_rule,
+                reason: &h.reason,
+            })
+            .collect(),
+        url: (done.status == CommentStatus::Published).then_some(done.permalink.as_str()),
+    }
+}
+
+/// A submission's outcome, as the JSON answer gives it.
+#[derive(Serialize)]
+struct Outcome<'a> {
+    id: i64,
+    status: CommentStatus,
+    action: Action,
+    house_rule: Option<HouseRule>,
+    message: String,
+    hits: Vec<OwnHit<'a>>,
+    /// Where the comment is, once published.
+    url: Option<&'a str>,
+}
+
+/// A rule that fired, as the commenter may see it (no evidence, no moderators' notes).
+#[derive(Serialize)]
+struct OwnHit<'a> {
+    rule: &'a str,
+    house_rule: HouseRule,
+    reason: &'a str,
 }
 
 /// Field problems: beside the fields with the text kept, or as JSON.
@@ -367,7 +422,7 @@ async fn house_rules_page(state: web::Data<AppState>) -> Result<HttpResponse, Ap
     render(
         &state,
         Page::new("public/house_rules", "House rules for comments").canonical("/house-rules"),
-        json!({ "rules_html": html }),
+        HouseRulesPage { rules_html: html },
     )
     .await
 }

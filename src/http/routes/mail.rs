@@ -5,13 +5,21 @@
 //! than the link's owner could.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::http::error::AppError;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
-use crate::service::mail;
+use crate::service::mail::{self, Unsubscribe};
+
+/// The page that asks to confirm stopping a thread's e-mail, or says it has stopped.
+#[derive(Serialize)]
+struct UnsubscribePage {
+    view: Unsubscribe,
+    /// The token the confirmation form sends (empty once done).
+    token: String,
+    done: bool,
+}
 
 /// Registers the unsubscribe routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -38,7 +46,11 @@ async fn unsubscribe_page(
     render(
         &state,
         Page::new("public/unsubscribe", "Stop e-mail about this thread").noindex(),
-        json!({ "view": view, "token": token, "done": false }),
+        UnsubscribePage {
+            view,
+            token,
+            done: false,
+        },
     )
     .await
 }
@@ -58,7 +70,11 @@ async fn unsubscribe(
     render(
         &state,
         Page::new("public/unsubscribe", "Unsubscribed").noindex(),
-        json!({ "view": view, "token": "", "done": true }),
+        UnsubscribePage {
+            view,
+            token: String::new(),
+            done: true,
+        },
     )
     .await
 }

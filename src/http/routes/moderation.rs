@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::auth::TokenForm;
 use super::staff::{
@@ -23,7 +22,7 @@ use crate::moderation::HouseRule;
 use crate::service::comments::{CommentsState, comments_state};
 use crate::service::pause;
 use crate::service::queue::{self, Decision};
-use crate::service::site::{display_date, offset, paged};
+use crate::service::site::{Paged, display_date, offset, paged};
 use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
@@ -59,6 +58,86 @@ pub struct QueueQuery {
     done: Option<String>,
     #[serde(default)]
     page: Option<u32>,
+}
+
+/// The queue page's data.
+#[derive(Serialize)]
+struct QueuePage {
+    tab: CommentStatus,
+    held_tab: bool,
+    published_tab: bool,
+    rejected_tab: bool,
+    items: Vec<queue::QueueItem>,
+    count: usize,
+    flooded: Vec<FloodedThread>,
+    paused: bool,
+    filters: QueueFilters,
+    house_rules: [HouseRule; 6],
+    house_rule_filter: [HouseRuleChoice; 6],
+    notice: Option<&'static str>,
+    pages: Pager,
+    page_prefix: String,
+}
+
+/// A thread closed by a flood, waiting for a moderator to reopen it.
+#[derive(Serialize)]
+struct FloodedThread {
+    id: i64,
+    title: String,
+    url: String,
+}
+
+/// The queue's filters as given, to fill the filter form again.
+#[derive(Serialize)]
+struct QueueFilters {
+    post: Option<String>,
+    rule: Option<String>,
+    commenter: Option<String>,
+}
+
+/// One choice of the house-rule filter.
+#[derive(Serialize)]
+struct HouseRuleChoice {
+    value: HouseRule,
+    selected: bool,
+}
+
+/// Links to the neighbouring pages of a list without a total.
+#[derive(Serialize)]
+struct Pager {
+    prev: Option<u32>,
+    next: Option<u32>,
+    page: u32,
+}
+
+/// A comment's page: the comment, its history and the decision forms.
+#[derive(Serialize)]
+struct CommentPage {
+    c: queue::CommentDetail,
+    house_rules: [HouseRule; 6],
+    notice: Option<&'static str>,
+}
+
+/// The threads page: every post's comment mode, a page at a time.
+#[derive(Serialize)]
+struct ThreadsPage {
+    list: Paged<ThreadRow>,
+    page_prefix: &'static str,
+    /// Where the forms return to.
+    back: String,
+    paused: bool,
+    archive_after_days: u32,
+    is_admin: bool,
+    notice: Option<&'static str>,
+}
+
+/// The audit log: a page of entries and the filter form.
+#[derive(Serialize)]
+struct AuditPage<'a> {
+    list: Paged<AuditView>,
+    page_prefix: String,
+    filters: &'a AuditQuery,
+    kinds: [MenuOption; 6],
 }
 
 #[get("/admin/queue")]
@@ -98,7 +177,11 @@ async fn queue_page(
             // grows with the site (bench/RESULTS.md).
             let flooded: Vec<_> = store::flooded_threads(c)?
                 .into_iter()
-                .map(|(id, title, slug)| json!({ "id": id, "title": title, "url": format!("/posts/{slug}") }))
+                .map(|(id, title, slug)| FloodedThread {
+                    id,
+                    title,
+                    url: format!("/posts/{slug}"),
+                })
                 .collect();
             Ok((items, flooded, pause::comments_paused(c)?))
         })
@@ -108,35 +191,42 @@ async fn queue_page(
         &who,
         &csrf,
         Page::new("admin/queue", "Comment queue"),
-        json!({
-            "tab": tab,
-            "held_tab": tab == CommentStatus::Held,
-            "published_tab": tab == CommentStatus::Published,
-            "rejected_tab": tab == CommentStatus::Rejected,
-            "items": items,
-            "count": items.len(),
-            "flooded": flooded,
-            "paused": paused,
-            "filters": {
-                "post": non_empty(&q.post), "rule": rule, "house_rule": house_rule,
-                "commenter": non_empty(&q.commenter),
+        QueuePage {
+            tab,
+            held_tab: tab == CommentStatus::Held,
+            published_tab: tab == CommentStatus::Published,
+            rejected_tab: tab == CommentStatus::Rejected,
+            count: items.len(),
+            items,
+            flooded,
+            paused,
+            filters: QueueFilters {
+                post: non_empty(&q.post),
+                rule,
+                commenter: non_empty(&q.commenter),
             },
-            "house_rules": HouseRule::ALL,
-            "house_rule_filter": HouseRule::ALL.map(|h| json!({ "value": h, "selected": Some(h) == house_rule })),
-            "notice": notice(q.done.as_deref()),
-            "pages": {
-                "prev": (page > 1).then(|| page - 1),
-                "next": more.then(|| page + 1),
-                "page": page,
+            house_rules: HouseRule::ALL,
+            house_rule_filter: HouseRule::ALL.map(|h| HouseRuleChoice {
+                value: h,
+                selected: Some(h) == house_rule,
+            }),
+            notice: notice(q.done.as_deref()),
+            pages: Pager {
+                prev: (page > 1).then(|| page - 1),
+                next: more.then(|| page + 1),
+                page,
             },
-            "page_prefix": page_prefix("/admin/queue", &[
-                ("tab", &Some(tab.as_str().to_owned())),
-                ("post", &q.post),
-                ("rule", &q.rule),
-                ("house_rule", &q.house_rule),
-                ("commenter", &q.commenter),
-            ]),
-        }),
+            page_prefix: page_prefix(
+                "/admin/queue",
+                &[
+                    ("tab", &Some(tab.as_str().to_owned())),
+                    ("post", &q.post),
+                    ("rule", &q.rule),
+                    ("house_rule", &q.house_rule),
+                    ("commenter", &q.commenter),
+                ],
+            ),
+        },
     )
     .await
 }
@@ -319,11 +409,11 @@ async fn comment_page(
         &who,
         &csrf,
         Page::new("admin/comment", format!("Comment {id}")),
-        json!({
-            "c": detail,
-            "house_rules": HouseRule::ALL,
-            "notice": notice(q.done.as_deref()),
-        }),
+        CommentPage {
+            c: detail,
+            house_rules: HouseRule::ALL,
+            notice: notice(q.done.as_deref()),
+        },
     )
     .await
 }
@@ -475,16 +565,15 @@ async fn threads_page(
         &who,
         &csrf,
         Page::new("admin/threads", "Threads"),
-        json!({
-            "threads": list.items,
-            "list": list,
-            "page_prefix": "/admin/threads?page=",
-            "back": format!("/admin/threads?page={page}"),
-            "paused": paused,
-            "archive_after_days": archive,
-            "is_admin": who.role.can_manage_users(),
-            "notice": notice(q.done.as_deref()),
-        }),
+        ThreadsPage {
+            list,
+            page_prefix: "/admin/threads?page=",
+            back: format!("/admin/threads?page={page}"),
+            paused,
+            archive_after_days: archive,
+            is_admin: who.role.can_manage_users(),
+            notice: notice(q.done.as_deref()),
+        },
     )
     .await
 }
@@ -622,16 +711,16 @@ async fn audit_page(
         &who,
         &csrf,
         Page::new("admin/audit", "Audit log"),
-        json!({
-            "list": paged(rows, page, AUDIT_PER_PAGE, total)?,
-            "page_prefix": q.page_prefix(),
-            "filters": &*q,
-            "kinds": AuditTarget::ALL.map(|k| MenuOption {
+        AuditPage {
+            list: paged(rows, page, AUDIT_PER_PAGE, total)?,
+            page_prefix: q.page_prefix(),
+            filters: &q,
+            kinds: AuditTarget::ALL.map(|k| MenuOption {
                 value: k.as_str(),
                 label: k.as_str(),
                 selected: q.kind.as_deref() == Some(k.as_str()),
             }),
-        }),
+        },
     )
     .await
 }

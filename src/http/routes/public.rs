@@ -1,7 +1,7 @@
 //! Reader pages: home, post, tags, archive, search, health.
 
 use actix_web::{HttpResponse, get, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::http::error::AppError;
@@ -9,7 +9,50 @@ use crate::http::middleware::replica::Reads;
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
-use crate::service::site;
+use crate::service::site::{self, ArchiveMonth, Paged, PostSummary, TagView};
+
+/// A page of posts (the home page, a topic's) and the link to its other pages, without
+/// the number.
+#[derive(Serialize)]
+struct PostsPage {
+    list: Paged<PostSummary>,
+    page_prefix: String,
+}
+
+/// Every topic.
+#[derive(Serialize)]
+struct TagsPage {
+    tags: Vec<TagView>,
+}
+
+/// One topic's posts.
+#[derive(Serialize)]
+struct TagPage {
+    tag: TagView,
+    #[serde(flatten)]
+    posts: PostsPage,
+}
+
+/// The archive's months.
+#[derive(Serialize)]
+struct ArchivePage {
+    months: Vec<ArchiveMonth>,
+}
+
+/// One month's posts.
+#[derive(Serialize)]
+struct MonthPage {
+    label: String,
+    posts: Vec<PostSummary>,
+}
+
+/// The search form and, once asked, a page of results.
+#[derive(Serialize)]
+struct SearchPage {
+    query: String,
+    list: Option<Paged<PostSummary>>,
+    page_prefix: String,
+}
 
 /// Registers the reader routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -57,7 +100,10 @@ async fn home(
     render(
         &state,
         Page::new("public/home", title).canonical(page_path("/", page)),
-        json!({ "list": list, "page_prefix": "/?page=" }),
+        PostsPage {
+            list,
+            page_prefix: "/?page=".into(),
+        },
     )
     .await
 }
@@ -78,7 +124,7 @@ async fn tags_index(state: web::Data<AppState>, reads: Reads) -> Result<HttpResp
     render(
         &state,
         Page::new("public/tags", "Topics").canonical("/tags"),
-        json!({ "tags": tags }),
+        TagsPage { tags },
     )
     .await
 }
@@ -102,7 +148,13 @@ async fn tag(
     render(
         &state,
         p,
-        json!({ "tag": tag, "list": list, "page_prefix": format!("{base}?page=") }),
+        TagPage {
+            tag,
+            posts: PostsPage {
+                list,
+                page_prefix: format!("{base}?page="),
+            },
+        },
     )
     .await
 }
@@ -113,7 +165,7 @@ async fn archive(state: web::Data<AppState>, reads: Reads) -> Result<HttpRespons
     render(
         &state,
         Page::new("public/archive", "Archive").canonical("/archive"),
-        json!({ "months": months }),
+        ArchivePage { months },
     )
     .await
 }
@@ -130,7 +182,7 @@ async fn archive_month(
         .await?;
     let p = Page::new("public/archive_month", format!("Posts from {label}"))
         .canonical(format!("/archive/{year}/{month:02}"));
-    render(&state, p, json!({ "label": label, "posts": posts })).await
+    render(&state, p, MonthPage { label, posts }).await
 }
 
 #[derive(Deserialize)]
@@ -175,7 +227,11 @@ async fn search(
     let mut res = render(
         &state,
         Page::new("public/search", title).noindex(),
-        json!({ "query": query, "list": list, "page_prefix": format!("{base}&page=") }),
+        SearchPage {
+            query,
+            list,
+            page_prefix: format!("{base}&page="),
+        },
     )
     .await?;
     // Kept out of search engines, but the same for every reader: the caching layer may

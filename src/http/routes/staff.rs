@@ -2,7 +2,7 @@
 //! redirects after a form, the notices after an action and the lists' paging.
 
 use actix_web::HttpResponse;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::http::error::AppError;
@@ -17,9 +17,10 @@ pub(crate) async fn admin_render<P: Permission>(
     who: &RequireRole<P>,
     csrf: &Csrf,
     page: Page,
-    data: Value,
+    data: impl Serialize,
 ) -> Result<HttpResponse, AppError> {
-    let mut data = data;
+    let mut data =
+        serde_json::to_value(data).map_err(|e| AppError::Internal(format!("page data: {e}")))?;
     if let Value::Object(map) = &mut data {
         map.insert("user".into(), json!(who.view()));
         map.insert("csrf".into(), json!(csrf.token()));
