@@ -144,10 +144,14 @@ pub enum Decided {
 impl Decided {
     /// The names decisions are recorded under (a comment's other events, such as edits,
     /// have other names).
-    pub const NAMES: [&'static str; 3] = ["approve", "reject", "spam"];
+    pub const NAMES: [&'static str; 3] = [
+        Decided::Approve.as_str(),
+        Decided::Reject(None).as_str(),
+        Decided::Spam.as_str(),
+    ];
 
     /// The name it is recorded under.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Decided::Approve => "approve",
             Decided::Reject(_) => "reject",
@@ -158,12 +162,9 @@ impl Decided {
     /// A recorded event read back: its name and the house rule it cites; `None` for an
     /// event that is not a decision.
     pub fn parse(name: &str, house_rule: Option<HouseRule>) -> Option<Decided> {
-        match name {
-            "approve" => Some(Decided::Approve),
-            "reject" => Some(Decided::Reject(house_rule)),
-            "spam" => Some(Decided::Spam),
-            _ => None,
-        }
+        [Decided::Approve, Decided::Reject(house_rule), Decided::Spam]
+            .into_iter()
+            .find(|d| d.as_str() == name)
     }
 }
 

@@ -99,8 +99,20 @@ pub async fn render(
     page: Page,
     data: impl Serialize,
 ) -> Result<HttpResponse, AppError> {
-    let data =
-        serde_json::to_value(data).map_err(|e| AppError::Internal(format!("page data: {e}")))?;
+    render_value(state, page, page_data(data)?).await
+}
+
+/// A page's data struct as the JSON object the templates read.
+pub fn page_data(data: impl Serialize) -> Result<Value, AppError> {
+    serde_json::to_value(data).map_err(|e| AppError::Internal(format!("page data: {e}")))
+}
+
+/// [`render`] for data already turned into JSON (the staff pages add to it first).
+pub async fn render_value(
+    state: &AppState,
+    page: Page,
+    data: Value,
+) -> Result<HttpResponse, AppError> {
     let ctx = context(state, &page, data);
     let templates = state.templates.clone();
     let template = page.template;

@@ -138,12 +138,13 @@ pub fn check_name(timing: FormTiming) -> &'static str {
 
 /// A stored `form_check` and `form_seconds` read back as the timing they recorded.
 pub fn stored_timing(check: &str, seconds: Option<f64>) -> FormTiming {
-    match (check, seconds) {
-        ("ok", Some(s)) => FormTiming::Seconds(s),
-        ("replayed", _) => FormTiming::Replayed,
-        ("invalid", _) => FormTiming::Invalid,
-        _ => FormTiming::Missing,
-    }
+    // The names are `check_name`'s: one table, read both ways.
+    let timed = seconds.map(FormTiming::Seconds);
+    timed
+        .into_iter()
+        .chain([FormTiming::Invalid, FormTiming::Replayed])
+        .find(|t| check_name(*t) == check)
+        .unwrap_or(FormTiming::Missing)
 }
 
 #[cfg(test)]
@@ -151,6 +152,24 @@ mod tests {
     use super::*;
 
     const SECRET: &[u8] = b"a test secret that is long enough";
+
+    #[test]
+    fn stored_checks_read_back_as_the_timing_written() {
+        for t in [
+            FormTiming::Seconds(12.5),
+            FormTiming::Missing,
+            FormTiming::Invalid,
+            FormTiming::Replayed,
+        ] {
+            let seconds = match t {
+                FormTiming::Seconds(s) => Some(s),
+                _ => None,
+            };
+            assert_eq!(stored_timing(check_name(t), seconds), t);
+        }
+        // An "ok" row without its seconds cannot say how long the form was open.
+        assert_eq!(stored_timing("ok", None), FormTiming::Missing);
+    }
 
     #[test]
     fn issued_tokens_read_back() {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::http::error::AppError;
 use crate::http::extractors::{Permission, RequireRole};
 use crate::http::middleware::csrf::Csrf;
-use crate::http::render::{Page, render};
+use crate::http::render::{Page, page_data, render_value};
 use crate::http::state::AppState;
 
 /// Renders a staff page with the signed-in user and a CSRF token in the context.
@@ -19,14 +19,13 @@ pub(crate) async fn admin_render<P: Permission>(
     page: Page,
     data: impl Serialize,
 ) -> Result<HttpResponse, AppError> {
-    let mut data =
-        serde_json::to_value(data).map_err(|e| AppError::Internal(format!("page data: {e}")))?;
+    let mut data = page_data(data)?;
     if let Value::Object(map) = &mut data {
         map.insert("user".into(), json!(who.view()));
         map.insert("csrf".into(), json!(csrf.token()));
         map.entry("notice").or_insert(Value::Null);
     }
-    render(state, page.noindex(), data).await
+    render_value(state, page.noindex(), data).await
 }
 
 /// A 303 to `to`, after a form did what it asked.
