@@ -9,6 +9,7 @@ pub mod duplicates;
 pub mod engine;
 pub mod identity;
 pub mod input;
+pub mod kinds;
 pub mod lessons;
 pub mod linking;
 pub mod matchers;

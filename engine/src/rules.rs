@@ -13,6 +13,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use super::kinds::{self, Compiling};
 use super::matchers::{self, Entry, EntryKind, ListMatcher};
 use super::pattern_set::PatternSet;
 use super::relevance::Relevance;
@@ -60,7 +61,7 @@ pub struct RuleError {
 
 /// The text similarity at which the volume rules link two comments on one network when
 /// the rule file gives none: the flood rule's near-duplicate threshold.
-const DEFAULT_LINK_SIMILARITY: f32 = 0.5;
+pub(crate) const DEFAULT_LINK_SIMILARITY: f32 = 0.5;
 
 /// The windows and prefixes the caller needs to gather facts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,7 +95,7 @@ pub struct LazyRegex {
 }
 
 impl LazyRegex {
-    fn new(source: String) -> LazyRegex {
+    pub(crate) fn new(source: String) -> LazyRegex {
         LazyRegex {
             source,
             compiled: std::sync::OnceLock::new(),
@@ -118,14 +119,14 @@ impl LazyRegex {
 
 /// A domain list entry: domains are not folded words, so the spaces folding put in
 /// place of dots become dots again.
-fn domain_of(e: Entry) -> String {
+pub(crate) fn domain_of(e: Entry) -> String {
     e.term.replace(' ', ".")
 }
 
 /// One member of a pattern set: a `patterns` rule's alternation, or one signal of a
 /// `signals` rule (by its index in the rule's `signals`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SetMember {
+pub(crate) enum SetMember {
     /// A `patterns` rule, by its index in the rule set.
     Rule(usize),
     /// A signal of a `signals` rule.
@@ -138,10 +139,10 @@ pub(super) enum SetMember {
 }
 
 /// A pattern bound for a set: whose it is, which view it reads, and its parse.
-pub(super) struct SetPattern {
-    member: SetMember,
-    plain: bool,
-    hir: Hir,
+pub(crate) struct SetPattern {
+    pub(crate) member: SetMember,
+    pub(crate) plain: bool,
+    pub(crate) hir: Hir,
 }
 
 /// Every `patterns` rule's alternation and every signal, as one set per kind of view: a
@@ -183,128 +184,7 @@ impl PatternSets {
     }
 }
 
-/// What a rule checks, compiled.
-#[derive(Debug)]
-pub enum Check {
-    /// Word and phrase lists (matched by the shared automaton).
-    Words {
-        /// Fields searched.
-        fields: Vec<Field>,
-    },
-    /// Regular expressions; the first that matches is the evidence.
-    Patterns {
-        /// All the rule's patterns as one alternation: one pass finds the first match.
-        any: LazyRegex,
-        /// Which view.
-        view: View,
-        /// Fields searched.
-        fields: Vec<Field>,
-    },
-    /// Weighted signals; the rule fires when their weights add up.
-    Signals {
-        /// Pattern, weight, view.
-        signals: Vec<(LazyRegex, f32, View)>,
-        /// Total weight that holds.
-        hold_at: f32,
-        /// Total weight that rejects.
-        reject_at: f32,
-    },
-    /// The name field uses a staff member's display name.
-    StaffName,
-    /// More links in the body than allowed.
-    LinkCount {
-        /// Links allowed.
-        max: usize,
-    },
-    /// A link (in the body or website field) to a listed domain.
-    Domains {
-        /// Domains (`example.com`) and suffixes (`.xyz`).
-        domains: Vec<String>,
-    },
-    /// The hidden field was filled in.
-    Honeypot,
-    /// The signed form token is missing, forged or reused.
-    FormToken,
-    /// Submitted faster than a person reads and types.
-    TooFast {
-        /// Seconds.
-        min_seconds: f64,
-    },
-    /// Mostly capitals.
-    Shouting {
-        /// Letters needed before judging.
-        min_letters: usize,
-        /// Share of capitals.
-        ratio: f32,
-    },
-    /// The same character or words over and over.
-    Repeated {
-        /// Longest run of one character allowed.
-        max_char_run: usize,
-        /// Largest share of repeated words allowed.
-        max_repeat_share: f32,
-        /// Words needed before judging the share.
-        min_words: usize,
-    },
-    /// Little in common with the post or the parent comment.
-    OffTopic {
-        /// Overlap below which a comment is off topic.
-        threshold: f32,
-        /// Content words needed before judging.
-        min_words: usize,
-        /// Share of English stop words needed before judging (other languages are skipped).
-        min_english: f32,
-    },
-    /// Comments by one person on the post within a window (see `moderation::linking`:
-    /// the same e-mail key, or one network corroborated by a similar name or
-    /// near-duplicate text).
-    Volume {
-        /// Comments allowed.
-        limit: usize,
-        /// Window in seconds.
-        window: i64,
-        /// Estimated Jaccard similarity at which text corroborates a shared network.
-        similarity: f32,
-    },
-    /// Comments by a cluster of comments linked the same way, followed from comment to
-    /// comment.
-    GroupVolume {
-        /// Comments allowed.
-        limit: usize,
-        /// Window in seconds.
-        window: i64,
-        /// See `Volume`.
-        similarity: f32,
-    },
-    /// Near-duplicate comments on the post within a window.
-    Flood {
-        /// Estimated Jaccard similarity that counts as a near-duplicate.
-        similarity: f32,
-        /// The near-duplicate that closes the thread (5 = the fifth).
-        count: usize,
-        /// Window in seconds.
-        window: i64,
-    },
-    /// The thread was closed by an earlier flood.
-    FloodClosed,
-    /// Moderators banned the commenter.
-    Banned,
-    /// A learned model's probability is high: hold above `hold_at`; reject above
-    /// `reject_at` only beside another house-rule-1 hit with a span of the comment as
-    /// evidence (never on the model alone).
-    Model {
-        /// The loaded model.
-        model: std::sync::Arc<super::model::Model>,
-        /// The manifest's path, for messages.
-        path: String,
-        /// Probability that holds.
-        hold_at: f32,
-        /// Probability that may reject.
-        reject_at: f32,
-        /// The lesson of this site's moderators' decisions that adjusts the score.
-        learn_from: Option<&'static str>,
-    },
-}
+pub use super::kinds::Check;
 
 /// One compiled rule.
 #[derive(Debug)]
@@ -351,7 +231,7 @@ pub struct RuleSet {
     /// Vocabulary of recently seen posts: folding and stemming a post takes longer than
     /// judging a comment, and a post gets many comments. A memo, not state: the
     /// verdict is the same with or without it.
-    pub(super) post_profiles: std::sync::Mutex<Vec<super::engine::RememberedPost>>,
+    pub(super) post_profiles: std::sync::Mutex<Vec<super::kinds::RememberedPost>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -388,55 +268,55 @@ struct NetworkDef {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SignalDef {
-    pattern: Spanned<String>,
-    weight: f32,
+pub(crate) struct SignalDef {
+    pub(crate) pattern: Spanned<String>,
+    pub(crate) weight: f32,
     #[serde(default)]
-    on: Option<String>,
+    pub(crate) on: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RuleDef {
-    id: Spanned<String>,
-    house_rule: u8,
-    kind: Spanned<String>,
-    action: Spanned<String>,
-    summary: String,
-    reason: String,
+pub(crate) struct RuleDef {
+    pub(crate) id: Spanned<String>,
+    pub(crate) house_rule: u8,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) action: Spanned<String>,
+    pub(crate) summary: String,
+    pub(crate) reason: String,
     #[serde(default)]
-    soft: bool,
-    weight: Option<f32>,
+    pub(crate) soft: bool,
+    pub(crate) weight: Option<f32>,
     #[serde(default)]
-    close_thread: bool,
+    pub(crate) close_thread: bool,
     #[serde(default)]
-    lists: Vec<Spanned<String>>,
+    pub(crate) lists: Vec<Spanned<String>>,
     #[serde(default)]
-    patterns: Vec<Spanned<String>>,
+    pub(crate) patterns: Vec<Spanned<String>>,
     #[serde(default)]
-    fields: Vec<Spanned<String>>,
-    on: Option<Spanned<String>>,
+    pub(crate) fields: Vec<Spanned<String>>,
+    pub(crate) on: Option<Spanned<String>>,
     #[serde(default)]
-    signals: Vec<SignalDef>,
-    hold_at: Option<f32>,
-    reject_at: Option<f32>,
-    max: Option<usize>,
-    min_seconds: Option<f64>,
-    min_letters: Option<usize>,
-    ratio: Option<f32>,
-    max_char_run: Option<usize>,
-    max_repeat_share: Option<f32>,
-    min_words: Option<usize>,
-    threshold: Option<f32>,
-    min_english: Option<f32>,
-    limit: Option<usize>,
-    window_hours: Option<f64>,
-    window_minutes: Option<f64>,
-    similarity: Option<f32>,
-    count: Option<usize>,
-    model: Option<Spanned<String>>,
-    learn_from: Option<Spanned<String>>,
-    reported_action: Option<Spanned<String>>,
+    pub(crate) signals: Vec<SignalDef>,
+    pub(crate) hold_at: Option<f32>,
+    pub(crate) reject_at: Option<f32>,
+    pub(crate) max: Option<usize>,
+    pub(crate) min_seconds: Option<f64>,
+    pub(crate) min_letters: Option<usize>,
+    pub(crate) ratio: Option<f32>,
+    pub(crate) max_char_run: Option<usize>,
+    pub(crate) max_repeat_share: Option<f32>,
+    pub(crate) min_words: Option<usize>,
+    pub(crate) threshold: Option<f32>,
+    pub(crate) min_english: Option<f32>,
+    pub(crate) limit: Option<usize>,
+    pub(crate) window_hours: Option<f64>,
+    pub(crate) window_minutes: Option<f64>,
+    pub(crate) similarity: Option<f32>,
+    pub(crate) count: Option<usize>,
+    pub(crate) model: Option<Spanned<String>>,
+    pub(crate) learn_from: Option<Spanned<String>>,
+    pub(crate) reported_action: Option<Spanned<String>>,
 }
 
 /// Turns a byte offset into a 1-based line number.
@@ -445,12 +325,16 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Builds errors for one file.
-struct At<'a> {
+pub(crate) struct At<'a> {
     file: &'a SourceFile,
 }
 
 impl At<'_> {
-    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
+    pub(crate) fn err(
+        &self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> RuleError {
         RuleError {
             file: self.file.name.clone(),
             line: line_of(&self.file.text, span.start),
@@ -460,10 +344,10 @@ impl At<'_> {
 }
 
 /// The list files, parsed, by path and by stem.
-struct Lists<'a> {
-    by_path: BTreeMap<String, Vec<Entry>>,
+pub(crate) struct Lists<'a> {
+    pub(crate) by_path: BTreeMap<String, Vec<Entry>>,
     /// Every file by name, for the models a rule names.
-    files: HashMap<String, &'a str>,
+    pub(crate) files: HashMap<String, &'a str>,
 }
 
 impl Lists<'_> {
@@ -610,16 +494,7 @@ impl RuleSet {
             ipv4_prefix: 24,
             ipv6_prefix: 64,
         });
-        let lookback = rules
-            .iter()
-            .map(|r| match r.check {
-                Check::Volume { window, .. }
-                | Check::GroupVolume { window, .. }
-                | Check::Flood { window, .. } => window,
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0);
+        let lookback = rules.iter().map(|r| r.check.lookback()).max().unwrap_or(0);
         let allow = extra.remove("allow").unwrap_or_default();
         let lists_matcher = ListMatcher::new(word_entries.iter().map(|(t, e)| (*t, e)), &allow);
         let terms = |v: Option<Vec<Entry>>| -> Vec<String> {
@@ -671,14 +546,8 @@ impl RuleSet {
     /// The lessons of moderators' decisions the rules learn from, for the caller to look
     /// up into [`super::Facts::lessons`].
     pub fn lessons(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = self
-            .rules
-            .iter()
-            .filter_map(|r| match &r.check {
-                Check::Model { learn_from, .. } => *learn_from,
-                _ => None,
-            })
-            .collect();
+        let mut names: Vec<&'static str> =
+            self.rules.iter().filter_map(|r| r.check.lesson()).collect();
         names.sort_unstable();
         names.dedup();
         names
@@ -694,7 +563,7 @@ fn compile_rule(
     set_patterns: &mut Vec<SetPattern>,
 ) -> Result<(Rule, std::ops::Range<usize>), RuleError> {
     let id_span = r.id.span();
-    let id = r.id.into_inner();
+    let id = r.id.get_ref().clone();
     let named = |m: String| format!("rule `{id}`: {m}");
     if id.trim().is_empty() || id.contains(char::is_whitespace) {
         return Err(at.err(id_span, "a rule id must be one word, e.g. `civility.slur`"));
@@ -722,34 +591,6 @@ fn compile_rule(
             named("summary and reason must not be empty".into()),
         ));
     }
-    let need = |v: Option<f64>, key: &str| -> Result<f64, RuleError> {
-        v.ok_or_else(|| {
-            at.err(
-                id_span.clone(),
-                named(format!("kind `{}` needs `{key}`", r.kind.get_ref())),
-            )
-        })
-    };
-    let window = |hours: Option<f64>, minutes: Option<f64>| -> Result<i64, RuleError> {
-        match (hours, minutes) {
-            (Some(h), None) if h > 0.0 => Ok((h * 3600.0) as i64),
-            (None, Some(m)) if m > 0.0 => Ok((m * 60.0) as i64),
-            _ => Err(at.err(
-                id_span.clone(),
-                named("give a positive `window_hours` or `window_minutes` (one of them)".into()),
-            )),
-        }
-    };
-    let similarity = |s: f32| -> Result<f32, RuleError> {
-        if (0.05..=1.0).contains(&s) {
-            Ok(s)
-        } else {
-            Err(at.err(
-                id_span.clone(),
-                named("similarity must be between 0.05 and 1".into()),
-            ))
-        }
-    };
     let fields = r
         .fields
         .iter()
@@ -771,219 +612,27 @@ fn compile_rule(
     } else {
         fields
     };
-    let view = |on: Option<&Spanned<String>>| -> Result<View, RuleError> {
-        match on.map(|s| (s.get_ref().as_str(), s.span())) {
-            None | Some(("words", _)) => Ok(View::Words),
-            Some(("text", _)) => Ok(View::Plain),
-            Some((other, span)) => Err(at.err(
-                span,
-                named(format!("`on` must be `words` or `text`, not `{other}`")),
+    let mut cx = Compiling {
+        at,
+        lists,
+        def: &r,
+        index,
+        id: &id,
+        id_span: id_span.clone(),
+        fields,
+        word_entries,
+        set_patterns,
+    };
+    let check = Check::compile(r.kind.get_ref(), &mut cx).unwrap_or_else(|| {
+        Err(at.err(
+            r.kind.span(),
+            named(format!(
+                "unknown kind `{}` ({})",
+                r.kind.get_ref(),
+                kinds::NAMES.join(", ")
             )),
-        }
-    };
-    let list_entries = |paths: &[Spanned<String>]| -> Result<Vec<Entry>, RuleError> {
-        if paths.is_empty() {
-            return Err(at.err(id_span.clone(), named("needs `lists`".into())));
-        }
-        let mut out = Vec::new();
-        for p in paths {
-            let entries = lists.by_path.get(p.get_ref()).ok_or_else(|| {
-                at.err(
-                    p.span(),
-                    named(format!("list file `{}` not found", p.get_ref())),
-                )
-            })?;
-            out.extend(entries.iter().cloned());
-        }
-        Ok(out)
-    };
-    let compile_pattern = |p: &Spanned<String>| -> Result<(String, Hir), RuleError> {
-        let expanded = expand_lists(p.get_ref(), lists).map_err(|m| at.err(p.span(), named(m)))?;
-        // ASCII word boundaries: the views are folded to ASCII for Latin text, and
-        // Unicode `\b` would force the regex crate off its fast DFA on any other byte.
-        let expanded = expanded
-            .replace("\\b", "(?-u:\\b)")
-            .replace("\\w", "[0-9A-Za-z_]")
-            .replace("\\d", "[0-9]")
-            .replace("\\s", "[\\t\\n\\r ]");
-        // Parsed here, so a mistake names its line; the parse is what the sets compile.
-        regex_syntax::Parser::new()
-            .parse(&expanded)
-            .map_err(|e| at.err(p.span(), named(format!("bad pattern: {e}"))))
-            .map(|hir| (expanded, hir))
-    };
-    let check = match r.kind.get_ref().as_str() {
-        "words" => {
-            for e in list_entries(&r.lists)? {
-                word_entries.push((index, e));
-            }
-            Check::Words { fields }
-        }
-        "patterns" => {
-            if r.patterns.is_empty() {
-                return Err(at.err(id_span.clone(), named("needs `patterns`".into())));
-            }
-            let (expanded, hirs): (Vec<String>, Vec<Hir>) = r
-                .patterns
-                .iter()
-                .map(compile_pattern)
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .unzip();
-            // Each pattern was parsed on its own above (for errors naming its line);
-            // together they are one alternation, for the set and for the evidence.
-            let joined = expanded
-                .iter()
-                .map(|p| format!("(?:{p})"))
-                .collect::<Vec<_>>()
-                .join("|");
-            let view = view(r.on.as_ref())?;
-            set_patterns.push(SetPattern {
-                member: SetMember::Rule(index),
-                plain: view == View::Plain,
-                hir: Hir::alternation(hirs),
-            });
-            Check::Patterns {
-                any: LazyRegex::new(joined),
-                view,
-                fields,
-            }
-        }
-        "signals" => {
-            if r.signals.is_empty() {
-                return Err(at.err(id_span.clone(), named("needs `signals`".into())));
-            }
-            let mut signals = Vec::new();
-            for s in &r.signals {
-                let (p, hir) = compile_pattern(&s.pattern)?;
-                let v = match s.on.as_deref() {
-                    None | Some("words") => View::Words,
-                    Some("text") => View::Plain,
-                    Some("author") => View::Author,
-                    Some(other) => {
-                        return Err(at.err(
-                            s.pattern.span(),
-                            named(format!(
-                                "`on` must be `words`, `text` or `author`, not `{other}`"
-                            )),
-                        ));
-                    }
-                };
-                set_patterns.push(SetPattern {
-                    member: SetMember::Signal {
-                        rule: index,
-                        signal: signals.len(),
-                    },
-                    plain: v == View::Plain,
-                    hir,
-                });
-                signals.push((LazyRegex::new(p), s.weight, v));
-            }
-            let hold_at = need(r.hold_at.map(f64::from), "hold_at")? as f32;
-            let reject_at = r.reject_at.unwrap_or(f32::INFINITY);
-            Check::Signals {
-                signals,
-                hold_at,
-                reject_at,
-            }
-        }
-        "staff_names" => Check::StaffName,
-        "link_count" => Check::LinkCount {
-            max: need(r.max.map(|m| m as f64), "max")? as usize,
-        },
-        "domains" => Check::Domains {
-            domains: list_entries(&r.lists)?.into_iter().map(domain_of).collect(),
-        },
-        "honeypot" => Check::Honeypot,
-        "form_token" => Check::FormToken,
-        "too_fast" => Check::TooFast {
-            min_seconds: need(r.min_seconds, "min_seconds")?,
-        },
-        "shouting" => Check::Shouting {
-            min_letters: need(r.min_letters.map(|m| m as f64), "min_letters")? as usize,
-            ratio: need(r.ratio.map(f64::from), "ratio")? as f32,
-        },
-        "repeated" => Check::Repeated {
-            max_char_run: need(r.max_char_run.map(|m| m as f64), "max_char_run")? as usize,
-            max_repeat_share: need(r.max_repeat_share.map(f64::from), "max_repeat_share")? as f32,
-            min_words: need(r.min_words.map(|m| m as f64), "min_words")? as usize,
-        },
-        "off_topic" => Check::OffTopic {
-            threshold: need(r.threshold.map(f64::from), "threshold")? as f32,
-            min_words: need(r.min_words.map(|m| m as f64), "min_words")? as usize,
-            min_english: need(r.min_english.map(f64::from), "min_english")? as f32,
-        },
-        "volume" => Check::Volume {
-            limit: need(r.limit.map(|m| m as f64), "limit")? as usize,
-            window: window(r.window_hours, r.window_minutes)?,
-            similarity: similarity(r.similarity.unwrap_or(DEFAULT_LINK_SIMILARITY))?,
-        },
-        "group_volume" => Check::GroupVolume {
-            limit: need(r.limit.map(|m| m as f64), "limit")? as usize,
-            window: window(r.window_hours, r.window_minutes)?,
-            similarity: similarity(r.similarity.unwrap_or(DEFAULT_LINK_SIMILARITY))?,
-        },
-        "flood" => {
-            let similarity = similarity(need(r.similarity.map(f64::from), "similarity")? as f32)?;
-            Check::Flood {
-                similarity,
-                count: need(r.count.map(|m| m as f64), "count")?.max(1.0) as usize,
-                window: window(r.window_hours, r.window_minutes)?,
-            }
-        }
-        "flood_closed" => Check::FloodClosed,
-        "banned" => Check::Banned,
-        "model" => {
-            let path = r.model.as_ref().ok_or_else(|| {
-                at.err(id_span.clone(), named("kind `model` needs `model`".into()))
-            })?;
-            let model = load_model(lists, path.get_ref()).map_err(|(file, m)| RuleError {
-                file,
-                line: 0,
-                message: named(m),
-            })?;
-            let hold_at = need(r.hold_at.map(f64::from), "hold_at")? as f32;
-            let reject_at = need(r.reject_at.map(f64::from), "reject_at")? as f32;
-            if !(0.0 < hold_at && hold_at <= reject_at && reject_at < 1.0) {
-                return Err(at.err(
-                    id_span.clone(),
-                    named("need 0 < hold_at <= reject_at < 1".into()),
-                ));
-            }
-            let learn_from = match &r.learn_from {
-                None => None,
-                Some(l) => Some(
-                    super::lessons::ALL
-                        .into_iter()
-                        .find(|known| *known == l.get_ref())
-                        .ok_or_else(|| {
-                            at.err(
-                                l.span(),
-                                named(format!(
-                                    "learn_from must be one of: {}",
-                                    super::lessons::ALL.join(", ")
-                                )),
-                            )
-                        })?,
-                ),
-            };
-            Check::Model {
-                model: std::sync::Arc::new(model),
-                path: path.get_ref().clone(),
-                hold_at,
-                reject_at,
-                learn_from,
-            }
-        }
-        other => {
-            return Err(at.err(
-                r.kind.span(),
-                named(format!(
-                    "unknown kind `{other}` (words, patterns, signals, staff_names, link_count, domains, honeypot, form_token, too_fast, shouting, repeated, off_topic, volume, group_volume, flood, flood_closed, banned, model)"
-                )),
-            ));
-        }
-    };
+        ))
+    })?;
     let reported_action = match &r.reported_action {
         None => None,
         Some(a) => Some(Action::parse(a.get_ref()).ok_or_else(|| {
@@ -1015,38 +664,10 @@ fn compile_rule(
     ))
 }
 
-/// Reads a model's manifest and the weights file it names; an error names the file.
-fn load_model(lists: &Lists, path: &str) -> Result<super::model::Model, (String, String)> {
-    let manifest = lists
-        .files
-        .get(path)
-        .ok_or_else(|| (path.to_string(), "model file not found".to_string()))?;
-    let weights_name = toml::from_str::<toml::Table>(manifest)
-        .ok()
-        .and_then(|t| t.get("weights")?.as_str().map(str::to_owned))
-        .ok_or_else(|| {
-            (
-                path.to_string(),
-                "not a model manifest (no `weights`)".to_string(),
-            )
-        })?;
-    let folder = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let weights_path = if folder.is_empty() {
-        weights_name
-    } else {
-        format!("{folder}/{weights_name}")
-    };
-    let weights = lists
-        .files
-        .get(&weights_path)
-        .ok_or_else(|| (weights_path.clone(), "weights file not found".to_string()))?;
-    super::model::Model::parse(manifest, weights).map_err(|m| (path.to_string(), m))
-}
-
 /// Replaces `{stem}` with an alternation of that list's entries (whole words with
 /// endings, prefixes with any ending). `{{` and `}}` stay literal braces for
 /// repetition counts such as `{0,3}`, which are left alone when they hold digits.
-fn expand_lists(pattern: &str, lists: &Lists) -> Result<String, String> {
+pub(crate) fn expand_lists(pattern: &str, lists: &Lists) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
@@ -1184,7 +805,7 @@ reason = "you have posted a lot."
             "{GOOD}\n[[rule]]\nid = \"x\"\nhouse_rule = 1\nkind = \"patterns\"\npatterns = ['\\byou (?:\\w+ ){{0,2}}{{swears}}\\b']\naction = \"reject\"\nsummary = \"s\"\nreason = \"r\"\n"
         );
         let rules = RuleSet::compile(&files(&toml)).unwrap();
-        let Check::Patterns { any, .. } = &rules.rules()[2].check else {
+        let Check::Patterns(kinds::Patterns { any, .. }) = &rules.rules()[2].check else {
             panic!("not patterns");
         };
         assert!(

@@ -828,7 +828,7 @@ fn the_shipped_models_tables_fit_in_32_mb() {
         .rules()
         .iter()
         .filter_map(|r| match &r.check {
-            super::rules::Check::Model { model, .. } => Some(model.table_bytes()),
+            super::rules::Check::Model(kind) => Some(kind.model.table_bytes()),
             _ => None,
         })
         .sum();

@@ -12,7 +12,7 @@ use crate::moderation::model::{FineTuned, Model};
 use crate::moderation::normalize::Folded;
 use crate::moderation::rules::{Check, RuleSet, SourceFile};
 use crate::moderation::train::{self, Example, FineTune};
-use crate::moderation::{engine, lessons};
+use crate::moderation::{engine, kinds, lessons};
 use crate::storage::{DbConn, comments, moderation};
 
 /// Fewer decisions of either kind than this and a model is left as it is: a handful of
@@ -88,13 +88,13 @@ pub fn fine_tune(rules: &RuleSet, decisions: &[SiteDecision], date: &str) -> Vec
     let mut done: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for rule in rules.rules() {
-        let Check::Model {
+        let Check::Model(kinds::Model {
             model,
             path,
             hold_at,
             learn_from: Some(lesson),
             ..
-        } = &rule.check
+        }) = &rule.check
         else {
             continue;
         };
