@@ -7,6 +7,7 @@
 
 pub mod duplicates;
 pub mod engine;
+pub mod fuzzing;
 pub mod identity;
 pub mod input;
 pub mod kinds;
