@@ -1,6 +1,7 @@
 //! The HTTP edge: thin handlers (`routes`) that extract, call a service inside one
 //! `web::block` and render, wrapped in the middleware stack that [`app`] builds.
 
+pub mod client_addr;
 pub mod error;
 pub mod extractors;
 pub mod middleware;

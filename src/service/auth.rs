@@ -11,14 +11,20 @@ use sha2::{Digest, Sha256};
 use super::{ServiceError, ServiceResult};
 use crate::domain::user::normalize_email;
 use crate::storage::users::UserRow;
-use crate::storage::{DbConn, sessions, throttle, users};
+use crate::storage::{DbConn, sessions, throttle, users, write_transaction};
 
-/// Failed sign-ins allowed on one account in the window before it is paused.
-pub const ACCOUNT_FAILURES: i64 = 5;
-/// Failed sign-ins allowed from one address in the window.
+/// Failed guesses allowed on one account from one address in the window.
+pub const PAIR_FAILURES: i64 = 5;
+/// Failed guesses allowed on one account in the window before addresses that never
+/// signed in to it are refused too (one that did keeps its own limit, so nobody can lock
+/// a member of staff out from elsewhere).
+pub const ACCOUNT_FAILURES: i64 = 10;
+/// Failed guesses allowed from one address in the window, on any accounts.
 pub const IP_FAILURES: i64 = 20;
 /// The throttling window, in minutes.
 pub const WINDOW_MINUTES: i64 = 15;
+/// How long a successful sign-in keeps its address known to the account.
+const KNOWN_ADDRESS_DAYS: i64 = 90;
 
 /// Argon2id with OWASP's recommended floor: 19 MiB, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -78,6 +84,56 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How an e-mail address is counted by the throttle (the normalised address, or the text
+/// as typed when it is not one).
+pub fn account_key(email: &str) -> String {
+    normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase())
+}
+
+/// One password guess the throttle let through: it counts as a failure until settled,
+/// so guesses checked at the same time count against each other.
+#[derive(Debug)]
+#[must_use = "settle the guess once the password is checked"]
+pub struct Guess {
+    id: i64,
+}
+
+/// Lets one password guess on `account` from `ip` through, or refuses it: the count of
+/// recent failures and the new attempt are one locked step, so concurrent guesses cannot
+/// all pass the same count. Limits: per account and address first, per address, and per
+/// account only for addresses that never signed in to it.
+pub fn begin_guess(
+    conn: &mut DbConn,
+    account: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<Guess> {
+    write_transaction(conn, |conn| {
+        throttle::lock(conn)?;
+        let known_since = now - Duration::days(KNOWN_ADDRESS_DAYS);
+        throttle::purge(conn, now - Duration::days(1), known_since)?;
+        let since = now - Duration::minutes(WINDOW_MINUTES);
+        let over = throttle::failures_for_pair(conn, account, ip, since)? >= PAIR_FAILURES
+            || throttle::failures_for_ip(conn, ip, since)? >= IP_FAILURES
+            || (throttle::failures_for_account(conn, account, since)? >= ACCOUNT_FAILURES
+                && !throttle::succeeded_from(conn, account, ip, known_since)?);
+        if over {
+            return Err(ServiceError::Throttled(format!(
+                "Too many failed sign-in attempts. Please wait {WINDOW_MINUTES} minutes and try again."
+            )));
+        }
+        Ok(Guess {
+            id: throttle::record(conn, account, ip, now)?,
+        })
+    })
+}
+
+/// Records whether a guess was right.
+pub fn settle_guess(conn: &mut DbConn, guess: Guess, right: bool) -> ServiceResult<()> {
+    throttle::settle(conn, guess.id, right)?;
+    Ok(())
+}
+
 /// A successful sign-in.
 #[derive(Debug)]
 pub struct SignedIn {
@@ -96,16 +152,8 @@ pub fn sign_in(
     now: NaiveDateTime,
     session_days: u32,
 ) -> ServiceResult<SignedIn> {
-    let account = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-    let since = now - Duration::minutes(WINDOW_MINUTES);
-    throttle::purge(conn, now - Duration::days(1))?;
-    if throttle::failures_for_account(conn, &account, since)? >= ACCOUNT_FAILURES
-        || throttle::failures_for_ip(conn, ip, since)? >= IP_FAILURES
-    {
-        return Err(ServiceError::Throttled(format!(
-            "Too many failed sign-in attempts. Please wait {WINDOW_MINUTES} minutes and try again."
-        )));
-    }
+    let account = account_key(email);
+    let guess = begin_guess(conn, &account, ip, now)?;
     let user = users::find_by_email(conn, &account)?;
     let ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
         Some(hash) => verify_password(hash, password),
@@ -115,7 +163,7 @@ pub fn sign_in(
         }
     };
     let user = user.filter(|u| ok && !u.disabled);
-    throttle::record(conn, &account, ip, user.is_some(), now)?;
+    settle_guess(conn, guess, user.is_some())?;
     let Some(user) = user else {
         return Err(super::invalid(
             "password",

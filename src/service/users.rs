@@ -132,19 +132,25 @@ pub struct PasswordChange<'a> {
 }
 
 /// A member of staff changes their own password: the current one must be right and the
-/// new one typed twice. Every error is reported at once, beside its field.
+/// new one typed twice. Every error is reported at once, beside its field. Wrong current
+/// passwords count against the sign-in throttle of the account and address.
 pub fn change_own_password(
     conn: &mut DbConn,
     user_id: i64,
     change: &PasswordChange,
+    ip: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     let user = users::find(conn, user_id)?.ok_or(ServiceError::NotFound)?;
     let mut errors = FieldErrors::default();
+    // A guess at the current password, throttled like a sign-in on the same account:
+    // a stolen session must not become a way to guess it.
+    let guess = super::auth::begin_guess(conn, &super::auth::account_key(&user.email), ip, now)?;
     let current_ok = user
         .password_hash
         .as_deref()
         .is_some_and(|h| verify_password(h, change.current));
+    super::auth::settle_guess(conn, guess, current_ok)?;
     if !current_ok {
         errors.add("current_password", "Your current password is not right.");
     }

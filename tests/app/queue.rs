@@ -30,13 +30,13 @@ fn comment(
 }
 
 /// A comment that the engine holds (two links).
-fn held(app: &TestApp, slug: &str, post_id: i64, who: &Reader) -> i64 {
+pub(crate) fn held(app: &TestApp, slug: &str, post_id: i64, who: &Reader) -> i64 {
     let (status, id, v) = comment(app, slug, post_id, who, TWO_LINKS);
     assert_eq!(status, "held", "{v}");
     id
 }
 
-fn status_of(app: &TestApp, id: i64) -> String {
+pub(crate) fn status_of(app: &TestApp, id: i64) -> String {
     stored::find(&mut app.db(), id)
         .expect("query")
         .expect("stored")
@@ -54,12 +54,12 @@ fn events(app: &TestApp, id: i64) -> Vec<String> {
 }
 
 /// A queue action from the queue page's own form (so its CSRF token).
-fn act(app: &Browser, fields: &[(&str, &str)]) -> Page {
+pub(crate) fn act(app: &Browser, fields: &[(&str, &str)]) -> Page {
     app.submit("/admin/queue", "/admin/queue", fields)
 }
 
 /// A signed-in staff member with a role, created by the admin.
-fn staff(app: &TestApp, role: &str, n: u32) -> Browser {
+pub(crate) fn staff(app: &TestApp, role: &str, n: u32) -> Browser {
     app.login_admin();
     let email = format!("{role}{n}@example.org");
     let created = app.submit(

@@ -122,9 +122,12 @@ impl FromRequest for Reads {
 }
 
 /// True when this browser has written something a replica may not have yet: the page
-/// cache then renders its pages afresh.
+/// cache then renders its pages afresh. Without a replica the cookie means nothing (the
+/// site never sets it), so a client sending it does not get past the cache.
 pub fn wrote_recently(req: &ServiceRequest) -> bool {
-    req.cookie(WROTE_COOKIE).is_some()
+    req.app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.replica.is_some())
+        && req.cookie(WROTE_COOKIE).is_some()
 }
 
 fn wrote_cookie(value: String, max_age: i64, https: bool) -> Cookie<'static> {

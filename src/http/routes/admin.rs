@@ -579,6 +579,7 @@ async fn change_notifications(
 
 #[post("/admin/account/password")]
 async fn change_password(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     who: RequireRole<AnyStaff>,
     csrf: Csrf,
@@ -591,6 +592,7 @@ async fn change_password(
         ..
     } = form.0;
     let id = who.user.id;
+    let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
     // On the blocking pool: verifying and hashing with argon2 would stall the async worker.
     let result = state
         .db(move |c| {
@@ -599,7 +601,13 @@ async fn change_password(
                 new: &new_password,
                 confirm: &confirm_password,
             };
-            separate_field_errors(user_service::change_own_password(c, id, &change, now()))
+            separate_field_errors(user_service::change_own_password(
+                c,
+                id,
+                &change,
+                &ip,
+                now(),
+            ))
         })
         .await?;
     match result {

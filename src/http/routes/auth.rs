@@ -31,11 +31,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Only same-site paths may be returned to, so the sign-in page cannot be used to
 /// send someone elsewhere.
 pub fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.chars().any(char::is_control);
-    if ok { next } else { "/admin" }
+    if super::staff::is_local_path(next, "/") {
+        next
+    } else {
+        "/admin"
+    }
 }
 
 #[derive(Deserialize)]
@@ -98,17 +98,6 @@ pub struct TokenForm {
 
 crate::csrf_form!(LoginForm, TokenForm);
 
-/// The address sign-in attempts are counted against.
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    let info = req.connection_info();
-    let addr = if trust_proxy {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    addr.unwrap_or("unknown").to_owned()
-}
-
 /// The session cookie (or, with an empty value and no age, its removal).
 pub fn session_cookie(value: String, https: bool, max_age_days: i64) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, value)
@@ -133,7 +122,7 @@ async fn login(
         next,
         ..
     } = form.0;
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
     let days = state.settings.session_days;
     let attempt_email = email.clone();
     let result = state

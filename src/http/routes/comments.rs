@@ -1,17 +1,15 @@
 //! Readers' comments: the thread and the form on a post page, submitting a comment
 //! (as a form or, for clients that ask for it, JSON), and the house-rules page.
 
-use std::net::{IpAddr, SocketAddr};
-
 use actix_web::http::StatusCode;
 use actix_web::http::header::USER_AGENT;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::auth::client_ip;
 use crate::domain::CommentStatus;
 use crate::domain::{CommentInput, FieldErrors, SafeHtml};
+use crate::http::client_addr::client_addr;
 use crate::http::error::AppError;
 use crate::http::middleware::csrf::CsrfForm;
 use crate::http::middleware::error_pages::wants_json;
@@ -100,20 +98,6 @@ pub struct FormView {
     errors: FieldErrors,
     /// An outcome to announce.
     notice: Option<Notice>,
-}
-
-/// The client's address as the comment rules see it (`None` when it cannot be read).
-fn client_addr(req: &HttpRequest, trust_proxy: bool) -> Option<IpAddr> {
-    let raw = client_ip(req, trust_proxy);
-    let raw = raw.trim();
-    raw.parse::<IpAddr>()
-        .ok()
-        .or_else(|| raw.parse::<SocketAddr>().ok().map(|s| s.ip()))
-        .or_else(|| {
-            raw.strip_prefix('[')
-                .and_then(|r| r.strip_suffix(']'))
-                .and_then(|r| r.parse().ok())
-        })
 }
 
 #[derive(Deserialize)]
@@ -425,33 +409,4 @@ async fn house_rules_page(state: web::Data<AppState>) -> Result<HttpResponse, Ap
         HouseRulesPage { rules_html: html },
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use actix_web::test::TestRequest;
-
-    #[test]
-    fn addresses_are_read_in_every_form() {
-        for (header, want) in [
-            ("203.0.113.9", "203.0.113.9"),
-            ("203.0.113.9:4711", "203.0.113.9"),
-            ("[2001:db8::1]:443", "2001:db8::1"),
-            ("2001:db8::1", "2001:db8::1"),
-        ] {
-            let req = TestRequest::default()
-                .insert_header(("X-Forwarded-For", header))
-                .to_http_request();
-            assert_eq!(
-                client_addr(&req, true).map(|ip| ip.to_string()).as_deref(),
-                Some(want),
-                "{header}"
-            );
-        }
-        let req = TestRequest::default()
-            .insert_header(("X-Forwarded-For", "not an address"))
-            .to_http_request();
-        assert_eq!(client_addr(&req, true), None);
-    }
 }

@@ -320,8 +320,7 @@ crate::csrf_form!(
 
 /// Only addresses on the staff pages are followed back to, so a form cannot redirect away.
 fn safe_back(back: &str, fallback: &str) -> String {
-    let ok = back.starts_with("/admin/") && !back.starts_with("//") && !back.contains('\\');
-    if ok {
+    if super::staff::is_local_path(back, "/admin/") {
         back.to_owned()
     } else {
         fallback.to_owned()

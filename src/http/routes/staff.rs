@@ -28,6 +28,16 @@ pub(crate) async fn admin_render<P: Permission>(
     render_value(state, page.noindex(), data).await
 }
 
+/// Whether `path` is an address on this site under `prefix` that can go back out in a
+/// `Location` header as it is: no other host (`//`, `\\`), and only visible ASCII, so a
+/// typed CR/LF or other byte can neither split the header nor fail the response.
+pub(crate) fn is_local_path(path: &str, prefix: &str) -> bool {
+    path.starts_with(prefix)
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// A 303 to `to`, after a form did what it asked.
 pub(crate) fn see_other(to: impl Into<String>) -> HttpResponse {
     HttpResponse::SeeOther()

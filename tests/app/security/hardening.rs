@@ -1,0 +1,165 @@
+//! The breaks an adversarial review of the release build found (issue 18), each as a
+//! test that failed before its fix.
+
+use crate::both_backends;
+use crate::comments::*;
+use crate::queue::{act, held, staff, status_of};
+use crate::support::*;
+
+/// A sign-in as the admin sent with the given proxy headers, from `app`'s browser.
+fn sign_in_with(app: &TestApp, headers: &[(&str, String)], password: &str) -> u16 {
+    sign_in_from(&app.browser, headers, password)
+}
+
+/// A sign-in as the admin from a browser, with the given proxy headers.
+fn sign_in_from(b: &Browser, headers: &[(&str, String)], password: &str) -> u16 {
+    let token = b.get("/login").csrf();
+    let mut req = b.client.post(format!("{}/login", b.base)).form(&[
+        ("email", ADMIN_EMAIL),
+        ("password", password),
+        ("next", "/admin/posts"),
+        ("csrf_token", &token),
+    ]);
+    for (name, value) in headers {
+        req = req.header(*name, value);
+    }
+    req.send().expect("POST /login").status().as_u16()
+}
+
+both_backends! {
+    settings = comment_settings;
+
+    fn a_client_cannot_choose_its_address_behind_the_proxy(app) {
+        // Each try claims another address in `Forwarded` and in the part of
+        // X-Forwarded-For the client wrote; the proxy's own entry (last) is the same.
+        for i in 0..5 {
+            let headers = [
+                ("Forwarded", format!("for=198.51.100.{i}")),
+                ("X-Forwarded-For", format!("198.51.100.{i}, 203.0.113.50")),
+            ];
+            assert_eq!(sign_in_with(&app, &headers, "wrong password"), 401, "try {i}");
+        }
+        let forged = [
+            ("Forwarded", "for=198.51.100.99".to_owned()),
+            ("X-Forwarded-For", "198.51.100.99, 203.0.113.50".to_owned()),
+        ];
+        assert_eq!(sign_in_with(&app, &forged, ADMIN_PASSWORD), 429, "five failures from one address lock it");
+        let elsewhere = [("X-Forwarded-For", "203.0.113.51".to_owned())];
+        assert_eq!(sign_in_with(&app, &elsewhere, ADMIN_PASSWORD), 303, "another address is not locked");
+    }
+
+    fn a_line_break_in_the_queue_return_address_is_not_followed(app) {
+        let (id, slug) = housing_post(&app);
+        let comment = held(&app, &slug, id, &reader(1));
+        let m = staff(&app, "moderator", 1);
+        for back in ["/admin/queue\r\nSet-Cookie: x=1", "/admin/queue?q=caf\u{e9}"] {
+            let done = act(&m, &[("act", &format!("approve:{comment}")), ("back", back)]);
+            assert_eq!(done.status, 303, "{back:?}: {}", done.body);
+            assert_eq!(done.location(), "/admin/queue?done=approve", "{back:?}");
+            assert_eq!(done.header("set-cookie"), "", "{back:?}");
+        }
+        assert_eq!(status_of(&app, comment), "published");
+    }
+}
+
+/// The failed sign-ins on the admin account recorded in the last hour.
+fn admin_failures(app: &TestApp) -> i64 {
+    let since = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    townhall::storage::throttle::failures_for_account(&mut app.db(), ADMIN_EMAIL, since)
+        .expect("count")
+}
+
+fn from(ip: &str) -> [(&'static str, String); 1] {
+    [("X-Forwarded-For", ip.to_owned())]
+}
+
+both_backends! {
+    settings = comment_settings;
+
+    fn concurrent_guesses_cannot_pass_the_same_count(app) {
+        // Sixteen browsers from one address, fifteen wrong and one right, at once.
+        let browsers: Vec<Browser> = (0..16).map(|_| app.browser()).collect();
+        let barrier = std::sync::Barrier::new(browsers.len());
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let running: Vec<_> = browsers
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        let token = b.get("/login").csrf();
+                        let password = if i == 7 { ADMIN_PASSWORD } else { "wrong password" };
+                        barrier.wait();
+                        b.client
+                            .post(format!("{}/login", b.base))
+                            .header("X-Forwarded-For", "203.0.113.60")
+                            .form(&[("email", ADMIN_EMAIL), ("password", password), ("next", "/admin/posts"), ("csrf_token", &token)])
+                            .send()
+                            .expect("POST /login")
+                            .status()
+                            .as_u16()
+                    })
+                })
+                .collect();
+            running.into_iter().map(|t| t.join().expect("a sign-in thread")).collect()
+        });
+        let checked = statuses.iter().filter(|s| **s != 429).count();
+        assert!(checked <= 5, "at most five guesses were checked: {statuses:?}");
+        assert!(statuses.iter().all(|s| [303, 401, 429].contains(s)), "{statuses:?}");
+        assert!(admin_failures(&app) <= 5, "{} failures recorded", admin_failures(&app));
+    }
+
+    fn nobody_can_lock_staff_out_from_elsewhere(app) {
+        assert_eq!(sign_in_with(&app, &from("203.0.113.10"), ADMIN_PASSWORD), 303, "a usual address");
+        for i in 0..10 {
+            let stranger = app.browser();
+            assert_eq!(sign_in_from(&stranger, &from(&format!("198.51.100.{i}")), "wrong password"), 401, "try {i}");
+        }
+        assert_eq!(sign_in_from(&app.browser(), &from("198.51.100.200"), ADMIN_PASSWORD), 429, "a new address waits");
+        assert_eq!(sign_in_from(&app.browser(), &from("203.0.113.10"), ADMIN_PASSWORD), 303, "the usual address still signs in");
+    }
+
+    fn guessing_the_current_password_is_throttled(app) {
+        app.login_admin();
+        let change = |current: &str| {
+            app.submit("/admin/account", "/admin/account/password", &[
+                ("current_password", current),
+                ("new_password", "a brand new passphrase"),
+                ("confirm_password", "a brand new passphrase"),
+            ])
+        };
+        for i in 0..5 {
+            assert_eq!(change("wrong password").status, 422, "guess {i}");
+        }
+        let blocked = change(ADMIN_PASSWORD);
+        assert_eq!(blocked.status, 429, "{}", blocked.body);
+        assert!(blocked.body.contains("Too many failed sign-in attempts"), "{}", blocked.body);
+        assert_eq!(admin_failures(&app), 5);
+    }
+}
+
+both_backends! {
+    settings = cached_settings;
+
+    fn the_wrote_cookie_does_not_skip_the_cache_without_a_replica(app) {
+        housing_post(&app);
+        let read = || {
+            Page::from(
+                app.browser()
+                    .client
+                    .get(format!("{}/search?q=housing", app.base))
+                    .header("Cookie", "townhall_wrote=0/16B3748")
+                    .send()
+                    .expect("GET"),
+            )
+        };
+        assert_eq!(read().header("x-page-cache"), "miss");
+        assert_eq!(read().header("x-page-cache"), "hit", "kept for every reader, cookie or not");
+    }
+}
+
+/// The comment tests' settings with the page cache on.
+fn cached_settings(s: &mut townhall::config::Settings) {
+    comment_settings(s);
+    s.page_cache_seconds = 60;
+}
