@@ -367,8 +367,9 @@ pub fn submit(
                 updated_at: now,
             },
         )?;
-        if verdict.close_thread {
-            posts::set_flood_closed(conn, post.id, now)?;
+        // One closure, one notice: near-duplicates after it fire the flood rule again,
+        // but only the comment that closed the thread tells the moderators.
+        if verdict.close_thread && posts::set_flood_closed(conn, post.id, now)? == 1 {
             mail::notify_flood_closed(conn, mail_ctx, id, now)?;
         }
         // A rejected comment is not part of the thread, so it subscribes to nothing.

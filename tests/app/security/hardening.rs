@@ -119,6 +119,23 @@ both_backends! {
         assert_eq!(sign_in_from(&app.browser(), &from("203.0.113.10"), ADMIN_PASSWORD), 303, "the usual address still signs in");
     }
 
+    fn a_flood_closes_the_thread_with_one_notice(app) {
+        app.login_admin();
+        let (id, slug) = post(&app, "Deportation flights and the right to appeal", FLIGHTS_BODY, "");
+        let token = csrf(&app);
+        // Fifteen near-identical comments: the fifth closes the thread, and the ten after
+        // it are near-duplicates too.
+        for i in 0..15u32 {
+            let who = reader(40 + i);
+            let body = format!("{} ({})", FLOOD_CAMPAIGN[i as usize % FLOOD_CAMPAIGN.len()], i + 1);
+            let (status, v) = send_json(&app, &slug, id, &who, &token, &fields(&who, &body));
+            assert_eq!(status, 201, "{v}");
+        }
+        let outbox = townhall::storage::outbox::all(&mut app.db()).expect("outbox");
+        let notices = outbox.iter().filter(|m| m.kind == "flood").count();
+        assert_eq!(notices, 1, "one closure, one notice for the one moderator: {outbox:?}");
+    }
+
     fn guessing_the_current_password_is_throttled(app) {
         app.login_admin();
         let change = |current: &str| {
