@@ -263,8 +263,23 @@ impl Settings {
                 format!("must be between 1 and 365, got {}", self.ip_retention_days),
             ));
         }
-        if self.workers == Some(0) {
-            return Err(invalid("workers", "must be at least 1"));
+        // Each worker is an OS thread with its own event loop and connections: far more
+        // than a machine's cores only costs memory, and very many cannot be started.
+        if let Some(w) = self.workers
+            && !(1..=256).contains(&w)
+        {
+            return Err(invalid(
+                "workers",
+                format!("must be between 1 and 256, got {w}"),
+            ));
+        }
+        // A missing rules folder means the rules built into the binary; anything else at
+        // that path (a file, say) is a mistake that must not quietly do the same.
+        if self.rules_dir.exists() && !self.rules_dir.is_dir() {
+            return Err(invalid(
+                "rules_dir",
+                format!("{} is not a folder", self.rules_dir.display()),
+            ));
         }
         if self.site_title.trim().is_empty() {
             return Err(invalid("site_title", "must not be empty"));

@@ -5,6 +5,7 @@ pub mod body;
 pub mod caching;
 pub mod csrf;
 pub mod error_pages;
+pub mod head;
 pub mod page_cache;
 pub mod reader_tokens;
 pub mod replica;
@@ -63,6 +64,9 @@ where
         .wrap(security::headers(https))
         // Compresses the final body, error pages included.
         .wrap(Compress::default())
+        // A HEAD is routed as a GET (the body is left out further out, by actix-http),
+        // inside the log so the log says HEAD.
+        .wrap(from_fn(head::as_get))
         // Logs each request once, with the status and time the client saw.
         .wrap(from_fn(access_log::access_log))
         // Outermost: a span with the request id around everything, the log line too.

@@ -42,7 +42,12 @@ pub fn read(secret: &[u8], token: &str) -> Option<(String, i64)> {
     else {
         return None;
     };
-    let post_id = post.parse::<i64>().ok()?;
+    // Only the digits `issue` writes: `016` or `+16` would make a second spelling of
+    // the same signed token.
+    let post_id = post
+        .parse::<i64>()
+        .ok()
+        .filter(|id| id.to_string() == post)?;
     let key = String::from_utf8(URL_SAFE_NO_PAD.decode(key).ok()?).ok()?;
     let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
     mac(secret, &key, post_id)?.verify_slice(&sig).ok()?;
@@ -68,6 +73,11 @@ mod tests {
         let sig = t.rsplit('.').next().unwrap_or_default();
         let forged = format!("{}.{sig}", other.rsplit_once('.').map_or("", |p| p.0));
         assert_eq!(read(SECRET, &forged), None, "another address");
+        let (_, rest) = t.split_once('.').unwrap_or_default();
+        for other_spelling in ["07", "+7", "007"] {
+            let respelled = format!("{other_spelling}.{rest}");
+            assert_eq!(read(SECRET, &respelled), None, "{respelled:?}");
+        }
         for junk in ["", "1.2", "x.y.z", "1.@@.z", "1.a.b.c"] {
             assert_eq!(read(SECRET, junk), None, "{junk:?}");
         }

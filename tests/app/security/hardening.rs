@@ -136,6 +136,29 @@ both_backends! {
         assert_eq!(notices, 1, "one closure, one notice for the one moderator: {outbox:?}");
     }
 
+    fn an_unsubscribe_link_has_one_spelling(app) {
+        let (id, _) = housing_post(&app);
+        let token = townhall::service::mail::token::issue(SECRET.as_bytes(), "reader1@example.org", id);
+        assert_eq!(app.browser().get(&format!("/unsubscribe?token={token}")).status, 200);
+        let (_, rest) = token.split_once('.').expect("a token");
+        for spelling in [format!("0{id}"), format!("%2B{id}"), format!("00{id}")] {
+            let page = app.browser().get(&format!("/unsubscribe?token={spelling}.{rest}"));
+            assert_eq!(page.status, 400, "{spelling}");
+        }
+    }
+
+    fn head_answers_like_get_without_a_body(app) {
+        let (_, slug) = housing_post(&app);
+        for path in ["/".to_owned(), format!("/posts/{slug}"), "/feed.xml".to_owned(), "/healthz".to_owned(), "/no-such-page".to_owned()] {
+            let get = app.browser().get(&path);
+            let head = app.browser().client.head(format!("{}{path}", app.base)).send().expect("HEAD");
+            assert_eq!(head.status().as_u16(), get.status, "{path}");
+            assert_eq!(head.headers().get("content-type"), get.headers.get("content-type"), "{path}");
+            assert!(head.headers().contains_key("content-security-policy"), "{path}");
+            assert_eq!(head.bytes().expect("no body").len(), 0, "{path}");
+        }
+    }
+
     fn guessing_the_current_password_is_throttled(app) {
         app.login_admin();
         let change = |current: &str| {
@@ -179,4 +202,24 @@ both_backends! {
 fn cached_settings(s: &mut townhall::config::Settings) {
     comment_settings(s);
     s.page_cache_seconds = 60;
+}
+
+#[test]
+fn settings_that_cannot_work_are_configuration_errors() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let a_file = dir.path().join("rules.toml");
+    std::fs::write(&a_file, "").expect("a file");
+    let a_file = a_file.display().to_string();
+    for (var, value, setting) in [
+        ("TOWNHALL_WORKERS", "100000", "workers"),
+        ("TOWNHALL_RULES_DIR", a_file.as_str(), "rules_dir"),
+    ] {
+        let err = crate::cli::fails(dir.path(), &["migrate"], &[(var, value)], None);
+        assert!(
+            err.contains("configuration error")
+                && err.contains(setting)
+                && !err.contains("panicked"),
+            "{var}={value}: {err}"
+        );
+    }
 }
