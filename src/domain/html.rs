@@ -13,8 +13,21 @@ use serde::Serialize;
 pub struct SafeHtml(String);
 
 impl SafeHtml {
-    /// Renders staff-written Markdown (posts) and cleans the result.
+    /// Renders staff-written Markdown (posts) and cleans the result. Markdown nested
+    /// deeper than [`MAX_NESTING`] (which the editor refuses, but an older or imported
+    /// post may hold) is shown as plain text: the Markdown parser's time grows with the
+    /// square of the nesting.
     pub fn from_markdown(markdown: &str) -> SafeHtml {
+        let as_text = || {
+            let mut escaped = String::with_capacity(markdown.len() + 32);
+            escaped.push_str("<pre>");
+            escape_into(&mut escaped, markdown);
+            escaped.push_str("</pre>");
+            SafeHtml::clean(&escaped)
+        };
+        if block_nesting(markdown) > MAX_NESTING {
+            return as_text();
+        }
         let mut options = Options::empty();
         options.insert(Options::ENABLE_TABLES);
         options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -22,7 +35,12 @@ impl SafeHtml {
         options.insert(Options::ENABLE_SMART_PUNCTUATION);
         let mut raw = String::with_capacity(markdown.len() * 3 / 2);
         html::push_html(&mut raw, Parser::new_ext(markdown, options));
-        SafeHtml::clean(&raw)
+        // The HTML parser behind the cleaner takes time with the square of the nesting,
+        // which raw HTML in the Markdown can make as deep as it likes.
+        if html_nesting(&raw) > MAX_HTML_NESTING {
+            return as_text();
+        }
+        SafeHtml::clean(&unclosed_raw_text_as_text(&raw))
     }
 
     /// Renders a reader's comment: paragraphs, line breaks, emphasis, strong, block
@@ -55,6 +73,129 @@ impl SafeHtml {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The deepest nesting of block quotes and lists a post may have: far beyond what a
+/// person writes, and small enough that rendering stays linear in the length.
+pub const MAX_NESTING: usize = 16;
+
+/// The deepest run of block-quote and list markers (`>`, `-`, `*`, `+`, `1.`) opening
+/// any line: how deeply the Markdown nests its blocks.
+pub fn block_nesting(markdown: &str) -> usize {
+    markdown.lines().map(line_nesting).max().unwrap_or(0)
+}
+
+fn line_nesting(line: &str) -> usize {
+    let b = line.as_bytes();
+    let blank_after = |i: usize| b.get(i).is_none_or(|c| *c == b' ' || *c == b'\t');
+    let (mut i, mut depth) = (0, 0);
+    loop {
+        while b.get(i).is_some_and(|c| *c == b' ' || *c == b'\t') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'>') => i += 1,
+            Some(b'-' | b'*' | b'+') if blank_after(i + 1) => i += 1,
+            Some(b'0'..=b'9') => {
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let mark = i + digits;
+                if digits > 9 || !matches!(b.get(mark), Some(b'.' | b')')) || !blank_after(mark + 1)
+                {
+                    return depth;
+                }
+                i = mark + 1;
+            }
+            _ => return depth,
+        }
+        depth += 1;
+    }
+}
+
+/// The deepest nesting of HTML elements a post may make, raw HTML included: far beyond
+/// any real page, and shallow enough that cleaning stays fast.
+pub const MAX_HTML_NESTING: usize = 256;
+
+/// Elements that never hold others (void) or that the HTML parser closes when the next
+/// one opens: a page may leave them open without nesting anything.
+const NESTLESS: [&str; 27] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "rt", "rp",
+];
+
+/// How deeply HTML nests its elements, counted from its tags alone (an open tag not
+/// closed counts as nesting whatever follows), so it takes one pass and no parse.
+pub fn html_nesting(html: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name_from = usize::from(closing);
+        let name_len = rest[name_from..]
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = &rest[name_from..name_from + name_len];
+        let is_tag = name.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !is_tag || NESTLESS.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// Elements whose content the HTML parser reads as text up to their closing tag, so one
+/// left open takes in everything after it (the cleaner then drops or escapes it all).
+const RAW_TEXT: [&str; 10] = [
+    "style",
+    "script",
+    "textarea",
+    "title",
+    "xmp",
+    "plaintext",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+];
+
+/// HTML with every opening tag of a [`RAW_TEXT`] element that is never closed after it
+/// written as text (`&lt;style&gt;`), so it cannot swallow the rest of the post.
+fn unclosed_raw_text_as_text(html: &str) -> std::borrow::Cow<'_, str> {
+    // ASCII lower-casing keeps every byte offset.
+    let lower = html.to_ascii_lowercase();
+    let mut unclosed: Vec<usize> = Vec::new();
+    for name in RAW_TEXT {
+        let last_close = lower.rfind(&format!("</{name}"));
+        let open = format!("<{name}");
+        for (at, _) in lower.match_indices(&open) {
+            let whole_name = !lower[at + open.len()..]
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-');
+            if whole_name && last_close.is_none_or(|close| close < at) {
+                unclosed.push(at);
+            }
+        }
+    }
+    if unclosed.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    unclosed.sort_unstable();
+    let mut out = String::with_capacity(html.len() + 4 * unclosed.len());
+    let mut from = 0;
+    for at in unclosed {
+        out.push_str(&html[from..at]);
+        out.push_str("&lt;");
+        from = at + 1;
+    }
+    out.push_str(&html[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -131,15 +272,24 @@ fn comment_subset_html(markdown: &str) -> String {
     };
     // Ordered-list counters, so reduced list items keep their numbers as text.
     let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut quotes = 0usize;
     for event in pulldown_cmark::Parser::new(markdown) {
         match event {
+            // Quotes nest at most MAX_NESTING deep (deeper ones read as the deepest):
+            // the cleaner's parser takes time with the square of the nesting.
             Event::Start(Tag::BlockQuote(_)) => {
                 out.close();
-                out.html.push_str("<blockquote>\n");
+                quotes += 1;
+                if quotes <= MAX_NESTING {
+                    out.html.push_str("<blockquote>\n");
+                }
             }
             Event::End(TagEnd::BlockQuote(_)) => {
                 out.close();
-                out.html.push_str("</blockquote>\n");
+                if quotes <= MAX_NESTING {
+                    out.html.push_str("</blockquote>\n");
+                }
+                quotes = quotes.saturating_sub(1);
             }
             Event::Start(Tag::List(start)) => {
                 out.close();
@@ -333,6 +483,67 @@ pub fn html_plain_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_measured_and_deep_nesting_is_not_parsed() {
+        assert_eq!(block_nesting("plain\n\n> quote\n> > nested"), 2);
+        assert_eq!(block_nesting("- a\n  - b\n    1. c\n> - 2) d"), 3);
+        assert_eq!(block_nesting("---\n***\n-not a list\n12345678901. no"), 0);
+        let deep = format!("{}<script>x</script> text", ">".repeat(5_000));
+        assert_eq!(block_nesting(&deep), 5_000);
+        let html = SafeHtml::from_markdown(&deep);
+        assert!(
+            html.as_str().starts_with("<pre>&gt;&gt;"),
+            "{}",
+            &html.as_str()[..40]
+        );
+        assert!(!html.as_str().contains("<script"));
+        assert_eq!(
+            html_nesting("<div><p>a<p>b<br><span>c</span></div><div>"),
+            2
+        );
+        assert_eq!(html_nesting("a < b and <3 </x>"), 0);
+        let divs = "<div>".repeat(20_000);
+        assert_eq!(html_nesting(&divs), 20_000);
+        assert!(
+            SafeHtml::from_markdown(&divs)
+                .as_str()
+                .starts_with("<pre>&lt;div&gt;")
+        );
+        let comment = SafeHtml::from_comment_markdown(&format!("{} deep", ">".repeat(4_000)));
+        assert_eq!(
+            comment.as_str().matches("<blockquote>").count(),
+            MAX_NESTING
+        );
+        assert_eq!(
+            comment.as_str().matches("</blockquote>").count(),
+            MAX_NESTING
+        );
+        assert!(comment.as_str().contains("deep"));
+        let fine = format!("{} quoted", ">".repeat(MAX_NESTING));
+        for tag in [
+            "<style>",
+            "<STYLE type=x>",
+            "<script>",
+            "<textarea>",
+            "<title>",
+            "<xmp>",
+        ] {
+            let html = SafeHtml::from_markdown(&format!("before {tag} after\n\nthe rest"));
+            assert!(
+                html.as_str().contains("the rest</p>"),
+                "{tag}: {}",
+                html.as_str()
+            );
+        }
+        let closed = SafeHtml::from_markdown("a <style>p{}</style> b\n\nthe rest");
+        assert!(!closed.as_str().contains("p{}"), "{}", closed.as_str());
+        assert!(
+            SafeHtml::from_markdown(&fine)
+                .as_str()
+                .contains("<blockquote>")
+        );
+    }
 
     #[test]
     fn markdown_renders_and_scripts_do_not_survive() {

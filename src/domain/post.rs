@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
+use super::html::{MAX_HTML_NESTING, MAX_NESTING, block_nesting, html_nesting};
 use super::slug::Slug;
 use super::text::{has_forbidden_controls, has_line_controls};
 
@@ -141,18 +142,8 @@ impl PostInput {
         };
         let tags = parse_tags(&self.tags, &mut errors);
 
-        if self.body.trim().is_empty() {
-            errors.add("body", "Write something in the body.");
-        } else if self.body.chars().count() > MAX_BODY {
-            errors.add(
-                "body",
-                format!("The body can be at most {MAX_BODY} characters."),
-            );
-        } else if has_forbidden_controls(&self.body) {
-            errors.add(
-                "body",
-                "The body contains control characters that cannot be stored.",
-            );
+        if let Some(problem) = body_problem(&self.body) {
+            errors.add("body", problem);
         }
 
         let publish_at = if self.publish_at.trim().is_empty() {
@@ -181,6 +172,28 @@ impl PostInput {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// What is wrong with a post body, if anything: the editor's check, and the preview's
+/// before it renders anything.
+pub fn body_problem(body: &str) -> Option<String> {
+    if body.trim().is_empty() {
+        Some("Write something in the body.".into())
+    } else if body.chars().count() > MAX_BODY {
+        Some(format!("The body can be at most {MAX_BODY} characters."))
+    } else if has_forbidden_controls(body) {
+        Some("The body contains control characters that cannot be stored.".into())
+    } else if block_nesting(body) > MAX_NESTING {
+        Some(format!(
+            "Quotes and lists can be nested at most {MAX_NESTING} deep."
+        ))
+    } else if html_nesting(body) > MAX_HTML_NESTING {
+        Some(format!(
+            "HTML tags can be nested (or left open) at most {MAX_HTML_NESTING} deep."
+        ))
+    } else {
+        None
     }
 }
 

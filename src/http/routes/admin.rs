@@ -295,12 +295,16 @@ async fn submit_editor(
         editor(&state, &who, &csrf, view, None).await
     };
     if action == "preview" {
-        return show(
-            FieldErrors::default(),
-            Some(SafeHtml::from_markdown(&input.body)),
-            StatusCode::OK,
-        )
-        .await;
+        if let Some(problem) = crate::domain::post::body_problem(&input.body) {
+            let mut errors = FieldErrors::default();
+            errors.add("body", problem);
+            return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        // Rendering a long post takes a while: on the blocking pool, not the async worker
+        // that also answers every other request on this thread.
+        let body = input.body.clone();
+        let preview = web::block(move || SafeHtml::from_markdown(&body)).await?;
+        return show(FieldErrors::default(), Some(preview), StatusCode::OK).await;
     }
     let Some(save_action) = action_of(&action) else {
         return Err(AppError::BadRequest("Unknown editor action.".into()));

@@ -149,7 +149,7 @@ both_backends! {
 
     fn head_answers_like_get_without_a_body(app) {
         let (_, slug) = housing_post(&app);
-        for path in ["/".to_owned(), format!("/posts/{slug}"), "/feed.xml".to_owned(), "/healthz".to_owned(), "/no-such-page".to_owned()] {
+        for path in ["/".to_owned(), format!("/posts/{slug}"), "/feed.atom".to_owned(), "/healthz".to_owned(), "/no-such-page".to_owned()] {
             let get = app.browser().get(&path);
             let head = app.browser().client.head(format!("{}{path}", app.base)).send().expect("HEAD");
             assert_eq!(head.status().as_u16(), get.status, "{path}");
@@ -157,6 +157,39 @@ both_backends! {
             assert!(head.headers().contains_key("content-security-policy"), "{path}");
             assert_eq!(head.bytes().expect("no body").len(), 0, "{path}");
         }
+    }
+
+    fn deeply_nested_markdown_is_refused_and_never_parsed(app) {
+        app.login_admin();
+        let deep = format!("{} deep", ">".repeat(25_000));
+        for action in ["preview", "publish"] {
+            let page = app.submit("/admin/posts/new", "/admin/posts/new", &[
+                ("title", "Nested"), ("tags", ""), ("body", &deep), ("action", action), ("publish_at", ""), ("slug", ""),
+            ]);
+            assert_eq!(page.status, 422, "{action}");
+            assert!(page.body.contains("nested at most 16 deep"), "{action}: {}", &page.body[..page.body.len().min(400)]);
+        }
+        // A post stored before the limit (or by another route) is shown as text.
+        let (id, slug) = housing_post(&app);
+        {
+            use diesel::prelude::*;
+            use townhall::storage::schema::posts;
+            let mut conn = app.db();
+            townhall::dispatch!(&mut *conn, |c| diesel::update(posts::table.find(id)).set(posts::body_markdown.eq(&deep)).execute(c)).expect("store");
+        }
+        let page = app.browser().get(&format!("/posts/{slug}"));
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<pre>&gt;&gt;&gt;"), "shown as text");
+        assert_eq!(app.browser().get("/feed.atom").status, 200);
+    }
+
+    fn an_unclosed_style_tag_swallows_nothing(app) {
+        app.login_admin();
+        let id = app.create_post("Unclosed", "", "Before <style> after.\n\nThe rest of the post.", "publish", "");
+        let page = app.browser().get(&format!("/posts/{}", app.slug_of(id)));
+        assert_eq!(page.status, 200);
+        assert!(page.text("article").contains("The rest of the post."), "{}", page.body);
+        assert!(!page.attrs("form.comment-form", "action").is_empty(), "the rest of the page is there");
     }
 
     fn guessing_the_current_password_is_throttled(app) {
