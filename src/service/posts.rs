@@ -104,7 +104,9 @@ fn choose_slug(
         if posts::slug_taken(conn, asked.as_str(), existing.map(|p| p.id))? {
             return Err(invalid(
                 "slug",
-                format!("Another post already uses the slug “{asked}”."),
+                format!(
+                    "Another post uses the slug “{asked}”, or did and keeps it as an old address."
+                ),
             ));
         }
         return Ok(asked.clone());

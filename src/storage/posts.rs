@@ -188,14 +188,24 @@ pub fn find_public_by_slug(
         .optional())
 }
 
-/// True when another post already uses the slug.
+/// True when another post uses the slug, or used it and is redirected to from it: an
+/// old address stays reserved for the post that had it, so nobody can take over its
+/// links.
 pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i64>) -> QueryResult<bool> {
-    let n: i64 = dispatch!(conn, |c| posts::table
-        .filter(posts::slug.eq(slug))
-        .filter(posts::id.ne(except.unwrap_or(-1)))
-        .count()
-        .get_result(c))?;
-    Ok(n > 0)
+    let other = except.unwrap_or(-1);
+    dispatch!(conn, |c| diesel::select(
+        diesel::dsl::exists(
+            posts::table
+                .filter(posts::slug.eq(slug))
+                .filter(posts::id.ne(other))
+        )
+        .or(diesel::dsl::exists(
+            slug_redirects::table
+                .filter(slug_redirects::old_slug.eq(slug))
+                .filter(slug_redirects::post_id.ne(other))
+        ))
+    )
+    .get_result(c))
 }
 
 /// `base`, or `base` numbered (`-2`, `-3` …) until no post uses it.

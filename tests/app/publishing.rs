@@ -53,18 +53,24 @@ both_backends! {
         assert_eq!(app.slug_of(b), "same-title-2");
         let taken = app.submit(&format!("/admin/posts/{b}/edit"), &format!("/admin/posts/{b}/edit"), &[("title", "Same title"), ("slug", "same-title"), ("body", "Two."), ("tags", ""), ("publish_at", ""), ("action", "save")]);
         assert_eq!(taken.status, 422);
-        assert!(taken.text("#slug-error").contains("Another post already uses"));
+        assert!(taken.text("#slug-error").contains("Another post uses the slug"));
         let moved = app.submit(&format!("/admin/posts/{a}/edit"), &format!("/admin/posts/{a}/edit"), &[("title", "Same title, renamed"), ("slug", "a-better-slug"), ("body", "One."), ("tags", ""), ("publish_at", "2026-01-01T10:00"), ("action", "save")]);
         assert_eq!(moved.status, 303, "{}", moved.body);
         let old = app.browser().get("/posts/same-title");
         assert_eq!(old.status, 301);
         assert_eq!(old.location(), "/posts/a-better-slug");
         assert_eq!(app.browser().get("/posts/a-better-slug").text("article h1"), "Same title, renamed");
-        // The old slug can be reused; it then stops redirecting.
+        // The old slug stays the renamed post's: another post cannot take it (its links
+        // would then lead elsewhere), but the post itself can take it back.
         let c = app.create_post("Fresh", "", "Three.", "publish", "2026-01-03T10:00");
         let reuse = app.submit(&format!("/admin/posts/{c}/edit"), &format!("/admin/posts/{c}/edit"), &[("title", "Fresh"), ("slug", "same-title"), ("body", "Three."), ("tags", ""), ("publish_at", "2026-01-03T10:00"), ("action", "save")]);
-        assert_eq!(reuse.status, 303);
-        assert_eq!(app.browser().get("/posts/same-title").text("article h1"), "Fresh");
+        assert_eq!(reuse.status, 422);
+        assert!(reuse.text("#slug-error").contains("keeps it as an old address"), "{}", reuse.body);
+        assert_eq!(app.browser().get("/posts/same-title").location(), "/posts/a-better-slug");
+        let back = app.submit(&format!("/admin/posts/{a}/edit"), &format!("/admin/posts/{a}/edit"), &[("title", "Same title"), ("slug", "same-title"), ("body", "One."), ("tags", ""), ("publish_at", "2026-01-01T10:00"), ("action", "save")]);
+        assert_eq!(back.status, 303, "{}", back.body);
+        assert_eq!(app.browser().get("/posts/same-title").text("article h1"), "Same title");
+        assert_eq!(app.browser().get("/posts/a-better-slug").location(), "/posts/same-title");
     }
 
     fn scheduled_posts_wait_for_their_time(app) {

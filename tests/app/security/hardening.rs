@@ -192,6 +192,23 @@ both_backends! {
         assert!(!page.attrs("form.comment-form", "action").is_empty(), "the rest of the page is there");
     }
 
+    fn another_author_cannot_take_over_an_old_address(app) {
+        app.login_admin();
+        let mine = app.create_post("Housing report", "", "Mine.", "publish", "");
+        let edit = format!("/admin/posts/{mine}/edit");
+        let moved = app.submit(&edit, &edit, &[("title", "Housing report"), ("slug", "housing-report-2026"), ("body", "Mine."), ("tags", ""), ("publish_at", ""), ("action", "publish")]);
+        assert_eq!(moved.status, 303, "{}", moved.body);
+        let author = app.browser();
+        let password = crate::auth::add_staff(&app, "author@example.org", "Ann Author", "author");
+        assert_eq!(author.login("author@example.org", &password).status, 303);
+        let theirs = author.create_post("Something else", "", "Theirs.", "publish", "");
+        let edit = format!("/admin/posts/{theirs}/edit");
+        let grab = author.submit(&edit, &edit, &[("title", "Something else"), ("slug", "housing-report"), ("body", "Theirs."), ("tags", ""), ("publish_at", ""), ("action", "publish")]);
+        assert_eq!(grab.status, 422);
+        let old = app.browser().get("/posts/housing-report");
+        assert_eq!((old.status, old.location()), (301, "/posts/housing-report-2026"), "the redirect is kept");
+    }
+
     fn guessing_the_current_password_is_throttled(app) {
         app.login_admin();
         let change = |current: &str| {
