@@ -243,16 +243,21 @@ async fn search(
 
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    use diesel::connection::SimpleConnection;
     let backend = state
         .settings
         .db_target()
         .map(|t| t.backend_name())
         .unwrap_or("unknown");
+    // A write, not just a read: a database that answers but refuses writes (a full
+    // disk, a read-only file, a primary demoted to a replica) cannot take comments.
+    let stamp = now().format("%Y-%m-%dT%H:%M:%S").to_string();
     let ok = state
-        .db(|c| {
-            c.batch_execute("SELECT 1")
-                .map_err(crate::service::ServiceError::Db)
+        .db(move |c| {
+            crate::storage::write_transaction(c, |c| {
+                crate::storage::meta::set(c, "health_written_at", &stamp)
+            })
+            .map(|_| ())
+            .map_err(crate::service::ServiceError::Db)
         })
         .await;
     // A replica that lags or is down slows nothing and takes no page down (its reads go

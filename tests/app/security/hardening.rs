@@ -209,6 +209,29 @@ both_backends! {
         assert_eq!((old.status, old.location()), (301, "/posts/housing-report-2026"), "the redirect is kept");
     }
 
+    fn healthz_fails_when_the_database_refuses_writes(app) {
+        assert_eq!(app.get("/healthz").status, 200);
+        {
+            use diesel::connection::SimpleConnection;
+            let mut conn = app.db();
+            match &mut *conn {
+                townhall::storage::DbConn::Sqlite(c) => c.batch_execute(
+                    "CREATE TRIGGER no_writes BEFORE INSERT ON site_meta BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+                     CREATE TRIGGER no_updates BEFORE UPDATE ON site_meta BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+                ),
+                townhall::storage::DbConn::Postgres(c) => c.batch_execute(
+                    "CREATE FUNCTION no_writes() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql;
+                     CREATE TRIGGER no_writes BEFORE INSERT OR UPDATE ON site_meta FOR EACH ROW EXECUTE FUNCTION no_writes();",
+                ),
+            }
+            .expect("refuse writes");
+        }
+        let sick = app.get("/healthz");
+        assert_eq!(sick.status, 503, "{}", sick.body);
+        assert!(sick.body.contains("unavailable"), "{}", sick.body);
+        assert_eq!(app.get("/").status, 200, "reading still works");
+    }
+
     fn guessing_the_current_password_is_throttled(app) {
         app.login_admin();
         let change = |current: &str| {
