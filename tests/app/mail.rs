@@ -23,7 +23,7 @@ use crate::support::*;
 
 /// The apps here trust `X-Forwarded-For`, sign with a known key, and leave delivery to
 /// the tests.
-fn mail_settings(s: &mut Settings) {
+pub(crate) fn mail_settings(s: &mut Settings) {
     comment_settings(s);
     s.mail_poll_seconds = 3600;
 }
@@ -188,7 +188,7 @@ fn quoted_printable(s: &str) -> String {
 }
 
 /// A mailer like the app's, sending to `sink` (or to the `.eml` folder without one).
-fn mailer(app: &TestApp, sink: Option<&SmtpSink>) -> Mailer {
+pub(crate) fn mailer(app: &TestApp, sink: Option<&SmtpSink>) -> Mailer {
     let mut s = app.settings.clone();
     s.smtp_url = sink.map(SmtpSink::url);
     Mailer::from_settings(&s).expect("a mailer")
@@ -198,17 +198,17 @@ fn context(app: &TestApp) -> MailContext {
     MailContext::new(&app.settings, SECRET.as_bytes())
 }
 
-fn now() -> NaiveDateTime {
+pub(crate) fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
 /// One pass of a worker at `at`.
-fn tick(app: &TestApp, mailer: &Mailer, worker: &str, at: NaiveDateTime) -> Tick {
+pub(crate) fn tick(app: &TestApp, mailer: &Mailer, worker: &str, at: NaiveDateTime) -> Tick {
     mail::run_once(&mut app.db(), mailer, &context(app), worker, at).expect("a worker pass")
 }
 
 /// A comment from `who`; `proven` false sends it without a form token, so it is held.
-fn comment(
+pub(crate) fn comment(
     app: &TestApp,
     slug: &str,
     post_id: i64,

@@ -169,7 +169,6 @@ impl Mailer {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&row.subject)
             // One Message-ID per stored message, however many times it is handed over:
             // a delivery repeated after a crash is then recognisably the same message.
             .message_id(Some(format!(
@@ -178,6 +177,7 @@ impl Mailer {
                 row.created_at.and_utc().timestamp(),
                 self.from.email.domain()
             )))
+            .raw_header(subject_header(&row.subject))
             // Recipients can tell our messages apart and filter them.
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("X-Townhall-Kind"),
@@ -238,5 +238,31 @@ impl Mailer {
                     })
             }
         }
+    }
+}
+/// The Subject header. lettre leaves ASCII words as typed, so a title holding
+/// `=?utf-8?b?…?=` would reach mail clients as an encoded word they decode into text the
+/// site never wrote; a subject with `=?` in it is therefore encoded whole (RFC 2047), and
+/// reads back exactly as typed.
+fn subject_header(subject: &str) -> HeaderValue {
+    let name = HeaderName::new_from_ascii_str("Subject");
+    if !subject.contains("=?") {
+        return HeaderValue::new(name, subject.to_owned());
+    }
+    let mut encoded = String::new();
+    let written = {
+        let mut writer = email_encoding::headers::writer::EmailWriter::new(
+            &mut encoded,
+            "Subject: ".len(),
+            0,
+            false,
+        );
+        email_encoding::headers::rfc2047::encode(subject, &mut writer)
+    };
+    match written {
+        // Only encoded words and folding: printable ASCII, already folded.
+        Ok(()) => HeaderValue::dangerous_new_pre_encoded(name, subject.to_owned(), encoded),
+        // Writing to a String cannot fail; were it to, the `=?` loses its meaning.
+        Err(_) => HeaderValue::new(name, subject.replace("=?", "= ?")),
     }
 }

@@ -296,3 +296,46 @@ fn settings_that_cannot_work_are_configuration_errors() {
         );
     }
 }
+
+/// A header's RFC 2047 encoded words decoded, as a mail client shows it.
+fn as_shown(header: &str) -> String {
+    use base64::Engine;
+    let mut out = String::new();
+    let mut rest = header;
+    while let Some(start) = rest.find("=?utf-8?b?") {
+        out.push_str(&rest[..start]);
+        let word = &rest[start + "=?utf-8?b?".len()..];
+        let end = word.find("?=").expect("an encoded word ends");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&word[..end])
+            .expect("base64");
+        out.push_str(&String::from_utf8(bytes).expect("UTF-8"));
+        // Whitespace between two encoded words is not shown.
+        rest = word[end + 2..].trim_start_matches(' ');
+        if !rest.starts_with("=?") {
+            rest = &word[end + 2..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+both_backends! {
+    settings = crate::mail::mail_settings;
+
+    fn a_literal_encoded_word_in_a_title_reaches_the_subject_as_typed(app) {
+        let sink = crate::mail::SmtpSink::start();
+        let mailer = crate::mail::mailer(&app, Some(&sink));
+        app.login_admin();
+        let title = "Flights =?utf-8?b?SGFja2Vk?= and appeals";
+        let (id, slug) = post(&app, title, FLIGHTS_BODY, "");
+        for (i, body) in FLOOD_CAMPAIGN.iter().enumerate() {
+            crate::mail::comment(&app, &slug, id, &reader(60 + i as u32), body, true, false);
+        }
+        crate::mail::tick(&app, &mailer, "w", crate::mail::now());
+        let flood: Vec<_> = sink.messages().into_iter().filter(|m| m.header("x-townhall-kind") == "flood").collect();
+        assert_eq!(flood.len(), 1);
+        let subject = flood[0].header("subject");
+        assert_eq!(as_shown(subject), format!("[Townhall] Comments closed on \"{title}\" after a flood"), "raw: {subject}");
+    }
+}
