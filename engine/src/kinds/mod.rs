@@ -109,6 +109,8 @@ kinds! {
     "model" => Model in model,
 }
 
+mod reachable;
+
 pub(crate) use model::{ModelScratch, judge_model};
 pub(crate) use off_topic::RememberedPost;
 
@@ -208,6 +210,22 @@ impl Compiling<'_> {
             out.extend(entries.iter().cloned());
         }
         Ok(out)
+    }
+
+    /// An error if a pattern for `view` can never match it (see `reachable`).
+    pub(crate) fn reachable(
+        &self,
+        hir: &Hir,
+        view: View,
+        span: Range<usize>,
+    ) -> Result<(), RuleError> {
+        if view == View::Plain {
+            return Ok(());
+        }
+        match reachable::never_in_words_view(hir) {
+            None => Ok(()),
+            Some(why) => Err(self.err(span, format!("a pattern that can never match: {why}"))),
+        }
     }
 
     /// A pattern with its `{list}` references expanded, and its parse (which the pattern

@@ -25,11 +25,16 @@ impl Kind for Patterns {
         if cx.def.patterns.is_empty() {
             return Err(cx.err_here("needs `patterns`"));
         }
+        let view = cx.view(cx.def.on.as_ref())?;
         let (expanded, hirs): (Vec<String>, Vec<Hir>) = cx
             .def
             .patterns
             .iter()
-            .map(|p| cx.pattern(p))
+            .map(|p| {
+                let (text, hir) = cx.pattern(p)?;
+                cx.reachable(&hir, view, p.span())?;
+                Ok((text, hir))
+            })
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .unzip();
@@ -40,7 +45,6 @@ impl Kind for Patterns {
             .map(|p| format!("(?:{p})"))
             .collect::<Vec<_>>()
             .join("|");
-        let view = cx.view(cx.def.on.as_ref())?;
         cx.set_patterns.push(SetPattern {
             member: SetMember::Rule(cx.index),
             plain: view == View::Plain,

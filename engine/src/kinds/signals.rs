@@ -45,6 +45,7 @@ impl Kind for Signals {
                     ));
                 }
             };
+            cx.reachable(&hir, view, s.pattern.span())?;
             cx.set_patterns.push(SetPattern {
                 member: SetMember::Signal {
                     rule: cx.index,

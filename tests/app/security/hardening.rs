@@ -339,3 +339,27 @@ both_backends! {
         assert_eq!(as_shown(subject), format!("[Townhall] Comments closed on \"{title}\" after a flood"), "raw: {subject}");
     }
 }
+
+#[test]
+fn rules_lint_refuses_patterns_that_can_never_match() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("rules folder");
+    for (pattern, says) in [
+        ("buy now!", "`!` never occurs"),
+        ("(?:cheap|free)$", "`$` follows a letter"),
+    ] {
+        std::fs::write(
+            rules.join("house-rules.toml"),
+            format!(
+                "[engine]\nversion = \"t\"\n\n[[rule]]\nid = \"spam.shout\"\nhouse_rule = 3\nkind = \"patterns\"\npatterns = ['{pattern}']\naction = \"hold\"\nsummary = \"s\"\nreason = \"r\"\n"
+            ),
+        )
+        .expect("a rule file");
+        let err = crate::cli::fails(dir.path(), &["rules", "lint", "--dir", "rules"], &[], None);
+        assert!(
+            err.contains("house-rules.toml:8") && err.contains(says),
+            "{pattern}: {err}"
+        );
+    }
+}
