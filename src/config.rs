@@ -73,6 +73,10 @@ pub struct Settings {
     /// How long this server keeps a rendered public page in memory for anonymous readers
     /// (seconds; 0 turns it off).
     pub page_cache_seconds: u32,
+    /// How long a request body may take to arrive in full (seconds).
+    pub body_timeout_seconds: u32,
+    /// Request bodies this server holds in memory at once, all requests together (MiB).
+    pub body_buffer_mib: u32,
 }
 
 impl Default for Settings {
@@ -107,6 +111,8 @@ impl Default for Settings {
             mail_poll_seconds: 10,
             public_cache_seconds: 60,
             page_cache_seconds: 2,
+            body_timeout_seconds: 10,
+            body_buffer_mib: 64,
         }
     }
 }
@@ -141,6 +147,8 @@ const KEYS: &[&str] = &[
     "mail_poll_seconds",
     "public_cache_seconds",
     "page_cache_seconds",
+    "body_timeout_seconds",
+    "body_buffer_mib",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -320,6 +328,22 @@ impl Settings {
                     "must be between 0 (off) and 60, got {}",
                     self.page_cache_seconds
                 ),
+            ));
+        }
+        if !(1..=300).contains(&self.body_timeout_seconds) {
+            return Err(invalid(
+                "body_timeout_seconds",
+                format!(
+                    "must be between 1 and 300, got {}",
+                    self.body_timeout_seconds
+                ),
+            ));
+        }
+        // At least one whole body of the largest size accepted must fit.
+        if !(2..=65_536).contains(&self.body_buffer_mib) {
+            return Err(invalid(
+                "body_buffer_mib",
+                format!("must be between 2 and 65536, got {}", self.body_buffer_mib),
             ));
         }
         if self.public_cache_seconds > 86_400 {

@@ -164,6 +164,7 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
         static_version: static_version(),
         rules: Arc::new(rules),
         mailer: Arc::new(mailer),
+        body_bytes: Arc::default(),
     };
     Ok((state, first))
 }

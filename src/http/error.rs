@@ -35,6 +35,12 @@ pub enum AppError {
     /// The body was too large.
     #[error("What you sent is too large.")]
     TooLarge,
+    /// The body did not arrive in time.
+    #[error("What you sent took too long to arrive. Please try again.")]
+    SlowBody,
+    /// Too much is being received at once to take more now.
+    #[error("The site is busy receiving other requests. Please try again in a moment.")]
+    Busy,
     /// The database could not be reached.
     #[error("The site is having trouble reaching its database. Please try again in a minute.")]
     Unavailable(String),
@@ -86,6 +92,8 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::SlowBody => StatusCode::REQUEST_TIMEOUT,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -111,7 +119,7 @@ impl ResponseError for AppError {
         let mut res = HttpResponse::build(self.status_code())
             .insert_header(("Content-Type", "text/plain; charset=utf-8"))
             .body(self.to_string());
-        if matches!(self, AppError::Unavailable(_)) {
+        if matches!(self, AppError::Unavailable(_) | AppError::Busy) {
             res.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,
                 actix_web::http::header::HeaderValue::from_static("30"),

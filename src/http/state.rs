@@ -33,6 +33,8 @@ pub struct AppState {
     pub rules: Arc<LiveRules>,
     /// Delivers queued e-mail (SMTP or `.eml` files).
     pub mailer: Arc<Mailer>,
+    /// Request-body bytes held in memory now, by every request on this server.
+    pub body_bytes: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl AppState {

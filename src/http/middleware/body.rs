@@ -6,10 +6,15 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::{HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::http::error::AppError;
+use crate::http::state::AppState;
 
 /// The largest request body accepted on any route (a long post with room to spare).
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -81,12 +86,19 @@ pub async fn read_form<T: DeserializeOwned>(
             "This form must be sent as a normal web form.".into(),
         ));
     }
-    let body = web::Bytes::from_request(req, payload).await.map_err(|e| {
-        match e.as_response_error().status_code().as_u16() {
-            413 => AppError::TooLarge,
-            _ => AppError::BadRequest(format!("The form could not be read: {e}.")),
-        }
-    })?;
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return Err(AppError::Internal("no app state".into()));
+    };
+    let settings = &state.settings;
+    let mut held = Held {
+        bytes: state.body_bytes.clone(),
+        mine: 0,
+        limit: settings.body_buffer_mib as usize * 1024 * 1024,
+    };
+    let deadline = std::time::Duration::from_secs(settings.body_timeout_seconds.into());
+    let body = actix_web::rt::time::timeout(deadline, read_body(payload, &mut held))
+        .await
+        .map_err(|_| AppError::SlowBody)??;
     match check_urlencoded(&body) {
         Err(FormProblem::BadEscape) => {
             return Err(AppError::BadRequest(
@@ -102,6 +114,48 @@ pub async fn read_form<T: DeserializeOwned>(
     }
     serde_urlencoded::from_bytes(&body)
         .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
+}
+
+/// This request's share of the request-body bytes held in memory by the server; given
+/// back when the form has been read.
+struct Held {
+    bytes: Arc<AtomicUsize>,
+    mine: usize,
+    limit: usize,
+}
+
+impl Held {
+    /// Takes `n` more bytes, unless the server already holds as many as it may.
+    fn take(&mut self, n: usize) -> Result<(), AppError> {
+        let before = self.bytes.fetch_add(n, Ordering::SeqCst);
+        if before + n > self.limit {
+            self.bytes.fetch_sub(n, Ordering::SeqCst);
+            return Err(AppError::Busy);
+        }
+        self.mine += n;
+        Ok(())
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.bytes.fetch_sub(self.mine, Ordering::SeqCst);
+    }
+}
+
+/// Reads a whole body, at most [`MAX_BODY`] bytes, each chunk counted in `held`.
+async fn read_body(payload: &mut Payload, held: &mut Held) -> Result<web::BytesMut, AppError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(AppError::TooLarge);
+        }
+        held.take(chunk.len())?;
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[cfg(test)]
