@@ -77,6 +77,9 @@ pub struct Settings {
     pub body_timeout_seconds: u32,
     /// Request bodies this server holds in memory at once, all requests together (MiB).
     pub body_buffer_mib: u32,
+    /// Other hosts posts may show images from (the Content-Security-Policy's `img-src`),
+    /// separated by spaces or commas, e.g. `images.example.org https://cdn.example.net`.
+    pub image_hosts: String,
 }
 
 impl Default for Settings {
@@ -113,6 +116,7 @@ impl Default for Settings {
             page_cache_seconds: 2,
             body_timeout_seconds: 10,
             body_buffer_mib: 64,
+            image_hosts: String::new(),
         }
     }
 }
@@ -149,6 +153,7 @@ const KEYS: &[&str] = &[
     "page_cache_seconds",
     "body_timeout_seconds",
     "body_buffer_mib",
+    "image_hosts",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -208,6 +213,15 @@ impl Settings {
             .merge(Env::prefixed("TOWNHALL_").only(KEYS));
         let settings: Settings = fig.extract().map_err(explain_figment)?;
         settings.validated()
+    }
+
+    /// The `image_hosts` setting as a list.
+    pub fn image_host_list(&self) -> Vec<String> {
+        self.image_hosts
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Checks values that parse but cannot work, and normalises the base URL.
@@ -346,6 +360,18 @@ impl Settings {
                 format!("must be between 2 and 65536, got {}", self.body_buffer_mib),
             ));
         }
+        if let Some(bad) = self
+            .image_host_list()
+            .into_iter()
+            .find(|h| !is_image_host(h))
+        {
+            return Err(invalid(
+                "image_hosts",
+                format!(
+                    "{bad:?} is not a host name (like images.example.org or https://cdn.example.net)"
+                ),
+            ));
+        }
         if self.public_cache_seconds > 86_400 {
             return Err(invalid(
                 "public_cache_seconds",
@@ -443,6 +469,21 @@ impl Settings {
     pub fn is_https(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// A host a CSP source list can name: `example.org`, `*.example.org` or
+/// `https://example.org[:port]`, and nothing that could end the directive.
+fn is_image_host(h: &str) -> bool {
+    let bare = h.strip_prefix("https://").unwrap_or(h);
+    let name = bare.strip_prefix("*.").unwrap_or(bare);
+    let (name, port) = name.split_once(':').unwrap_or((name, "1"));
+    !name.is_empty()
+        && name.contains('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !port.is_empty()
+        && port.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]

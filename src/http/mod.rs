@@ -35,6 +35,7 @@ pub fn app(
     >,
 > {
     let https = state.settings.is_https();
+    let image_hosts = state.settings.image_host_list();
     let app = App::new()
         .app_data(state)
         .app_data(pages)
@@ -42,7 +43,7 @@ pub fn app(
         .app_data(path_config())
         .app_data(web::PayloadConfig::new(MAX_BODY))
         .configure(routes::routes);
-    middleware::wrap(app, https)
+    middleware::wrap(app, https, image_hosts)
 }
 
 /// Bad query strings (a page number that is not a number, say) become 400 pages.

@@ -70,17 +70,24 @@ pub fn not_modified(req: &HttpRequest, etag: &str) -> bool {
 
 /// Adds the caching headers to successful GETs of public pages (see the module notes).
 /// Responses that already say how to cache them (staff pages, health) are left
-/// as their handler made them.
+/// as their handler made them. The answer to a write (a comment held or refused, shown
+/// with the commenter's name and e-mail) is `no-store`: no cache may keep it.
 pub async fn cache_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let candidate = req.method() == Method::GET && is_public_page(req.path());
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD);
     let staff = req.cookie(SESSION_COOKIE).is_some();
     let max_age = req
         .app_data::<web::Data<AppState>>()
         .map_or(0, |s| s.settings.public_cache_seconds);
     let mut res = next.call(req).await?.map_into_boxed_body();
+    if write && !res.headers().contains_key(CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Ok(res);
+    }
     if !candidate || res.status() != StatusCode::OK || res.headers().contains_key(CACHE_CONTROL) {
         return Ok(res);
     }

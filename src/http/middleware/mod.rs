@@ -21,6 +21,7 @@ use actix_web::middleware::{Compress, from_fn};
 pub fn wrap<T, B>(
     app: App<T>,
     https: bool,
+    image_hosts: Vec<String>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -61,7 +62,7 @@ where
         // styled page or JSON.
         .wrap(from_fn(error_pages::error_pages))
         // Security headers on every response, error pages included.
-        .wrap(security::headers(https))
+        .wrap(security::headers(https, &image_hosts))
         // Compresses the final body, error pages included.
         .wrap(Compress::default())
         // A HEAD is routed as a GET (the body is left out further out, by actix-http),

@@ -232,6 +232,23 @@ both_backends! {
         assert_eq!(app.get("/").status, 200, "reading still works");
     }
 
+    fn answers_that_show_a_commenters_email_are_never_stored(app) {
+        let (id, slug) = housing_post(&app);
+        let token = csrf(&app);
+        let who = reader(70);
+        let held = "The council housing waiting list figures for Hackney are at https://data.example.org/housing and https://stats.example.net/waiting-list for families.";
+        for json in [false, true] {
+            let page = send(&app, &slug, id, &who.ip, &token, &fields(&who, held), json);
+            assert!([201, 202].contains(&page.status), "{}: {}", page.status, page.body);
+            assert_eq!(page.header("cache-control"), "no-store", "held, json {json}");
+            let refused = send(&app, &slug, id, &who.ip, &token, &fields(&who, ""), json);
+            assert_eq!(refused.status, 422);
+            assert_eq!(refused.header("cache-control"), "no-store", "refused, json {json}");
+        }
+        let html = send(&app, &slug, id, &who.ip, &token, &fields(&who, held), false);
+        assert!(html.body.contains(&who.email), "the held page shows the e-mail, so it must not be kept");
+    }
+
     fn guessing_the_current_password_is_throttled(app) {
         app.login_admin();
         let change = |current: &str| {
@@ -286,6 +303,12 @@ fn settings_that_cannot_work_are_configuration_errors() {
     for (var, value, setting) in [
         ("TOWNHALL_WORKERS", "100000", "workers"),
         ("TOWNHALL_RULES_DIR", a_file.as_str(), "rules_dir"),
+        ("TOWNHALL_IMAGE_HOSTS", "https: data:", "image_hosts"),
+        (
+            "TOWNHALL_IMAGE_HOSTS",
+            "example.org; script-src *",
+            "image_hosts",
+        ),
     ] {
         let err = crate::cli::fails(dir.path(), &["migrate"], &[(var, value)], None);
         assert!(
@@ -438,4 +461,34 @@ both_backends! {
         // Read again (401, or 429 once the wrong passwords add up).
         assert!(matches!(read, Some(401 | 429)), "room again once the slow body is gone: {read:?}");
     }
+}
+
+/// The CSP's `img-src` sources on the home page.
+fn image_sources(app: &TestApp) -> Vec<String> {
+    let csp = app.get("/").header("content-security-policy").to_owned();
+    csp.split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("img-src "))
+        .unwrap_or_else(|| panic!("no img-src in {csp}"))
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+both_backends! {
+    fn images_come_from_the_site_alone_by_default(app) {
+        assert_eq!(image_sources(&app), ["'self'"]);
+    }
+}
+
+both_backends! {
+    settings = with_image_hosts;
+
+    fn images_may_come_from_the_hosts_named_in_the_settings(app) {
+        assert_eq!(image_sources(&app), ["'self'", "images.example.org", "https://cdn.example.net"]);
+    }
+}
+
+fn with_image_hosts(s: &mut townhall::config::Settings) {
+    s.image_hosts = "images.example.org, https://cdn.example.net".into();
 }
