@@ -48,6 +48,16 @@ pub fn check_password(pw: &str) -> Result<(), String> {
         Err(format!(
             "A password can be at most {MAX_PASSWORD} characters."
         ))
+    } else if u8::from(zxcvbn::zxcvbn(pw, &[]).score()) < 3 {
+        // zxcvbn ships the common-password lists and the patterns (words with digits,
+        // keyboard runs, dates, l33t) that cracking tools try first; 3 is "safely
+        // unguessable" against a throttled online attack.
+        Err(
+            "This password is too easy to guess: it is a common password or follows a \
+             common pattern (a word with a number or a year, a keyboard run, a date). A few \
+             unrelated words make a strong one."
+                .into(),
+        )
     } else {
         Ok(())
     }
@@ -73,5 +83,16 @@ mod tests {
     fn passwords_need_length() {
         assert!(check_password("short").is_err());
         assert!(check_password("long enough pass").is_ok());
+        for common in [
+            "password123",
+            "qwertyuiop",
+            "iloveyou2024",
+            "P@ssw0rd12345",
+            "Summer2024!",
+        ] {
+            let e = check_password(common).unwrap_err();
+            assert!(e.contains("too easy to guess"), "{common}: {e}");
+        }
+        assert!(check_password("correct horse battery staple").is_ok());
     }
 }

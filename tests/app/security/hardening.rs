@@ -249,6 +249,21 @@ both_backends! {
         assert!(html.body.contains(&who.email), "the held page shows the e-mail, so it must not be kept");
     }
 
+    fn common_passwords_are_refused(app) {
+        app.login_admin();
+        let created = app.submit("/admin/users", "/admin/users", &[
+            ("email", "new@example.org"), ("name", "New Person"), ("role", "author"), ("password", "password123456"),
+        ]);
+        assert_eq!(created.status, 422, "{}", created.body);
+        assert!(created.text(".field-error").contains("too easy to guess"), "{}", created.body);
+        let change = app.submit("/admin/account", "/admin/account/password", &[
+            ("current_password", ADMIN_PASSWORD), ("new_password", "Summer2024!"), ("confirm_password", "Summer2024!"),
+        ]);
+        assert_eq!(change.status, 422);
+        assert!(change.text(".field-error").contains("too easy to guess"), "{}", change.body);
+        assert_eq!(app.browser().login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 303, "the password is unchanged");
+    }
+
     fn guessing_the_current_password_is_throttled(app) {
         app.login_admin();
         let change = |current: &str| {
