@@ -12,6 +12,9 @@ pub const MAX_NAME: usize = 80;
 pub const MAX_WEBSITE: usize = 300;
 /// Longest comment, in characters (2,000-character comments are normal).
 pub const MAX_BODY: usize = 5000;
+/// The most bytes a comment within [`MAX_BODY`] characters takes (UTF-8 has up to four
+/// per character): all a reader of untrusted input needs to keep to judge one.
+pub const MAX_BODY_BYTES: usize = MAX_BODY * 4;
 
 /// The comment form's fields exactly as submitted, kept to re-fill the form on an error.
 /// Every field is text so that nothing a reader sends makes the whole form unreadable.
@@ -73,30 +76,56 @@ pub fn check_website(raw: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Checks the name shown with a comment (trimmed by the caller).
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        Err("Please give a name to show with your comment.".into())
+    } else if name.chars().count() > MAX_NAME {
+        Err(format!("A name can be at most {MAX_NAME} characters."))
+    } else if has_line_controls(name) {
+        Err("A name cannot contain control characters.".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a commenter's e-mail address (trimmed by the caller) with the sign-in
+/// normalisation, so no line break or second address reaches a mail header.
+pub fn check_email(email: &str) -> Result<(), String> {
+    if email.is_empty() {
+        return Err("Please give your e-mail address. It is never shown publicly.".into());
+    }
+    normalize_email(email).map(|_| ())
+}
+
+/// Checks a comment's text as it will be stored.
+pub fn check_body(body: &str) -> Result<(), String> {
+    let chars = body.chars().count();
+    if body.trim().is_empty() {
+        Err("Please write your comment.".into())
+    } else if chars > MAX_BODY {
+        Err(format!(
+            "A comment can be at most {MAX_BODY} characters; yours has {chars}."
+        ))
+    } else if has_forbidden_controls(body) {
+        Err("Your comment contains control characters that cannot be stored.".into())
+    } else {
+        Ok(())
+    }
+}
+
 impl CommentInput {
     /// Checks every field, collecting all problems so the reader fixes them in one go.
     pub fn validate(&self) -> Result<NewComment, FieldErrors> {
         let mut errors = FieldErrors::default();
 
         let name = self.name.trim();
-        if name.is_empty() {
-            errors.add("name", "Please give a name to show with your comment.");
-        } else if name.chars().count() > MAX_NAME {
-            errors.add(
-                "name",
-                format!("A name can be at most {MAX_NAME} characters."),
-            );
-        } else if has_line_controls(name) {
-            errors.add("name", "A name cannot contain control characters.");
+        if let Err(message) = check_name(name) {
+            errors.add("name", message);
         }
 
         let email = self.email.trim();
-        if email.is_empty() {
-            errors.add(
-                "email",
-                "Please give your e-mail address. It is never shown publicly.",
-            );
-        } else if let Err(message) = normalize_email(email) {
+        if let Err(message) = check_email(email) {
             errors.add("email", message);
         }
 
@@ -107,21 +136,8 @@ impl CommentInput {
             errors.add("website", message);
         }
 
-        if self.body.trim().is_empty() {
-            errors.add("body", "Please write your comment.");
-        } else if self.body.chars().count() > MAX_BODY {
-            errors.add(
-                "body",
-                format!(
-                    "A comment can be at most {MAX_BODY} characters; yours has {}.",
-                    self.body.chars().count()
-                ),
-            );
-        } else if has_forbidden_controls(&self.body) {
-            errors.add(
-                "body",
-                "Your comment contains control characters that cannot be stored.",
-            );
+        if let Err(message) = check_body(&self.body) {
+            errors.add("body", message);
         }
 
         let reply_to = match self.reply_to.trim() {

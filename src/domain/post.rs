@@ -12,6 +12,9 @@ use super::text::{has_forbidden_controls, has_line_controls};
 pub const MAX_TITLE: usize = 200;
 /// Longest body, in characters.
 pub const MAX_BODY: usize = 200_000;
+/// The most bytes a body within [`MAX_BODY`] characters takes (UTF-8 has up to four
+/// per character): all a reader of untrusted input needs to keep to judge one.
+pub const MAX_BODY_BYTES: usize = MAX_BODY * 4;
 /// Most tags on one post.
 pub const MAX_TAGS: usize = 20;
 /// Longest tag name, in characters.
@@ -74,27 +77,63 @@ pub fn parse_publish_at(s: &str) -> Option<NaiveDateTime> {
     .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
 }
 
+/// Checks one tag name (trimmed by the caller); gives the slug made from it.
+pub fn check_tag(name: &str) -> Result<Slug, String> {
+    if has_line_controls(name) {
+        return Err("Tags cannot contain control characters.".into());
+    }
+    if name.chars().count() > MAX_TAG {
+        return Err(format!("Each tag can be at most {MAX_TAG} characters."));
+    }
+    Slug::from_text(name)
+        .ok_or_else(|| format!("The tag “{name}” needs at least one letter or digit."))
+}
+
+/// Checks a post's title (trimmed by the caller).
+pub fn check_title(title: &str) -> Result<(), String> {
+    if title.is_empty() {
+        Err("Give the post a title.".into())
+    } else if title.chars().count() > MAX_TITLE {
+        Err(format!("The title can be at most {MAX_TITLE} characters."))
+    } else if has_line_controls(title) {
+        Err("The title cannot contain control characters or line breaks.".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a post's body as it will be stored: the editor's check, the preview's before
+/// it renders anything, and the importer's.
+pub fn check_body(body: &str) -> Result<(), String> {
+    if body.trim().is_empty() {
+        Err("Write something in the body.".into())
+    } else if body.chars().count() > MAX_BODY {
+        Err(format!("The body can be at most {MAX_BODY} characters."))
+    } else if has_forbidden_controls(body) {
+        Err("The body contains control characters that cannot be stored.".into())
+    } else if block_nesting(body) > MAX_NESTING {
+        Err(format!(
+            "Quotes and lists can be nested at most {MAX_NESTING} deep."
+        ))
+    } else if html_nesting(body) > MAX_HTML_NESTING {
+        Err(format!(
+            "HTML tags can be nested (or left open) at most {MAX_HTML_NESTING} deep."
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Splits and checks the tags field.
 pub fn parse_tags(raw: &str, errors: &mut FieldErrors) -> Vec<TagName> {
     let mut tags: Vec<TagName> = Vec::new();
     for name in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        if has_line_controls(name) {
-            errors.add("tags", "Tags cannot contain control characters.");
-            continue;
-        }
-        if name.chars().count() > MAX_TAG {
-            errors.add(
-                "tags",
-                format!("Each tag can be at most {MAX_TAG} characters."),
-            );
-            continue;
-        }
-        let Some(slug) = Slug::from_text(name) else {
-            errors.add(
-                "tags",
-                format!("The tag “{name}” needs at least one letter or digit."),
-            );
-            continue;
+        let slug = match check_tag(name) {
+            Ok(slug) => slug,
+            Err(message) => {
+                errors.add("tags", message);
+                continue;
+            }
         };
         if !tags.iter().any(|t| t.slug == slug) {
             tags.push(TagName {
@@ -115,18 +154,8 @@ impl PostInput {
         let mut errors = FieldErrors::default();
 
         let title = self.title.trim();
-        if title.is_empty() {
-            errors.add("title", "Give the post a title.");
-        } else if title.chars().count() > MAX_TITLE {
-            errors.add(
-                "title",
-                format!("The title can be at most {MAX_TITLE} characters."),
-            );
-        } else if has_line_controls(title) {
-            errors.add(
-                "title",
-                "The title cannot contain control characters or line breaks.",
-            );
+        if let Err(message) = check_title(title) {
+            errors.add("title", message);
         }
 
         let slug = if self.slug.trim().is_empty() {
@@ -142,8 +171,8 @@ impl PostInput {
         };
         let tags = parse_tags(&self.tags, &mut errors);
 
-        if let Some(problem) = body_problem(&self.body) {
-            errors.add("body", problem);
+        if let Err(message) = check_body(&self.body) {
+            errors.add("body", message);
         }
 
         let publish_at = if self.publish_at.trim().is_empty() {
@@ -172,28 +201,6 @@ impl PostInput {
         } else {
             Err(errors)
         }
-    }
-}
-
-/// What is wrong with a post body, if anything: the editor's check, and the preview's
-/// before it renders anything.
-pub fn body_problem(body: &str) -> Option<String> {
-    if body.trim().is_empty() {
-        Some("Write something in the body.".into())
-    } else if body.chars().count() > MAX_BODY {
-        Some(format!("The body can be at most {MAX_BODY} characters."))
-    } else if has_forbidden_controls(body) {
-        Some("The body contains control characters that cannot be stored.".into())
-    } else if block_nesting(body) > MAX_NESTING {
-        Some(format!(
-            "Quotes and lists can be nested at most {MAX_NESTING} deep."
-        ))
-    } else if html_nesting(body) > MAX_HTML_NESTING {
-        Some(format!(
-            "HTML tags can be nested (or left open) at most {MAX_HTML_NESTING} deep."
-        ))
-    } else {
-        None
     }
 }
 

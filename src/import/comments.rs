@@ -7,10 +7,10 @@ use std::net::IpAddr;
 use chrono::Duration;
 
 use super::content::comment_markdown;
-use super::wxr::{Comment, Item};
-use super::{IMPORTED_ENGINE, ImportError, Run, wp_date};
+use super::wxr::{Comment, FIELD_TEXT_CAP, Item};
+use super::{IMPORTED_ENGINE, ImportError, Run, cut_reason, item_name, wp_date};
 use crate::domain::CommentStatus;
-use crate::domain::comment::check_website;
+use crate::domain::comment::{MAX_BODY, check_body, check_email, check_name, check_website};
 use crate::domain::html::html_plain_text;
 use crate::moderation::identity::{email_key, network_of};
 use crate::moderation::{Fingerprint, FormTiming};
@@ -44,6 +44,79 @@ fn parent_for(
     None
 }
 
+/// A comment's fields that passed the comment form's checks.
+struct Checked {
+    name: String,
+    email: String,
+    website: String,
+    body: String,
+}
+
+/// Checks a comment's fields as the comment form does; `None` (with a report line per
+/// refused field) when it cannot be imported. WordPress did not always ask for what the
+/// form requires, so an empty name becomes "Anonymous", an empty e-mail stays empty and
+/// an empty text becomes "(empty comment)"; a bad website is left out.
+fn checked(run: &mut Run<'_>, item: &Item, c: &Comment) -> Option<Checked> {
+    let mut refused: Vec<(&str, String)> = Vec::new();
+    let name = Some(html_plain_text(&c.author).trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Anonymous".to_owned());
+    if let Err(message) = check_name(&name) {
+        refused.push(("name", message));
+    }
+    let email = c.author_email.trim();
+    if !email.is_empty()
+        && let Err(message) = check_email(email)
+    {
+        refused.push(("e-mail", message));
+    }
+    let body = if c.content_cut {
+        refused.push(("text", cut_reason("A comment", MAX_BODY, FIELD_TEXT_CAP)));
+        String::new()
+    } else {
+        let body = comment_markdown(&c.content);
+        let body = if body.trim().is_empty() {
+            "(empty comment)".to_owned()
+        } else {
+            body
+        };
+        if let Err(message) = check_body(&body) {
+            refused.push(("text", message));
+        }
+        body
+    };
+    let url = c.author_url.trim();
+    let bad_website = if url.is_empty() {
+        None
+    } else {
+        check_website(url).err()
+    };
+    let who = format!("comment {} on {}", c.id, item_name(item));
+    if !refused.is_empty() {
+        if let Some(message) = bad_website {
+            refused.push(("website", message.to_owned()));
+        }
+        run.report.refuse_fields(&who, &refused);
+        run.report.comments_refused += 1;
+        return None;
+    }
+    let website = match bad_website {
+        None => url.to_owned(),
+        Some(message) => {
+            run.report.fields_dropped += 1;
+            run.report
+                .refuse(format!("{who}: the website “{url}” left out: {message}"));
+            String::new()
+        }
+    };
+    Some(Checked {
+        name,
+        email: email.to_owned(),
+        website,
+        body,
+    })
+}
+
 /// Imports the comments of one item onto a Townhall post.
 pub(crate) fn of_item(
     conn: &mut DbConn,
@@ -60,7 +133,7 @@ pub(crate) fn of_item(
         .map(|(wp, (id, status))| (wp, (id, status == CommentStatus::Published)))
         .collect();
     let parent_of: HashMap<i64, i64> = item.comments.iter().map(|c| (c.id, c.parent)).collect();
-    let mut waiting: Vec<&Comment> = Vec::new();
+    let mut waiting: Vec<(&Comment, Checked)> = Vec::new();
     for c in &item.comments {
         if placed.contains_key(&c.id) {
             run.report.comments_already += 1;
@@ -70,32 +143,36 @@ pub(crate) fn of_item(
             match c.approved.as_str() {
                 "spam" => run.report.spam_skipped += 1,
                 "trash" | "post-trashed" => run.report.trash_skipped += 1,
-                _ => waiting.push(c),
+                _ => {
+                    if let Some(checked) = checked(run, item, c) {
+                        waiting.push((c, checked));
+                    }
+                }
             }
         }
     }
     // Parents first, whatever order the export lists them in.
     while !waiting.is_empty() {
-        let pending: HashSet<i64> = waiting.iter().map(|c| c.id).collect();
-        let (ready, later): (Vec<&Comment>, Vec<&Comment>) = waiting
+        let pending: HashSet<i64> = waiting.iter().map(|(c, _)| c.id).collect();
+        let (ready, later): (Vec<_>, Vec<_>) = waiting
             .into_iter()
-            .partition(|c| !pending.contains(&c.parent) || c.parent == c.id);
+            .partition(|(c, _)| !pending.contains(&c.parent) || c.parent == c.id);
         let stuck = ready.is_empty();
-        let batch = if stuck {
+        let (batch, later) = if stuck {
             run.report.warn(format!(
                 "post {}: comments {} reply to each other in a loop; imported without their parents",
                 item.post_id,
-                later.iter().map(|c| c.id.to_string()).collect::<Vec<_>>().join(", ")
+                later.iter().map(|(c, _)| c.id.to_string()).collect::<Vec<_>>().join(", ")
             ));
-            later.clone()
+            (later, Vec::new())
         } else {
-            ready
+            (ready, later)
         };
-        for c in batch {
-            let (id, visible) = insert(conn, run, post_id, c, &placed, &parent_of, stuck)?;
+        for (c, checked) in &batch {
+            let (id, visible) = insert(conn, run, post_id, c, checked, &placed, &parent_of, stuck)?;
             placed.insert(c.id, (id, visible));
         }
-        waiting = if stuck { Vec::new() } else { later };
+        waiting = later;
     }
     Ok(())
 }
@@ -107,6 +184,7 @@ fn insert(
     run: &mut Run<'_>,
     post_id: i64,
     c: &Comment,
+    checked: &Checked,
     placed: &Placed,
     parent_of: &HashMap<i64, i64>,
     orphan: bool,
@@ -135,22 +213,12 @@ fn insert(
     } else {
         parent_for(c, published, placed, parent_of)
     };
-    let mut body = comment_markdown(&c.content);
-    if body.trim().is_empty() {
-        body = "(empty comment)".to_owned();
-    }
-    let name = Some(html_plain_text(&c.author))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "Anonymous".to_owned());
-    let website = if c.author_url.is_empty() || check_website(&c.author_url).is_ok() {
-        c.author_url.as_str()
-    } else {
-        run.report.warn(format!(
-            "comment {}: the website “{}” is not a web address and was left out",
-            c.id, c.author_url
-        ));
-        ""
-    };
+    let Checked {
+        name,
+        email,
+        website,
+        body,
+    } = checked;
     let ip: Option<IpAddr> = c.author_ip.parse().ok();
     let network = ip
         .map(|ip| network_of(ip, run.opts.ipv4_prefix, run.opts.ipv6_prefix))
@@ -169,17 +237,17 @@ fn insert(
         &NewCommentRow {
             post_id,
             parent_id: parent,
-            author_name: &name,
-            email: &c.author_email,
-            email_key: &email_key(&c.author_email),
+            author_name: name,
+            email,
+            email_key: &email_key(email),
             website,
-            body: &body,
+            body,
             status,
             auto_action: action,
             score: 0.0,
             hits: "[]",
             engine_version: IMPORTED_ENGINE,
-            fingerprint: &Fingerprint::of(&body).to_text(),
+            fingerprint: &Fingerprint::of(body).to_text(),
             ip: kept_ip.as_deref(),
             network: &network,
             user_agent: "",

@@ -3,6 +3,7 @@
 //! across is keyed by its WordPress id, so importing the same export again changes
 //! nothing and a newer export adds only what is new.
 
+pub mod bounded;
 pub mod comments;
 pub mod content;
 pub mod posts;
@@ -178,6 +179,21 @@ pub fn import_file(
         Err(ImportError::DryRun(report)) => Ok(*report),
         other => other,
     }
+}
+
+/// How the report names an item: its WordPress id and the start of its title.
+pub(crate) fn item_name(item: &wxr::Item) -> String {
+    let title = crate::domain::text::truncate_words(
+        crate::domain::html::html_plain_text(&item.title).trim(),
+        60,
+    );
+    format!("post {} “{title}”", item.post_id)
+}
+
+/// Why a text the reader cut is refused. Only its start was read, so the form's own
+/// check, on the converted start, would judge the wrong text.
+pub(crate) fn cut_reason(what: &str, max_chars: usize, cap: usize) -> String {
+    format!("{what} can be at most {max_chars} characters; the export's has more than {cap} bytes.")
 }
 
 /// Reads a WordPress date (`2019-05-04 10:30:00`); WordPress writes zeros for "none".

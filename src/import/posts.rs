@@ -3,10 +3,12 @@
 use diesel::prelude::*;
 
 use super::content::post_body;
-use super::wxr::{Author, Item};
-use super::{Run, wp_date};
+use super::wxr::{Author, Item, POST_TEXT_CAP};
+use super::{Run, cut_reason, item_name, wp_date};
 use crate::domain::html::html_plain_text;
-use crate::domain::post::{MAX_TAG, MAX_TAGS, MAX_TITLE, TagName};
+use crate::domain::post::{
+    MAX_BODY, MAX_TAGS, MAX_TITLE, TagName, check_body, check_tag, check_title,
+};
 use crate::domain::text::truncate_words;
 use crate::domain::user::{check_display_name, normalize_email};
 use crate::domain::{CommentMode, PostStatus, Role, Slug};
@@ -101,30 +103,89 @@ fn tag_names(run: &mut Run<'_>, item: &Item) -> Vec<TagName> {
         if term.domain == "category" && term.nicename == "uncategorized" {
             continue;
         }
-        let name: String = html_plain_text(&term.name).chars().take(MAX_TAG).collect();
-        let slug = Slug::parse(&decode_slug(&term.nicename))
-            .ok()
-            .or_else(|| Slug::from_text(&name));
-        let Some(slug) = slug else {
-            run.report.warn(format!(
-                "post {}: the term “{}” has no letters or digits and was left out",
-                item.post_id, term.name
-            ));
-            continue;
+        let name = html_plain_text(&term.name).trim().to_owned();
+        let from_name = match check_tag(&name) {
+            Ok(slug) => slug,
+            Err(message) => {
+                run.report.fields_dropped += 1;
+                run.report.refuse(format!(
+                    "{}: the tag “{name}” left out: {message}",
+                    item_name(item)
+                ));
+                continue;
+            }
         };
+        // WordPress's own slug keeps the old /category/… and /tag/… addresses working.
+        let slug = Slug::parse(&decode_slug(&term.nicename)).unwrap_or(from_name);
         if !out.iter().any(|t| t.slug == slug) {
             out.push(TagName { name, slug });
         }
     }
     if out.len() > MAX_TAGS {
-        run.report.warn(format!(
-            "post {}: {} tags, only the first {MAX_TAGS} kept",
-            item.post_id,
+        run.report.fields_dropped += (out.len() - MAX_TAGS) as u64;
+        run.report.refuse(format!(
+            "{}: {} tags, only the first {MAX_TAGS} kept (a post can have at most {MAX_TAGS})",
+            item_name(item),
             out.len()
         ));
         out.truncate(MAX_TAGS);
     }
     out
+}
+
+/// The title and body of a post, checked as the editor checks them; `None` (with a
+/// report line per refused field) when the post cannot be imported. WordPress allowed
+/// what the editor does not, so a title is made to fit (shortened, with a warning, or
+/// "(untitled)") and an empty body is imported as it is.
+fn checked(run: &mut Run<'_>, item: &Item) -> Option<(String, String)> {
+    let mut refused: Vec<(&str, String)> = Vec::new();
+    let mut title = html_plain_text(&item.title)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    if title.chars().count() > MAX_TITLE {
+        run.report.warn(format!(
+            "{}: the title was longer than {MAX_TITLE} characters and was shortened",
+            item_name(item)
+        ));
+        title = title
+            .chars()
+            .take(MAX_TITLE)
+            .collect::<String>()
+            .trim()
+            .to_owned();
+    }
+    if title.is_empty() {
+        title = "(untitled)".to_owned();
+    }
+    if let Err(message) = check_title(&title) {
+        refused.push(("title", message));
+    }
+    let body = if item.content_cut {
+        refused.push(("body", cut_reason("The body", MAX_BODY, POST_TEXT_CAP)));
+        String::new()
+    } else {
+        post_body(&item.content, &mut run.report.shortcodes)
+    };
+    if !body.trim().is_empty()
+        && let Err(message) = check_body(&body)
+    {
+        refused.push(("body", message));
+    }
+    if refused.is_empty() {
+        return Some((title, body));
+    }
+    run.report.refuse_fields(&item_name(item), &refused);
+    run.report.posts_refused += 1;
+    if !item.comments.is_empty() {
+        *run.report
+            .items_skipped
+            .entry("comments on refused posts".to_owned())
+            .or_default() += item.comments.len() as u64;
+    }
+    None
 }
 
 /// Imports one item if it is a post or page not imported before. Returns the Townhall
@@ -174,6 +235,11 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
         return Ok(known.post_id);
     }
 
+    // Checked before anything is written, so a refused post leaves no account or tag.
+    let Some((title, body)) = checked(run, item) else {
+        return Ok(None);
+    };
+
     let creator = if item.creator.is_empty() {
         "wordpress"
     } else {
@@ -186,21 +252,6 @@ pub(crate) fn item(conn: &mut DbConn, run: &mut Run<'_>, item: &Item) -> QueryRe
     });
     let author_id = self::author(conn, run, &author)?;
 
-    let mut title = html_plain_text(&item.title)
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>();
-    if title.chars().count() > MAX_TITLE {
-        run.report.warn(format!(
-            "post {}: the title was longer than {MAX_TITLE} characters and was shortened",
-            item.post_id
-        ));
-        title = title.chars().take(MAX_TITLE).collect();
-    }
-    if title.is_empty() {
-        title = "(untitled)".to_owned();
-    }
-    let body = post_body(&item.content, &mut run.report.shortcodes);
     let summary_source = if item.excerpt.trim().is_empty() {
         html_plain_text(&body)
     } else {

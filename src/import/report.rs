@@ -5,8 +5,11 @@ use std::fmt;
 
 use super::content::ShortcodeTally;
 
-/// Most warnings listed one by one; the rest are counted.
-const MAX_LISTED_WARNINGS: usize = 50;
+/// Most warnings (and most refusals) listed one by one; the rest are counted.
+const MAX_LISTED: usize = 50;
+
+/// Longest report line, in characters: a refused value is quoted, and may be huge.
+const MAX_LINE: usize = 300;
 
 /// The counts of one import.
 #[derive(Debug, Clone, Default)]
@@ -45,14 +48,63 @@ pub struct Report {
     pub tags_created: i64,
     /// Shortcodes met in posts, and what was done with each.
     pub shortcodes: ShortcodeTally,
+    /// Posts and pages not imported because a field failed the editor's checks.
+    pub posts_refused: u64,
+    /// Comments not imported because a field failed the comment form's checks.
+    pub comments_refused: u64,
+    /// Fields left out of what was imported (a commenter's website, a tag).
+    pub fields_dropped: u64,
+    /// One line per refused field: the item, the field and why.
+    pub refusals: Vec<String>,
     /// Things a person should look at.
     pub warnings: Vec<String>,
 }
 
+/// A line for the report: on one line whatever the export holds (a CR/LF or an escape
+/// sequence in a refused value must not reach the terminal) and not too long.
+fn printable(message: &str) -> String {
+    let mut line = String::new();
+    for (i, c) in message.chars().enumerate() {
+        if i == MAX_LINE {
+            line.push('…');
+            break;
+        }
+        if c.is_control() {
+            line.extend(c.escape_default());
+        } else {
+            line.push(c);
+        }
+    }
+    line
+}
+
+/// Writes a list of lines, the first [`MAX_LISTED`] one by one.
+fn list(f: &mut fmt::Formatter<'_>, lines: &[String]) -> fmt::Result {
+    for line in lines.iter().take(MAX_LISTED) {
+        writeln!(f, "    - {line}")?;
+    }
+    if lines.len() > MAX_LISTED {
+        writeln!(f, "    … and {} more", lines.len() - MAX_LISTED)?;
+    }
+    Ok(())
+}
+
 impl Report {
     /// Notes something a person should look at.
-    pub fn warn(&mut self, message: impl Into<String>) {
-        self.warnings.push(message.into());
+    pub fn warn(&mut self, message: impl AsRef<str>) {
+        self.warnings.push(printable(message.as_ref()));
+    }
+
+    /// Notes a field that failed a check, with what was done about it.
+    pub fn refuse(&mut self, message: impl AsRef<str>) {
+        self.refusals.push(printable(message.as_ref()));
+    }
+
+    /// Notes the fields that kept an item out, one line each (`who` names the item).
+    pub fn refuse_fields(&mut self, who: &str, fields: &[(&str, String)]) {
+        for (field, message) in fields {
+            self.refuse(format!("{who} not imported: {field}: {message}"));
+        }
     }
 
     /// Counts an item that was not imported.
@@ -71,7 +123,7 @@ impl Report {
     /// One line for the audit log.
     pub fn summary(&self) -> String {
         format!(
-            "{} posts, {} pages, {} comments published, {} held, {} authors, {} tags new; {} already imported; {} skipped; {} warnings",
+            "{} posts, {} pages, {} comments published, {} held, {} authors, {} tags new; {} already imported; {} skipped; {} posts and {} comments refused; {} warnings",
             self.posts,
             self.pages,
             self.comments_published,
@@ -80,6 +132,8 @@ impl Report {
             self.tags_created,
             self.already_imported + self.comments_already,
             self.skipped(),
+            self.posts_refused,
+            self.comments_refused,
             self.warnings.len()
         )
     }
@@ -118,6 +172,12 @@ impl fmt::Display for Report {
         ];
         skipped.extend(self.items_skipped.iter().map(|(k, n)| format!("{n} {k}")));
         writeln!(f, "  skipped    {}", skipped.join(", "))?;
+        writeln!(
+            f,
+            "  refused    {} posts, {} comments, {} fields left out",
+            self.posts_refused, self.comments_refused, self.fields_dropped
+        )?;
+        list(f, &self.refusals)?;
         if self.shortcodes.is_empty() {
             writeln!(f, "  shortcodes none")?;
         } else {
@@ -127,17 +187,7 @@ impl fmt::Display for Report {
             }
         }
         writeln!(f, "  warnings   {}", self.warnings.len())?;
-        for w in self.warnings.iter().take(MAX_LISTED_WARNINGS) {
-            writeln!(f, "    - {w}")?;
-        }
-        if self.warnings.len() > MAX_LISTED_WARNINGS {
-            writeln!(
-                f,
-                "    … and {} more",
-                self.warnings.len() - MAX_LISTED_WARNINGS
-            )?;
-        }
-        Ok(())
+        list(f, &self.warnings)
     }
 }
 

@@ -1,6 +1,8 @@
 //! A streaming reader for WordPress exports (WXR 1.0–1.2): it hands out one author or
 //! one item (with its comments) at a time, so memory stays bounded by the largest item
-//! however big the file is.
+//! however big the file is. An item is bounded too: no field keeps more text than the
+//! longest value Townhall accepts can take ([`POST_TEXT_CAP`], [`FIELD_TEXT_CAP`]); a
+//! longer post or comment text is marked `content_cut`, for the importer to refuse.
 //!
 //! Elements are matched by their qualified names (`wp:post_id`, `content:encoded`),
 //! the prefixes every WordPress version writes.
@@ -9,6 +11,18 @@ use std::io::{BufRead, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use super::bounded::Bounded;
+use crate::domain::{comment, post};
+
+/// Most bytes kept of a post's content or excerpt: a post body at the editor's limit.
+pub const POST_TEXT_CAP: usize = post::MAX_BODY_BYTES;
+/// Most bytes kept of any other text (titles, names, addresses, comments): a comment at
+/// the comment form's limit, longer than every other field Townhall accepts.
+pub const FIELD_TEXT_CAP: usize = comment::MAX_BODY_BYTES;
+/// Most bytes of one XML event the parser may hold; a little above [`POST_TEXT_CAP`] so
+/// that a cut there always leaves the field over its own cap.
+const EVENT_CAP: usize = POST_TEXT_CAP + 64;
 
 /// Why the export could not be read, with the byte offset where it went wrong.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +86,8 @@ pub struct Comment {
     pub date_gmt: String,
     /// The text (WordPress keeps a little HTML in comments).
     pub content: String,
+    /// The text was longer than [`FIELD_TEXT_CAP`] and only its start was kept.
+    pub content_cut: bool,
     /// `1`, `0`, `spam`, `trash` or `post-trashed`.
     pub approved: String,
     /// Empty or `comment` for comments; `pingback`, `trackback` …
@@ -93,6 +109,8 @@ pub struct Item {
     pub creator: String,
     /// `content:encoded`.
     pub content: String,
+    /// The content was longer than [`POST_TEXT_CAP`] and only its start was kept.
+    pub content_cut: bool,
     /// `excerpt:encoded`.
     pub excerpt: String,
     /// `wp:post_id`.
@@ -126,14 +144,47 @@ pub enum Entry {
     Item(Box<Item>),
 }
 
+/// An element's text, at most `cap` bytes of it.
+#[derive(Debug)]
+struct Text {
+    kept: String,
+    cap: usize,
+    /// There was more than `cap`.
+    cut: bool,
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text {
+            kept: String::new(),
+            cap: FIELD_TEXT_CAP,
+            cut: false,
+        }
+    }
+}
+
+impl Text {
+    fn push(&mut self, s: &str) {
+        let room = self.cap.saturating_sub(self.kept.len());
+        if s.len() <= room {
+            self.kept.push_str(s);
+        } else {
+            self.kept.push_str(&s[..s.floor_char_boundary(room)]);
+            self.cut = true;
+        }
+    }
+}
+
 /// Reads entries one at a time.
 pub struct WxrReader<R: BufRead> {
-    reader: Reader<R>,
+    reader: Reader<Bounded<R>>,
     buf: Vec<u8>,
     /// Open elements, outermost first.
     path: Vec<String>,
     /// Text of the element being read.
-    text: String,
+    text: Text,
+    /// Runs the filter has cut that the reader has accounted for.
+    cuts_seen: usize,
     channel: Channel,
     seen_channel: bool,
     author: Author,
@@ -171,7 +222,7 @@ fn parse_id(text: &str, what: &str, offset: u64) -> Result<i64, WxrError> {
 impl<R: BufRead> WxrReader<R> {
     /// A reader over an export.
     pub fn new(input: R) -> Self {
-        let mut reader = Reader::from_reader(input);
+        let mut reader = Reader::from_reader(Bounded::new(input, EVENT_CAP));
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
@@ -179,7 +230,8 @@ impl<R: BufRead> WxrReader<R> {
             reader,
             buf: Vec::with_capacity(64 * 1024),
             path: Vec::new(),
-            text: String::new(),
+            text: Text::default(),
+            cuts_seen: 0,
             channel: Channel::default(),
             seen_channel: false,
             author: Author::default(),
@@ -197,12 +249,18 @@ impl<R: BufRead> WxrReader<R> {
 
     /// Bytes consumed so far, for progress.
     pub fn position(&self) -> u64 {
-        self.reader.buffer_position()
+        self.input_offset(self.reader.buffer_position())
     }
 
+    /// The file offset of a parser offset (the filter drops what is past a cap).
+    fn input_offset(&self, parsed: u64) -> u64 {
+        self.reader.get_ref().input_offset(parsed)
+    }
+
+    /// An error at a parser offset.
     fn fail(&self, offset: u64, message: impl Into<String>) -> WxrError {
         WxrError {
-            offset,
+            offset: self.input_offset(offset),
             message: message.into(),
         }
     }
@@ -220,7 +278,7 @@ impl<R: BufRead> WxrReader<R> {
             (Some("rss"), "channel") => self.seen_channel = true,
             (Some("channel"), "item") => {
                 self.item = Item {
-                    offset: at,
+                    offset: self.input_offset(at),
                     ..Item::default()
                 }
             }
@@ -250,8 +308,15 @@ impl<R: BufRead> WxrReader<R> {
             }
             _ => {}
         }
+        let cap = match (self.path.last().map(String::as_str), name.as_str()) {
+            (Some("item"), "content:encoded" | "excerpt:encoded") => POST_TEXT_CAP,
+            _ => FIELD_TEXT_CAP,
+        };
         self.path.push(name);
-        self.text.clear();
+        self.text = Text {
+            cap,
+            ..Text::default()
+        };
         Ok(())
     }
 
@@ -260,7 +325,11 @@ impl<R: BufRead> WxrReader<R> {
         let Some(name) = self.path.pop() else {
             return Ok(None);
         };
-        let text = std::mem::take(&mut self.text);
+        // What follows is the parent's text, which nothing keeps.
+        let Text {
+            kept: text, cut, ..
+        } = std::mem::take(&mut self.text);
+        let at = self.input_offset(at);
         let parent = self.path.last().map(String::as_str).unwrap_or("");
         match (parent, name.as_str()) {
             ("channel", "wp:base_site_url") => self.channel.base_site_url = text.trim().into(),
@@ -270,10 +339,10 @@ impl<R: BufRead> WxrReader<R> {
             }
             ("channel", "item") => {
                 if self.item.post_id == 0 {
-                    return Err(self.fail(
-                        self.item.offset,
-                        format!("the item “{}” has no wp:post_id", self.item.title.trim()),
-                    ));
+                    return Err(WxrError {
+                        offset: self.item.offset,
+                        message: format!("the item “{}” has no wp:post_id", self.item.title.trim()),
+                    });
                 }
                 return Ok(Some(Entry::Item(Box::new(std::mem::take(&mut self.item)))));
             }
@@ -287,7 +356,10 @@ impl<R: BufRead> WxrReader<R> {
                     "link" => item.link = text.trim().into(),
                     "guid" => item.guid = text.trim().into(),
                     "dc:creator" => item.creator = text.trim().into(),
-                    "content:encoded" => item.content = text,
+                    "content:encoded" => {
+                        item.content = text;
+                        item.content_cut = cut;
+                    }
                     "excerpt:encoded" => item.excerpt = text,
                     "wp:post_id" => item.post_id = parse_id(&text, "wp:post_id", at)?,
                     "wp:post_date" => item.post_date = text.trim().into(),
@@ -317,7 +389,10 @@ impl<R: BufRead> WxrReader<R> {
                     "wp:comment_author_IP" => c.author_ip = text.trim().into(),
                     "wp:comment_date" => c.date = text.trim().into(),
                     "wp:comment_date_gmt" => c.date_gmt = text.trim().into(),
-                    "wp:comment_content" => c.content = text,
+                    "wp:comment_content" => {
+                        c.content = text;
+                        c.content_cut = cut;
+                    }
                     "wp:comment_approved" => c.approved = text.trim().into(),
                     "wp:comment_type" => c.comment_type = text.trim().into(),
                     _ => {}
@@ -340,11 +415,20 @@ impl<R: BufRead> WxrReader<R> {
                 Ok(e) => e,
                 Err(e) => {
                     return Err(WxrError {
-                        offset: self.reader.error_position(),
+                        offset: self
+                            .reader
+                            .get_ref()
+                            .input_offset(self.reader.error_position()),
                         message: format!("the XML is malformed: {e}"),
                     });
                 }
             };
+            let cuts = self
+                .reader
+                .get_ref()
+                .cuts_before(self.reader.buffer_position());
+            let event_cut = cuts > self.cuts_seen;
+            self.cuts_seen = cuts;
             match event {
                 Event::Start(e) => {
                     let e = e.into_owned();
@@ -357,7 +441,7 @@ impl<R: BufRead> WxrReader<R> {
                 }
                 Event::Text(t) => {
                     let s = t.xml10_content().map_err(|e| WxrError {
-                        offset: at,
+                        offset: self.reader.get_ref().input_offset(at),
                         message: format!("the text is not valid UTF-8: {e}"),
                     })?;
                     if self.path.is_empty() && !s.trim().is_empty() {
@@ -366,18 +450,20 @@ impl<R: BufRead> WxrReader<R> {
                             "this is not a WordPress export: there is text outside the <rss> element",
                         ));
                     }
-                    self.text.push_str(&s);
+                    self.text.cut |= event_cut;
+                    self.text.push(&s);
                 }
                 Event::CData(t) => {
                     let s = t.xml10_content().map_err(|e| WxrError {
-                        offset: at,
+                        offset: self.reader.get_ref().input_offset(at),
                         message: format!("the CDATA section is not valid UTF-8: {e}"),
                     })?;
-                    self.text.push_str(&s);
+                    self.text.cut |= event_cut;
+                    self.text.push(&s);
                 }
                 Event::GeneralRef(r) => {
-                    let s = resolve(&r, at)?;
-                    self.text.push_str(&s);
+                    let s = resolve(&r, self.reader.get_ref().input_offset(at))?;
+                    self.text.push(&s);
                 }
                 Event::Eof => {
                     self.finished = true;
@@ -512,5 +598,93 @@ Para <b>two</b>]]></content:encoded><wp:post_id>12</wp:post_id><wp:status>publis
         );
         let e = entries(&format!("{HEAD}<item><wp:post_id>x1</wp:post_id></item>")).unwrap_err();
         assert!(e.message.contains("wp:post_id"), "{}", e.message);
+    }
+
+    /// An export whose first item's content is `huge_bytes` of generated HTML, never
+    /// held in memory here either, followed by a small item.
+    fn huge_export(huge_bytes: u64, cdata: bool) -> impl BufRead {
+        use std::io::{BufReader, Cursor};
+        let (open, close) = if cdata {
+            ("<![CDATA[", "]]>")
+        } else {
+            ("", "")
+        };
+        let head = format!(
+            "{HEAD}<item><title>Huge</title><wp:post_id>1</wp:post_id>\n<content:encoded>{open}"
+        );
+        let tail = format!(
+            "{close}</content:encoded>\n<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_content>{}</wp:comment_content></wp:comment>
+</item>\n<item><title>Small</title><wp:post_id>2</wp:post_id><content:encoded>Kept &amp; whole</content:encoded></item>
+</channel></rss>",
+            "é&amp;".repeat(20_000)
+        );
+        let body = std::io::repeat(b'x').take(huge_bytes);
+        BufReader::new(Cursor::new(head).chain(body).chain(Cursor::new(tail)))
+    }
+
+    #[test]
+    fn text_past_the_caps_is_dropped_not_buffered_and_marked() {
+        for cdata in [true, false] {
+            let mut r = WxrReader::new(huge_export(50 * 1024 * 1024, cdata));
+            assert!(matches!(r.next_entry().unwrap(), Some(Entry::Author(_))));
+            let Some(Entry::Item(huge)) = r.next_entry().unwrap() else {
+                panic!("the huge item")
+            };
+            assert!(huge.content_cut, "cdata: {cdata}");
+            assert_eq!(huge.content.len(), POST_TEXT_CAP);
+            assert!(huge.content.bytes().all(|b| b == b'x'));
+            // The parser never held more than one capped event.
+            assert!(r.buf.capacity() < 2 * EVENT_CAP, "{}", r.buf.capacity());
+            let c = &huge.comments[0];
+            assert!(c.content_cut);
+            assert!(c.content.len() <= FIELD_TEXT_CAP, "{}", c.content.len());
+            assert!(c.content.starts_with("é&é&"));
+            let Some(Entry::Item(small)) = r.next_entry().unwrap() else {
+                panic!("the item after it")
+            };
+            assert_eq!(small.content, "Kept & whole");
+            assert!(!small.content_cut);
+            assert!(r.next_entry().unwrap().is_none());
+            assert!(
+                r.position() > 50 * 1024 * 1024,
+                "progress counts the file's bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn text_within_the_caps_is_kept_whole() {
+        let body = "ü".repeat(POST_TEXT_CAP / 2);
+        let xml = format!(
+            "{HEAD}<item><wp:post_id>3</wp:post_id><content:encoded><![CDATA[{body}]]></content:encoded></item></channel></rss>"
+        );
+        let all = entries(&xml).unwrap();
+        let Entry::Item(item) = &all[1] else {
+            panic!("the item")
+        };
+        assert!(!item.content_cut);
+        assert_eq!(item.content, body);
+    }
+
+    #[test]
+    fn an_error_after_a_cut_names_its_line_in_the_file() {
+        let mut xml = format!(
+            "{HEAD}<item><wp:post_id>4</wp:post_id><content:encoded>{}\n\n</content:encoded></item>\n",
+            "line\n".repeat(POST_TEXT_CAP)
+        );
+        xml.push_str("<item><title>x</wp:post_id></item></channel></rss>");
+        let mut r = WxrReader::new(xml.as_bytes());
+        let e = loop {
+            match r.next_entry() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the mismatched tag is an error"),
+                Err(e) => break e,
+            }
+        };
+        assert!(e.message.contains("malformed"), "{}", e.message);
+        assert_eq!(
+            line_at(xml.as_bytes(), e.offset).unwrap(),
+            xml.lines().count() as u64
+        );
     }
 }

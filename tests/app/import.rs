@@ -360,3 +360,166 @@ both_backends! {
         assert_eq!(app.get(STATEMENT).text(".comments-closed"), "Comments are closed on this post.");
     }
 }
+
+/// An export of one author and the given items, for tests that need what no fixture
+/// should hold (a 50 MB post).
+fn export_head() -> String {
+    r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://ngo.example</wp:base_site_url>
+<wp:author><wp:author_login><![CDATA[amira]]></wp:author_login><wp:author_email><![CDATA[amira@ngo.example]]></wp:author_email><wp:author_display_name><![CDATA[Amira Khan]]></wp:author_display_name></wp:author>
+"#
+    .to_owned()
+}
+
+/// One published post item; `body` goes in a CDATA section.
+fn post_item(id: i64, title: &str, slug: &str, body: &str, comments: &str) -> String {
+    format!(
+        "<item><title><![CDATA[{title}]]></title><dc:creator><![CDATA[amira]]></dc:creator>
+<content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{id}</wp:post_id>
+<wp:post_date_gmt>2024-02-01 10:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type><wp:comment_status>open</wp:comment_status>
+{comments}</item>\n"
+    )
+}
+
+/// One approved comment; `email` is written as XML text, so it may hold references.
+fn comment(id: i64, name: &str, email: &str, website: &str, text: &str) -> String {
+    format!(
+        "<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author><![CDATA[{name}]]></wp:comment_author>
+<wp:comment_author_email>{email}</wp:comment_author_email><wp:comment_author_url>{website}</wp:comment_author_url>
+<wp:comment_date_gmt>2024-02-02 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[{text}]]></wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>\n"
+    )
+}
+
+/// Runs `townhall import wordpress FILE` and watches the process's peak resident memory
+/// (VmHWM) while it runs; returns the exit code, the report, the error output and the
+/// peak in MiB.
+fn import_watching_memory(app: &TestApp, file: &std::path::Path) -> (i32, String, String, u64) {
+    use std::process::{Command, Stdio};
+    let url = app.settings.database_url.clone().expect("a database URL");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_townhall"))
+        .args(["import", "wordpress"])
+        .arg(file)
+        .current_dir(&app.settings.data_dir)
+        .env("TOWNHALL_DATA_DIR", &app.settings.data_dir)
+        .env("TOWNHALL_LOG", "warn")
+        .env("DATABASE_URL", &url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run townhall");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    while child.try_wait().expect("wait").is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status)
+            && let Some(kib) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        peak_kib / 1024,
+    )
+}
+
+/// The post body of the issue: 50 MB, 250 times what the editor accepts.
+const HUGE_BODY_BYTES: usize = 50 * 1024 * 1024;
+
+both_backends! {
+    fn fields_the_web_forms_refuse_are_refused_with_a_line_each_and_the_rest_imported(app) {
+        let paragraph = "<p>The council's letter, read out in full at the meeting, again and again.</p>\n";
+        let huge = paragraph.repeat(HUGE_BODY_BYTES / paragraph.len() + 1);
+        let long_comment = "x".repeat(100_008);
+        let mut xml = export_head();
+        xml.push_str(&post_item(
+            901,
+            "Hostel closures: our response",
+            "hostel-closures",
+            "<p>We oppose the closures.</p>",
+            &[
+                comment(9101, "Jo Reader", "jo@example.org", "https://jo.example", "Thank you for this."),
+                comment(9102, "Mallory", "mallory@example.org&#13;&#10;Bcc: x@example.org", "", "Cheap watches"),
+                comment(9103, "Long Winded", "long@example.org", "", &long_comment),
+                comment(9104, "Sam", "sam@example.net", "javascript:alert(1)", "Where do I sign?"),
+            ]
+            .concat(),
+        ));
+        xml.push_str(&post_item(
+            902,
+            "Annual report",
+            "annual-report",
+            &huge,
+            &comment(9105, "Priya", "priya@example.com", "", "Great report"),
+        ));
+        xml.push_str(&post_item(903, "After the big one", "after-the-big-one", "<p>Still read.</p>", ""));
+        xml.push_str("</channel></rss>\n");
+        drop(huge);
+        let file = app.settings.data_dir.join("refusals.xml");
+        std::fs::write(&file, &xml).expect("write the export");
+        drop(xml);
+        let before = rows(&app);
+
+        let (code, report, err, peak_mib) = import_watching_memory(&app, &file);
+        assert_eq!(code, 0, "the import failed: {err}");
+        // Before the reader was bounded, a 50 MB body took 478 MB.
+        assert!(peak_mib < 150, "the import peaked at {peak_mib} MiB for a 50 MB post body");
+
+        assert!(report_line(&report, "posts").contains("2 new (0 pages; 0 of them unpublished)"), "{report}");
+        assert!(report_line(&report, "comments").contains("2 published, 0 held"), "{report}");
+        assert!(report_line(&report, "refused").contains("1 posts, 2 comments, 1 fields left out"), "{report}");
+        assert!(report_line(&report, "skipped").contains("1 comments on refused posts"), "{report}");
+        let lines: Vec<&str> = report.lines().filter(|l| l.starts_with("    - ")).collect();
+        for expected in [
+            r#"comment 9102 on post 901 “Hostel closures: our response” not imported: e-mail: “mallory@example.org\r\nBcc: x@example.org” is not an e-mail address."#,
+            "comment 9103 on post 901 “Hostel closures: our response” not imported: text: A comment can be at most 5000 characters",
+            "comment 9104 on post 901 “Hostel closures: our response”: the website “javascript:alert(1)” left out: Give your website as a full address",
+            "post 902 “Annual report” not imported: body: The body can be at most 200000 characters",
+        ] {
+            assert_eq!(
+                lines.iter().filter(|l| l.contains(expected)).count(),
+                1,
+                "one line “{expected}” in the report:\n{report}"
+            );
+        }
+        assert_eq!(lines.len(), 4, "a line per refused field and no other: {report}");
+        assert!(!report.contains("\r") && !report.lines().any(|l| l.starts_with("Bcc")), "{report}");
+
+        // Nothing half-written: exactly the two good posts, their two good comments, and
+        // no account, tag or record for what was refused.
+        let after = rows(&app);
+        let diff: Vec<(&str, i64)> = before
+            .iter()
+            .zip(&after)
+            .map(|((t, a), (_, b))| (*t, b - a))
+            .filter(|(_, d)| *d != 0)
+            .collect();
+        assert_eq!(diff, [("users", 1), ("posts", 2), ("comments", 2), ("wp_posts", 2), ("wp_comments", 2)]);
+        let p = app.get("/posts/hostel-closures");
+        assert_eq!(p.status, 200);
+        assert_eq!(p.texts(".comment-author"), ["Jo Reader", "Sam"]);
+        assert!(p.attrs(".comment-author a", "href") == ["https://jo.example"], "{}", p.body);
+        assert!(!p.body.contains("Cheap watches") && !p.body.contains("xxxxxxxxxx"));
+        assert_eq!(app.get("/posts/annual-report").status, 404);
+        assert_eq!(app.get("/?p=902").status, 404);
+        assert_eq!(app.get("/posts/after-the-big-one").status, 200, "the post after the huge one is read");
+
+        // A second run refuses the same things again and adds nothing.
+        let (code, again, err, _) = import_watching_memory(&app, &file);
+        assert_eq!(code, 0, "{err}");
+        assert!(report_line(&again, "refused").contains("1 posts, 2 comments, 0 fields left out"), "{again}");
+        assert_eq!(rows(&app), after);
+    }
+}

@@ -295,7 +295,7 @@ async fn submit_editor(
         editor(&state, &who, &csrf, view, None).await
     };
     if action == "preview" {
-        if let Some(problem) = crate::domain::post::body_problem(&input.body) {
+        if let Err(problem) = crate::domain::post::check_body(&input.body) {
             let mut errors = FieldErrors::default();
             errors.add("body", problem);
             return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
