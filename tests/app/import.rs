@@ -439,7 +439,7 @@ fn import_watching_memory(app: &TestApp, file: &std::path::Path) -> (i32, String
 const HUGE_BODY_BYTES: usize = 50 * 1024 * 1024;
 
 both_backends! {
-    fn fields_the_web_forms_refuse_are_refused_with_a_line_each_and_the_rest_imported(app) {
+    fn security_fields_the_web_forms_refuse_are_refused_with_a_line_each_and_the_rest_imported(app) {
         let paragraph = "<p>The council's letter, read out in full at the meeting, again and again.</p>\n";
         let huge = paragraph.repeat(HUGE_BODY_BYTES / paragraph.len() + 1);
         let long_comment = "x".repeat(100_008);
