@@ -77,6 +77,12 @@ pub struct Settings {
     pub body_timeout_seconds: u32,
     /// Request bodies this server holds in memory at once, all requests together (MiB).
     pub body_buffer_mib: u32,
+    /// Comments one e-mail may send in a minute (0: no limit).
+    pub comments_per_email_minute: u32,
+    /// Comments one exact address may store in an hour (0: no limit).
+    pub comments_per_address_hour: u32,
+    /// Times the same comment text may be sent in an hour, site-wide (0: no limit).
+    pub same_comment_per_hour: u32,
     /// Other hosts posts may show images from (the Content-Security-Policy's `img-src`),
     /// separated by spaces or commas, e.g. `images.example.org https://cdn.example.net`.
     pub image_hosts: String,
@@ -117,6 +123,9 @@ impl Default for Settings {
             body_timeout_seconds: 10,
             body_buffer_mib: 64,
             image_hosts: String::new(),
+            comments_per_email_minute: 5,
+            comments_per_address_hour: 120,
+            same_comment_per_hour: 10,
         }
     }
 }
@@ -154,6 +163,9 @@ const KEYS: &[&str] = &[
     "body_timeout_seconds",
     "body_buffer_mib",
     "image_hosts",
+    "comments_per_email_minute",
+    "comments_per_address_hour",
+    "same_comment_per_hour",
 ];
 
 /// A setting that stops start-up, with what is wrong.

@@ -52,6 +52,22 @@ pub struct CommentSettings {
     pub archive_after_days: u32,
     /// Days the full IP address is kept.
     pub ip_retention_days: u32,
+    /// Limits on submission speed that people never reach and scripts do.
+    pub automation: AutomationLimits,
+}
+
+/// Comments refused before they are judged because only a script sends them this fast
+/// (0 turns a limit off). Each counts what a bot repeats and a crowd does not: many
+/// people behind one office or mobile-carrier address each send a few comments under
+/// their own e-mail, so the per-address limit is an hourly ceiling far above them.
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationLimits {
+    /// Comments one e-mail may send in a minute.
+    pub per_email_minute: u32,
+    /// Comments one exact address may store in an hour.
+    pub per_address_hour: u32,
+    /// Times the same text may be sent in an hour, by anyone, anywhere on the site.
+    pub same_text_hour: u32,
 }
 
 impl From<&Settings> for CommentSettings {
@@ -59,8 +75,40 @@ impl From<&Settings> for CommentSettings {
         CommentSettings {
             archive_after_days: s.archive_after_days,
             ip_retention_days: s.ip_retention_days,
+            automation: AutomationLimits {
+                per_email_minute: s.comments_per_email_minute,
+                per_address_hour: s.comments_per_address_hour,
+                same_text_hour: s.same_comment_per_hour,
+            },
         }
     }
+}
+
+/// Refuses a submission that only a script sends this fast (see [`AutomationLimits`]).
+fn check_speed(
+    conn: &mut DbConn,
+    limits: AutomationLimits,
+    email_key: &str,
+    ip: Option<&str>,
+    body: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    let since = (now - Duration::minutes(1), now - Duration::hours(1));
+    let (by_email, by_address, same_text) =
+        comments::recent_counts(conn, since, email_key, ip, body)?;
+    let over = |count: i64, limit: u32| limit > 0 && count >= i64::from(limit);
+    let why = if over(by_email, limits.per_email_minute) {
+        "You have sent several comments in the last minute."
+    } else if over(same_text, limits.same_text_hour) {
+        "This exact comment has already been sent many times in the last hour."
+    } else if over(by_address, limits.per_address_hour) {
+        "Many comments have come from your network in the last hour."
+    } else {
+        return Ok(());
+    };
+    Err(ServiceError::Throttled(format!(
+        "{why} Your comment was not sent; it is kept in the form below, so you can send it again in a little while."
+    )))
 }
 
 /// Whether a post takes comments, and why not.
@@ -258,6 +306,15 @@ pub fn submit(
             limits.ipv4_prefix,
             limits.ipv6_prefix,
         );
+        let ip = request.ip.map(|ip| ip.to_string());
+        check_speed(
+            conn,
+            settings.automation,
+            &identity.email_key,
+            ip.as_deref(),
+            &comment.body,
+            now,
+        )?;
         let since = now - Duration::seconds(limits.lookback_seconds);
         let prior: Vec<Prior> = comments::recent_on_post(conn, post.id, since)?
             .into_iter()
@@ -336,7 +393,6 @@ pub fn submit(
         let status = CommentStatus::from(verdict.action);
         // Hits are strings, numbers and plain enums, which always serialise.
         let hits = serde_json::to_string(&verdict.hits).unwrap_or_else(|_| "[]".to_owned());
-        let ip = request.ip.map(|ip| ip.to_string());
         let user_agent = storable(&request.user_agent, MAX_USER_AGENT);
         let id = comments::insert(
             conn,

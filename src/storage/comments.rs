@@ -185,6 +185,37 @@ pub fn recent_on_post(
         .load(c))
 }
 
+/// Comments since a time, site-wide, from one e-mail key, from one exact address, and
+/// with exactly this text: what the anti-automation limits count.
+pub fn recent_counts(
+    conn: &mut DbConn,
+    since: (NaiveDateTime, NaiveDateTime),
+    email_key: &str,
+    ip: Option<&str>,
+    body: &str,
+) -> QueryResult<(i64, i64, i64)> {
+    let (email_since, hour_since) = since;
+    let by_email: i64 = dispatch!(conn, |c| comments::table
+        .filter(comments::email_key.eq(email_key))
+        .filter(comments::created_at.ge(email_since))
+        .count()
+        .get_result(c))?;
+    let by_address: i64 = match ip {
+        None => 0,
+        Some(ip) => dispatch!(conn, |c| comments::table
+            .filter(comments::ip.eq(ip))
+            .filter(comments::created_at.ge(hour_since))
+            .count()
+            .get_result(c))?,
+    };
+    let same_text: i64 = dispatch!(conn, |c| comments::table
+        .filter(comments::created_at.ge(hour_since))
+        .filter(comments::body.eq(body))
+        .count()
+        .get_result(c))?;
+    Ok((by_email, by_address, same_text))
+}
+
 /// A post's published comments, oldest first.
 pub fn published_on_post(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<PublicRow>> {
     dispatch!(conn, |c| comments::table

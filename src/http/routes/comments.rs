@@ -2,7 +2,7 @@
 //! (as a form or, for clients that ask for it, JSON), and the house-rules page.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::USER_AGENT;
+use actix_web::http::header::{RETRY_AFTER, USER_AGENT};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -293,6 +293,39 @@ async fn refused(
     show_after_write(state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
+/// A submission only a script sends this fast: 429, with the post page and the text
+/// kept in the form (or the reason as JSON), and when to try again.
+async fn too_fast(
+    state: &web::Data<AppState>,
+    json: bool,
+    slug: String,
+    input: CommentInput,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    if json {
+        return Ok(HttpResponse::TooManyRequests()
+            .insert_header((RETRY_AFTER, "60"))
+            .json(json!({ "error": message })));
+    }
+    let form = FormView {
+        input,
+        errors: FieldErrors::default(),
+        notice: Some(Notice {
+            kind: "invalid",
+            role: "alert",
+            message,
+            link: Some("#comment-form".into()),
+            link_text: Some("Go to the form"),
+        }),
+    };
+    let mut res = show_after_write(state, slug, form, StatusCode::TOO_MANY_REQUESTS).await?;
+    res.headers_mut().insert(
+        RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from_static("60"),
+    );
+    Ok(res)
+}
+
 #[post("/posts/{slug}/comments")]
 async fn submit(
     state: web::Data<AppState>,
@@ -333,10 +366,14 @@ async fn submit(
                 c, &rules, &settings, &mail, &for_post, &comment, &request,
             ))
         })
-        .await?;
+        .await;
     let done = match result {
-        Ok(done) => done,
-        Err(errors) => return refused(&state, json, slug, input, errors).await,
+        Ok(Ok(done)) => done,
+        Ok(Err(errors)) => return refused(&state, json, slug, input, errors).await,
+        Err(AppError::TooMany(message)) => {
+            return too_fast(&state, json, slug, input, message).await;
+        }
+        Err(e) => return Err(e),
     };
     tracing::info!(comment = done.id, action = done.action.as_str(), rule = ?done.house_rule, "comment submitted");
     if json {

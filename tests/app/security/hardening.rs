@@ -507,3 +507,75 @@ both_backends! {
 fn with_image_hosts(s: &mut townhall::config::Settings) {
     s.image_hosts = "images.example.org, https://cdn.example.net".into();
 }
+
+/// The comment tests' settings with the anti-automation limits on, and small.
+fn automation_settings(s: &mut townhall::config::Settings) {
+    comment_settings(s);
+    s.comments_per_email_minute = 3;
+    s.comments_per_address_hour = 8;
+    s.same_comment_per_hour = 3;
+}
+
+/// Comments stored on a post.
+fn stored_on(app: &TestApp, post_id: i64) -> usize {
+    townhall::storage::comments::recent_on_post(
+        &mut app.db(),
+        post_id,
+        chrono::Utc::now().naive_utc() - chrono::Duration::days(1),
+    )
+    .expect("comments")
+    .len()
+}
+
+both_backends! {
+    settings = automation_settings;
+
+    fn one_email_at_machine_speed_is_refused_with_its_text_kept(app) {
+        let (id, slug) = housing_post(&app);
+        let token = csrf(&app);
+        let bot = reader(80);
+        for (i, body) in HOUSING_COMMENTS.iter().take(3).enumerate() {
+            let sent = send(&app, &slug, id, &bot.ip, &token, &fields(&bot, body), false);
+            assert_ne!(sent.status, 429, "comment {i}");
+        }
+        let fourth = "Waiting lists in Hackney are longer than anywhere else in London, and the council knows it.";
+        let refused = send(&app, &slug, id, &bot.ip, &token, &fields(&bot, fourth), false);
+        assert_eq!(refused.status, 429, "{}", refused.body);
+        assert_eq!(refused.header("retry-after"), "60");
+        assert!(refused.text("[role=alert]").contains("several comments in the last minute"), "{}", refused.body);
+        assert_eq!(refused.text("textarea[name=body]"), fourth, "the text is kept");
+        let json = send(&app, &slug, id, &bot.ip, &token, &fields(&bot, fourth), true);
+        assert_eq!(json.status, 429);
+        assert!(json.body.contains("several comments"), "{}", json.body);
+        assert_eq!(stored_on(&app, id), 3, "a script's comments are not stored");
+    }
+
+    fn an_office_behind_one_address_is_not_a_bot(app) {
+        let (id, slug) = housing_post(&app);
+        let token = csrf(&app);
+        for n in 0..8u32 {
+            let person = Reader { name: format!("Colleague {n}"), email: format!("colleague{n}@charity.example.org"), ip: "198.51.100.20".into() };
+            let body = format!("{} (from desk {n})", HOUSING_COMMENTS[n as usize % HOUSING_COMMENTS.len()]);
+            let sent = send(&app, &slug, id, &person.ip, &token, &fields(&person, &body), false);
+            assert_ne!(sent.status, 429, "colleague {n}: {}", sent.body);
+        }
+        let ninth = Reader { name: "Colleague 8".into(), email: "colleague8@charity.example.org".into(), ip: "198.51.100.20".into() };
+        let over = send(&app, &slug, id, &ninth.ip, &token, &fields(&ninth, "One more from the office about the housing waiting list."), false);
+        assert_eq!(over.status, 429, "the hourly ceiling per address");
+        assert!(over.text("[role=alert]").contains("from your network"), "{}", over.body);
+    }
+
+    fn the_same_text_at_machine_speed_is_refused(app) {
+        let (id, slug) = housing_post(&app);
+        let token = csrf(&app);
+        let text = "Visit our page for cheap council housing advice and sign up today for updates on Hackney.";
+        for n in 0..3u32 {
+            let who = reader(90 + n);
+            assert_ne!(send(&app, &slug, id, &who.ip, &token, &fields(&who, text), false).status, 429, "copy {n}");
+        }
+        let who = reader(99);
+        let refused = send(&app, &slug, id, &who.ip, &token, &fields(&who, text), false);
+        assert_eq!(refused.status, 429);
+        assert!(refused.text("[role=alert]").contains("already been sent many times"), "{}", refused.body);
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX comments_created;
+DROP INDEX comments_ip_created;
