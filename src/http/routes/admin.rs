@@ -252,11 +252,21 @@ async fn new_post_page(
     editor(&state, &who, &csrf, view, None).await
 }
 
-fn action_of(s: &str) -> Option<SaveAction> {
+/// What the editor's buttons ask for.
+enum EditorAction {
+    /// Render the body beside the form; save nothing.
+    Preview,
+    /// Save, and publish or unpublish.
+    Save(SaveAction),
+}
+
+/// The editor button that was pressed (its `action` value).
+fn action_of(s: &str) -> Option<EditorAction> {
     match s {
-        "publish" => Some(SaveAction::Publish),
-        "unpublish" => Some(SaveAction::Unpublish),
-        "save" | "" => Some(SaveAction::Save),
+        "preview" => Some(EditorAction::Preview),
+        "publish" => Some(EditorAction::Save(SaveAction::Publish)),
+        "unpublish" => Some(EditorAction::Save(SaveAction::Unpublish)),
+        "save" | "" => Some(EditorAction::Save(SaveAction::Save)),
         _ => None,
     }
 }
@@ -294,20 +304,23 @@ async fn submit_editor(
         };
         editor(&state, &who, &csrf, view, None).await
     };
-    if action == "preview" {
-        if let Err(problem) = crate::domain::post::check_body(&input.body) {
-            let mut errors = FieldErrors::default();
-            errors.add("body", problem);
-            return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        // Rendering a long post takes a while: on the blocking pool, not the async worker
-        // that also answers every other request on this thread.
-        let body = input.body.clone();
-        let preview = web::block(move || SafeHtml::from_markdown(&body)).await?;
-        return show(FieldErrors::default(), Some(preview), StatusCode::OK).await;
-    }
-    let Some(save_action) = action_of(&action) else {
+    let Some(action) = action_of(&action) else {
         return Err(AppError::BadRequest("Unknown editor action.".into()));
+    };
+    let save_action = match action {
+        EditorAction::Save(save) => save,
+        EditorAction::Preview => {
+            if let Err(problem) = crate::domain::post::check_body(&input.body) {
+                let mut errors = FieldErrors::default();
+                errors.add("body", problem);
+                return show(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+            // Rendering a long post takes a while: on the blocking pool, not the async worker
+            // that also answers every other request on this thread.
+            let body = input.body.clone();
+            let preview = web::block(move || SafeHtml::from_markdown(&body)).await?;
+            return show(FieldErrors::default(), Some(preview), StatusCode::OK).await;
+        }
     };
     let draft = match input.validate() {
         Ok(d) => d,
