@@ -196,6 +196,12 @@ pub enum UserCommand {
         /// The account's e-mail.
         email: String,
     },
+    /// Turn off an account's two-factor sign-in (its owner lost their phone and their
+    /// recovery codes); they sign in with their password alone and can set it up again.
+    ResetTwoFactor {
+        /// The account's e-mail.
+        email: String,
+    },
 }
 
 fn read_password(from_stdin: bool, allow_generate: bool) -> Result<(String, bool)> {
@@ -520,6 +526,13 @@ fn user_command(settings: &Settings, cmd: UserCommand) -> Result<()> {
                 users::set_disabled(c, Actor::CommandLine, u.id, false, now())
             })?;
             say!("Enabled {email}.");
+        }
+        UserCommand::ResetTwoFactor { email } => {
+            with_db(settings, |c| {
+                let u = users::by_email(c, &email)?;
+                crate::service::two_factor::reset_from_command_line(c, u.id, now())
+            })?;
+            say!("Two-factor sign-in is off for {email}; they can set it up again.");
         }
     }
     Ok(())

@@ -45,6 +45,9 @@ pub struct Settings {
     pub demo_content: bool,
     /// How long a staff sign-in lasts, in days.
     pub session_days: u32,
+    /// Admins must set up two-factor sign-in before they can use the staff pages (other
+    /// roles may choose it).
+    pub require_two_factor_for_admins: bool,
     /// Database connections per app server.
     pub db_pool_size: u32,
     /// HTTP worker threads; default one per core.
@@ -107,6 +110,7 @@ impl Default for Settings {
             admin_password: None,
             demo_content: true,
             session_days: 14,
+            require_two_factor_for_admins: false,
             db_pool_size: 8,
             workers: None,
             trust_proxy: false,
@@ -147,6 +151,7 @@ const KEYS: &[&str] = &[
     "admin_password",
     "demo_content",
     "session_days",
+    "require_two_factor_for_admins",
     "db_pool_size",
     "workers",
     "trust_proxy",

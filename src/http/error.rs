@@ -21,6 +21,9 @@ pub enum AppError {
     /// Not signed in; go to the sign-in page and come back here.
     #[error("Please sign in.")]
     SignIn(String),
+    /// An admin who must set up two-factor sign-in first; go to their account page.
+    #[error("Please set up two-factor sign-in first.")]
+    SetUpTwoFactor,
     /// A form without a valid CSRF token.
     #[error(
         "This form has expired or did not come from this site. Go back, reload the page and try again."
@@ -48,6 +51,9 @@ pub enum AppError {
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal(String),
 }
+
+/// Where an admin who must set up two-factor sign-in is sent.
+pub const SET_UP_TWO_FACTOR_PAGE: &str = "/admin/account?done=two-factor-required#two-factor";
 
 /// The reader-facing message of an error response, for the error-page middleware.
 #[derive(Debug, Clone)]
@@ -88,7 +94,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::SignIn(_) => StatusCode::SEE_OTHER,
+            AppError::SignIn(_) | AppError::SetUpTwoFactor => StatusCode::SEE_OTHER,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -114,6 +120,11 @@ impl ResponseError for AppError {
             );
             return HttpResponse::SeeOther()
                 .insert_header(("Location", target))
+                .finish();
+        }
+        if let AppError::SetUpTwoFactor = self {
+            return HttpResponse::SeeOther()
+                .insert_header(("Location", SET_UP_TWO_FACTOR_PAGE))
                 .finish();
         }
         let mut res = HttpResponse::build(self.status_code())

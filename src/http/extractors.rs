@@ -12,7 +12,7 @@ use super::middleware::csrf::SESSION_COOKIE;
 use crate::domain::Role;
 use crate::http::error::AppError;
 use crate::http::state::AppState;
-use crate::service::auth;
+use crate::service::{auth, two_factor};
 use crate::storage::users::UserRow;
 
 /// A signed-in staff member, as templates see them.
@@ -42,6 +42,9 @@ pub trait Permission {
     fn allows(role: Role) -> bool;
     /// What the role lacks, for the 403 page.
     const REFUSAL: &'static str;
+    /// Open to an admin who has yet to set up a required two-factor sign-in (only the
+    /// pages needed to set it up are).
+    const BEFORE_TWO_FACTOR: bool = false;
 }
 
 /// Any signed-in staff member.
@@ -52,12 +55,22 @@ pub struct CanWrite;
 pub struct CanManageUsers;
 /// Admins and moderators.
 pub struct CanModerate;
+/// Any signed-in staff member on their own account page, even an admin who has not yet
+/// set up a required two-factor sign-in (that is where they set it up).
+pub struct OwnAccount;
 
 impl Permission for AnyStaff {
     fn allows(_: Role) -> bool {
         true
     }
     const REFUSAL: &'static str = "You need a staff account.";
+}
+impl Permission for OwnAccount {
+    fn allows(_: Role) -> bool {
+        true
+    }
+    const REFUSAL: &'static str = "You need a staff account.";
+    const BEFORE_TWO_FACTOR: bool = true;
 }
 impl Permission for CanWrite {
     fn allows(role: Role) -> bool {
@@ -130,11 +143,16 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
             let Some(token) = token else {
                 return Err(AppError::SignIn(back));
             };
+            let admins_need_two_factor =
+                state.settings.require_two_factor_for_admins && !P::BEFORE_TWO_FACTOR;
             let found = state
                 .db(move |c| {
                     let Some(user) = auth::session_user(c, &token, super::now())? else {
                         return Ok(None);
                     };
+                    if two_factor::must_set_up(c, &user, admins_need_two_factor)? {
+                        return Ok(Some(Err(AppError::SetUpTwoFactor)));
+                    }
                     // The queue's count rides along in the same database trip, so every
                     // staff page can show it in the navigation.
                     let waiting = if user.role.can_moderate() {
@@ -142,10 +160,10 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
                     } else {
                         None
                     };
-                    Ok(Some((user, waiting)))
+                    Ok(Some(Ok((user, waiting))))
                 })
                 .await?;
-            let (user, waiting) = found.ok_or(AppError::SignIn(back))?;
+            let (user, waiting) = found.ok_or(AppError::SignIn(back))??;
             let role = user.role;
             if !P::allows(role) {
                 return Err(AppError::Forbidden(P::REFUSAL.into()));

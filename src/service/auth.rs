@@ -8,8 +8,9 @@ use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{ServiceError, ServiceResult};
+use super::{ServiceError, ServiceResult, two_factor};
 use crate::domain::user::normalize_email;
+use crate::storage::two_factor as storage_two_factor;
 use crate::storage::users::UserRow;
 use crate::storage::{DbConn, sessions, throttle, users, write_transaction};
 
@@ -141,17 +142,66 @@ pub struct SignedIn {
     pub user: UserRow,
     /// The session token for the cookie.
     pub token: String,
+    /// An admin who must set up two-factor before using the staff pages.
+    pub must_set_up_two_factor: bool,
+}
+
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum SignInOutcome {
+    /// A session: the account has no second factor.
+    SignedIn(SignedIn),
+    /// A pending sign-in (this token, for a short-lived cookie) that needs a code.
+    CodeNeeded(String),
+}
+
+/// How a sign-in goes once the password is right.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// How long a session lasts.
+    pub days: u32,
+    /// Whether admins must set up two-factor before using the staff pages.
+    pub admins_need_two_factor: bool,
+}
+
+impl From<&crate::config::Settings> for SessionPolicy {
+    fn from(s: &crate::config::Settings) -> Self {
+        SessionPolicy {
+            days: s.session_days,
+            admins_need_two_factor: s.require_two_factor_for_admins,
+        }
+    }
+}
+
+/// Starts a session for the account: the token for the cookie.
+pub fn start_session(
+    conn: &mut DbConn,
+    user_id: i64,
+    now: NaiveDateTime,
+    days: u32,
+) -> ServiceResult<String> {
+    let token = random_token();
+    sessions::purge_expired(conn, now)?;
+    sessions::create(
+        conn,
+        &token_hash(&token),
+        user_id,
+        now,
+        now + Duration::days(days.into()),
+    )?;
+    Ok(token)
 }
 
 /// Signs in, refusing while the account or the address has too many recent failures.
+/// An account with two-factor gets a pending sign-in instead of a session.
 pub fn sign_in(
     conn: &mut DbConn,
     email: &str,
     password: &str,
     ip: &str,
     now: NaiveDateTime,
-    session_days: u32,
-) -> ServiceResult<SignedIn> {
+    policy: SessionPolicy,
+) -> ServiceResult<SignInOutcome> {
     let account = account_key(email);
     let guess = begin_guess(conn, &account, ip, now)?;
     let user = users::find_by_email(conn, &account)?;
@@ -170,16 +220,19 @@ pub fn sign_in(
             "That e-mail and password do not match an active account.",
         ));
     };
-    let token = random_token();
-    sessions::purge_expired(conn, now)?;
-    sessions::create(
-        conn,
-        &token_hash(&token),
-        user.id,
-        now,
-        now + Duration::days(session_days.into()),
-    )?;
-    Ok(SignedIn { user, token })
+    if storage_two_factor::is_enabled(conn, user.id)? {
+        return Ok(SignInOutcome::CodeNeeded(two_factor::begin_pending(
+            conn, user.id, now,
+        )?));
+    }
+    let must_set_up_two_factor =
+        two_factor::must_set_up(conn, &user, policy.admins_need_two_factor)?;
+    let token = start_session(conn, user.id, now, policy.days)?;
+    Ok(SignInOutcome::SignedIn(SignedIn {
+        user,
+        token,
+        must_set_up_two_factor,
+    }))
 }
 
 /// The enabled account behind a session token.

@@ -16,6 +16,7 @@ pub mod rules;
 pub mod setup;
 pub mod site;
 pub mod training;
+pub mod two_factor;
 pub mod users;
 pub mod wordpress;
 

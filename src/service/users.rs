@@ -9,7 +9,7 @@ use crate::domain::Role;
 use crate::domain::user::{check_display_name, check_password, normalize_email};
 use crate::storage::moderation::Audit;
 use crate::storage::users::{NewUser, UserRow};
-use crate::storage::{DbConn, moderation, sessions, users, write_transaction};
+use crate::storage::{DbConn, moderation, sessions, two_factor, users, write_transaction};
 
 /// Who changes an account, as the audit log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,8 @@ pub fn set_password(
         users::find(conn, user_id)?.ok_or(ServiceError::NotFound)?;
         users::set_password(conn, user_id, &hash, now)?;
         sessions::delete_for_user(conn, user_id)?;
+        // A sign-in waiting for its code was begun with the old password.
+        two_factor::delete_pending_for_user(conn, user_id)?;
         audit(conn, actor, Audit::UserPassword(user_id), "", now)
     })
 }

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod sessions;
 pub mod subscriptions;
 pub mod throttle;
+pub mod two_factor;
 pub mod users;
 pub mod wordpress;
 

@@ -461,6 +461,14 @@ pub enum Audit {
     UserDisable(i64),
     /// A staff account enabled again.
     UserEnable(i64),
+    /// Two-factor sign-in turned on by the account's owner.
+    TwoFactorOn(i64),
+    /// Two-factor sign-in turned off by the account's owner.
+    TwoFactorOff(i64),
+    /// A new set of recovery codes made (the old ones no longer work).
+    RecoveryCodesNew(i64),
+    /// A recovery code used to sign in.
+    RecoveryCodeUsed(i64),
 }
 
 impl Audit {
@@ -491,6 +499,10 @@ impl Audit {
             Audit::UserPassword(_) => "user.password",
             Audit::UserDisable(_) => "user.disable",
             Audit::UserEnable(_) => "user.enable",
+            Audit::TwoFactorOn(_) => "user.two_factor_on",
+            Audit::TwoFactorOff(_) => "user.two_factor_off",
+            Audit::RecoveryCodesNew(_) => "user.recovery_codes_new",
+            Audit::RecoveryCodeUsed(_) => "user.recovery_code_used",
         }
     }
 
@@ -518,7 +530,11 @@ impl Audit {
             Audit::UserCreate(id)
             | Audit::UserPassword(id)
             | Audit::UserDisable(id)
-            | Audit::UserEnable(id) => (AuditTarget::User, Some(id)),
+            | Audit::UserEnable(id)
+            | Audit::TwoFactorOn(id)
+            | Audit::TwoFactorOff(id)
+            | Audit::RecoveryCodesNew(id)
+            | Audit::RecoveryCodeUsed(id) => (AuditTarget::User, Some(id)),
         }
     }
 }

@@ -24,6 +24,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    two_factor (user_id) {
+        user_id -> BigInt,
+        secret -> Text,
+        enabled -> Bool,
+        last_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pending_sign_ins (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_attempts (id) {
         id -> BigInt,
         account -> Text,
@@ -240,6 +268,9 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(two_factor -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(pending_sign_ins -> users (user_id));
 diesel::joinable!(comment_events -> comments (comment_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(posts -> users (author_id));
@@ -253,6 +284,9 @@ diesel::joinable!(wp_comments -> comments (comment_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
+    two_factor,
+    recovery_codes,
+    pending_sign_ins,
     login_attempts,
     site_meta,
     posts,

@@ -63,7 +63,7 @@ fn help_describes_every_command() {
     }
     let (code, out, _) = townhall(dir.path(), &["user", "--help"], &[], None);
     assert_eq!(code, 0);
-    for cmd in ["add", "list", "set-password", "disable"] {
+    for cmd in ["add", "list", "set-password", "disable", "reset-two-factor"] {
         assert!(out.contains(cmd), "{cmd} in user --help: {out}");
     }
 }

@@ -6,10 +6,13 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::staff::{ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, notice, see_other};
+use super::two_factor::{AccountExtras, account_view};
 use crate::domain::role::role_options;
 use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
 use crate::http::error::AppError;
-use crate::http::extractors::{AnyStaff, CanManageUsers, CanWrite, Permission, RequireRole};
+use crate::http::extractors::{
+    AnyStaff, CanManageUsers, CanWrite, OwnAccount, Permission, RequireRole,
+};
 use crate::http::middleware::csrf::{Csrf, CsrfForm};
 use crate::http::now;
 use crate::http::render::{Page, render};
@@ -162,14 +165,6 @@ struct DeletePage {
 struct PostRef {
     id: i64,
     title: String,
-}
-
-/// The signed-in staff member's own page.
-#[derive(Serialize)]
-struct AccountPage {
-    errors: FieldErrors,
-    notice: Option<&'static str>,
-    notify_new_comments: bool,
 }
 
 /// The accounts page.
@@ -551,22 +546,15 @@ pub struct PasswordForm {
 #[get("/admin/account")]
 async fn account_page(
     state: web::Data<AppState>,
-    who: RequireRole<AnyStaff>,
+    who: RequireRole<OwnAccount>,
     csrf: Csrf,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    admin_render(
-        &state,
-        &who,
-        &csrf,
-        Page::new("admin/account", "Your account"),
-        AccountPage {
-            errors: FieldErrors::default(),
-            notice: notice(q.done.as_deref()),
-            notify_new_comments: who.user.notify_new_comments,
-        },
-    )
-    .await
+    let extras = AccountExtras {
+        notice: notice(q.done.as_deref()),
+        ..AccountExtras::default()
+    };
+    account_view(&state, &who, &csrf, StatusCode::OK, extras).await
 }
 
 /// The account page's e-mail form: a box that is sent only when ticked.
@@ -583,7 +571,7 @@ crate::csrf_form!(NotificationsForm);
 #[post("/admin/account/notifications")]
 async fn change_notifications(
     state: web::Data<AppState>,
-    who: RequireRole<AnyStaff>,
+    who: RequireRole<OwnAccount>,
     form: CsrfForm<NotificationsForm>,
 ) -> Result<HttpResponse, AppError> {
     let on = !form.0.notify_new_comments.trim().is_empty();
@@ -598,7 +586,7 @@ async fn change_notifications(
 async fn change_password(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
-    who: RequireRole<AnyStaff>,
+    who: RequireRole<OwnAccount>,
     csrf: Csrf,
     form: CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -633,16 +621,16 @@ async fn change_password(
             "/login?next=%2Fadmin%2Faccount%3Fdone%3Dpassword",
         )),
         Err(errors) => {
-            admin_render(
+            let extras = AccountExtras {
+                errors,
+                ..AccountExtras::default()
+            };
+            account_view(
                 &state,
                 &who,
                 &csrf,
-                Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
-                AccountPage {
-                    errors,
-                    notice: None,
-                    notify_new_comments: who.user.notify_new_comments,
-                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extras,
             )
             .await
         }

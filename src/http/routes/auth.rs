@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
-use crate::http::error::AppError;
+use crate::http::error::{AppError, SET_UP_TWO_FACTOR_PAGE};
 use crate::http::middleware::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
-use crate::service::auth;
+use crate::service::{auth, two_factor};
 
 /// The sign-in page.
 #[derive(Serialize)]
@@ -25,7 +25,11 @@ struct LoginPage<'a> {
 
 /// Registers the sign-in routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(login_page).service(login).service(logout);
+    cfg.service(login_page)
+        .service(login)
+        .service(code_page)
+        .service(submit_code)
+        .service(logout);
 }
 
 /// Only same-site paths may be returned to, so the sign-in page cannot be used to
@@ -109,6 +113,51 @@ pub fn session_cookie(value: String, https: bool, max_age_days: i64) -> Cookie<'
         .finish()
 }
 
+/// The cookie that carries a pending sign-in (a right password waiting for its code)
+/// between the two steps; only the sign-in pages see it.
+pub const PENDING_COOKIE: &str = "townhall_pending";
+
+/// The pending sign-in cookie (or, with an empty value and no age, its removal).
+fn pending_cookie(value: String, https: bool, max_age_minutes: i64) -> Cookie<'static> {
+    Cookie::build(PENDING_COOKIE, value)
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(https)
+        .max_age(CookieDuration::minutes(max_age_minutes))
+        .finish()
+}
+
+/// Where a signed-in member goes: back to `next`, or to their account page when they
+/// must set up two-factor first. The pending cookie, if any, is removed.
+fn signed_in_response(state: &AppState, signed_in: auth::SignedIn, next: &str) -> HttpResponse {
+    tracing::info!(user = signed_in.user.id, "signed in");
+    let to = if signed_in.must_set_up_two_factor {
+        SET_UP_TWO_FACTOR_PAGE
+    } else {
+        safe_next(next)
+    };
+    let https = state.settings.is_https();
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to.to_owned()))
+        .cookie(session_cookie(
+            signed_in.token,
+            https,
+            state.settings.session_days.into(),
+        ))
+        .cookie(pending_cookie(String::new(), https, 0))
+        .finish()
+}
+
+/// A refusal the sign-in forms show beside the form: why, and with which status.
+fn refusal(e: AppError) -> Result<(String, StatusCode), AppError> {
+    match e {
+        AppError::TooMany(msg) => Ok((msg, StatusCode::TOO_MANY_REQUESTS)),
+        AppError::BadRequest(msg) => Ok((msg, StatusCode::UNAUTHORIZED)),
+        other => Err(other),
+    }
+}
+
 #[post("/login")]
 async fn login(
     state: web::Data<AppState>,
@@ -123,31 +172,132 @@ async fn login(
         ..
     } = form.0;
     let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
-    let days = state.settings.session_days;
+    let policy = auth::SessionPolicy::from(&*state.settings);
     let attempt_email = email.clone();
     let result = state
-        .db(move |c| auth::sign_in(c, &attempt_email, &password, &ip, now(), days))
+        .db(move |c| auth::sign_in(c, &attempt_email, &password, &ip, now(), policy))
         .await;
     match result {
-        Ok(signed_in) => {
-            tracing::info!(user = signed_in.user.id, "signed in");
+        Ok(auth::SignInOutcome::SignedIn(signed_in)) => {
+            Ok(signed_in_response(&state, signed_in, &next))
+        }
+        Ok(auth::SignInOutcome::CodeNeeded(token)) => {
+            let to = format!(
+                "/login/two-factor?next={}",
+                url::form_urlencoded::byte_serialize(safe_next(&next).as_bytes())
+                    .collect::<String>()
+            );
             Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", safe_next(&next).to_owned()))
-                .cookie(session_cookie(
-                    signed_in.token,
+                .insert_header(("Location", to))
+                .cookie(pending_cookie(
+                    token,
                     state.settings.is_https(),
-                    days.into(),
+                    two_factor::PENDING_MINUTES,
                 ))
                 .finish())
         }
         Err(e) => {
             // Throttled or refused: the form again, with the e-mail kept and why.
-            let (msg, status) = match e {
-                AppError::TooMany(msg) => (msg, StatusCode::TOO_MANY_REQUESTS),
-                AppError::BadRequest(msg) => (msg, StatusCode::UNAUTHORIZED),
-                other => return Err(other),
-            };
+            let (msg, status) = refusal(e)?;
             login_form(&state, &csrf, &email, &next, Some(msg), status).await
+        }
+    }
+}
+
+/// The second step's page.
+#[derive(Serialize)]
+struct CodePage<'a> {
+    csrf: String,
+    next: &'a str,
+    error: Option<String>,
+}
+
+async fn code_form(
+    state: &AppState,
+    csrf: &Csrf,
+    next: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    render(
+        state,
+        Page::new("public/login_code", "Two-factor sign-in")
+            .noindex()
+            .status(status),
+        CodePage {
+            csrf: csrf.token(),
+            next: safe_next(next),
+            error,
+        },
+    )
+    .await
+}
+
+/// Back to the first step, when the pending sign-in is missing or has run out.
+fn start_again(next: &str) -> HttpResponse {
+    let to = format!(
+        "/login?next={}",
+        url::form_urlencoded::byte_serialize(safe_next(next).as_bytes()).collect::<String>()
+    );
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to))
+        .finish()
+}
+
+#[get("/login/two-factor")]
+async fn code_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    csrf: Csrf,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = req.cookie(PENDING_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(start_again(&q.next));
+    };
+    let live = state
+        .db(move |c| two_factor::pending_user(c, &token, now()))
+        .await?;
+    if live.is_none() {
+        return Ok(start_again(&q.next));
+    }
+    code_form(&state, &csrf, &q.next, None, StatusCode::OK).await
+}
+
+/// The second step's form.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_form!(CodeForm);
+
+#[post("/login/two-factor")]
+async fn submit_code(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    csrf: Csrf,
+    form: CsrfForm<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let CodeForm { code, next, .. } = form.0;
+    let Some(token) = req.cookie(PENDING_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(start_again(&next));
+    };
+    let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
+    let days = state.settings.session_days;
+    let result = state
+        .db(move |c| two_factor::finish_sign_in(c, &token, &code, &ip, now(), days))
+        .await;
+    match result {
+        Ok(signed_in) => Ok(signed_in_response(&state, signed_in, &next)),
+        Err(AppError::NotFound) => Ok(start_again(&next)),
+        Err(e) => {
+            let (msg, status) = refusal(e)?;
+            code_form(&state, &csrf, &next, Some(msg), status).await
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod mail;
 pub mod moderation;
 pub mod public;
 pub mod staff;
+pub mod two_factor;
 pub mod wordpress;
 
 use actix_web::web;
@@ -24,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     auth::routes(cfg);
     admin::routes(cfg);
+    two_factor::routes(cfg);
     moderation::routes(cfg);
     // Last: old WordPress addresses only answer what nothing else does.
     wordpress::routes(cfg);

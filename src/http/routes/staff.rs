@@ -56,6 +56,11 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "deleted" => "Deleted.",
         "password" => "Your password has been changed. Other sessions have been signed out.",
         "notifications" => "Your e-mail settings are saved.",
+        "two-factor-required" => {
+            "This site asks admins to sign in with a code as well as a password. Set up \
+             two-factor sign-in below to use the staff pages."
+        }
+        "two-factor-off" => "Two-factor sign-in is off: you sign in with your password alone.",
         "user-created" => "Account created.",
         "user-disabled" => "Account disabled and signed out.",
         "user-enabled" => "Account enabled.",

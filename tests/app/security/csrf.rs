@@ -29,6 +29,7 @@ use crate::support::*;
 /// Every POST route in `src/http`, exactly as its attribute spells it.
 const POST_ROUTES: &[&str] = &[
     "/login",
+    "/login/two-factor",
     "/logout",
     "/admin/posts/new",
     "/admin/posts/{id}/edit",
@@ -37,6 +38,10 @@ const POST_ROUTES: &[&str] = &[
     "/admin/posts/{id}/delete",
     "/admin/account/notifications",
     "/admin/account/password",
+    "/admin/account/two-factor/setup",
+    "/admin/account/two-factor/enable",
+    "/admin/account/two-factor/disable",
+    "/admin/account/two-factor/recovery-codes",
     "/admin/users",
     "/admin/users/{id}/disable",
     "/admin/users/{id}/enable",
@@ -70,6 +75,7 @@ const PLAUSIBLE_FIELDS: &[(&str, &str)] = &[
     ("current_password", ADMIN_PASSWORD),
     ("new_password", "a forged new passphrase"),
     ("confirm_password", "a forged new passphrase"),
+    ("code", "123456"),
     ("notify_new_comments", "yes"),
     ("trusted", "yes"),
     ("mode", "closed"),
@@ -200,6 +206,7 @@ both_backends! {
         assert_eq!(stored::count_on_post(&mut app.db(), post_id).expect("count"), 1, "no comment was added");
         assert_eq!(app.browser().login("writer@example.org", &writer_password).status, 303, "the account is still enabled");
         assert!(!app.get("/admin/users").body.contains("Forged"), "no account was created");
+        assert!(app.get("/admin/account").body.contains("Set up two-factor sign-in"), "two-factor was not started");
         assert_eq!(app.browser().login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 303, "the password is unchanged");
         assert_eq!(app.browser().get(&format!("/posts/{slug}")).attrs("form.comment-form", "action").len(), 1, "comments are still open");
     }
