@@ -461,6 +461,8 @@ pub enum Audit {
     UserDisable(i64),
     /// A staff account enabled again.
     UserEnable(i64),
+    /// Every session of a staff account but the one asking ended by its owner.
+    UserSignOutOthers(i64),
 }
 
 impl Audit {
@@ -491,6 +493,7 @@ impl Audit {
             Audit::UserPassword(_) => "user.password",
             Audit::UserDisable(_) => "user.disable",
             Audit::UserEnable(_) => "user.enable",
+            Audit::UserSignOutOthers(_) => "user.sign_out_others",
         }
     }
 
@@ -518,7 +521,8 @@ impl Audit {
             Audit::UserCreate(id)
             | Audit::UserPassword(id)
             | Audit::UserDisable(id)
-            | Audit::UserEnable(id) => (AuditTarget::User, Some(id)),
+            | Audit::UserEnable(id)
+            | Audit::UserSignOutOthers(id) => (AuditTarget::User, Some(id)),
         }
     }
 }

@@ -14,8 +14,9 @@ use crate::http::middleware::csrf::{Csrf, CsrfForm};
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
+use crate::service::auth;
 use crate::service::posts::{self as post_service, PostState, SaveAction};
-use crate::service::site::{Paged, display_date, offset, page_for, paged};
+use crate::service::site::{Paged, display_date, display_time, offset, page_for, paged};
 use crate::service::users::Actor;
 use crate::service::{separate_field_errors, users as user_service};
 use crate::storage::posts as post_store;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(account_page)
         .service(change_password)
         .service(change_notifications)
+        .service(sign_out_other_sessions)
         .service(users_page)
         .service(create_user)
         .service(disable_user)
@@ -170,6 +172,65 @@ struct AccountPage {
     errors: FieldErrors,
     notice: Option<&'static str>,
     notify_new_comments: bool,
+    sessions: Vec<SessionView>,
+    session_days: u32,
+    /// The idle timeout in words ("2 hours").
+    session_idle: String,
+}
+
+/// One of the account's live sessions, as its owner sees it.
+#[derive(Serialize)]
+struct SessionView {
+    /// The browser in a few words ("Firefox on Linux").
+    browser: String,
+    /// The whole `User-Agent` it signed in with (kept short at sign-in).
+    user_agent: String,
+    ip: String,
+    started: String,
+    last_used: String,
+    /// This browser's own session.
+    current: bool,
+}
+
+/// A number of minutes in words: whole hours as hours.
+fn minutes_in_words(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (1, 0) => "an hour".to_owned(),
+        (hours, 0) => format!("{hours} hours"),
+        _ => format!("{minutes} minutes"),
+    }
+}
+
+/// The account page for `who`, with its live sessions looked up.
+async fn account_view(
+    state: &AppState,
+    who: &RequireRole<AnyStaff>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<AccountPage, AppError> {
+    let limits = auth::SessionLimits::of(&state.settings);
+    let (id, token) = (who.user.id, who.token.clone());
+    let sessions = state
+        .db(move |c| auth::active_sessions(c, id, &token, now(), limits))
+        .await?
+        .into_iter()
+        .map(|a| SessionView {
+            browser: crate::domain::user_agent::summary(&a.session.user_agent),
+            user_agent: a.session.user_agent,
+            ip: a.session.ip,
+            started: display_time(a.session.created_at),
+            last_used: display_time(a.session.last_seen_at),
+            current: a.current,
+        })
+        .collect();
+    Ok(AccountPage {
+        errors,
+        notice,
+        notify_new_comments: who.user.notify_new_comments,
+        sessions,
+        session_days: limits.days,
+        session_idle: minutes_in_words(limits.idle_minutes),
+    })
 }
 
 /// The accounts page.
@@ -542,16 +603,19 @@ async fn account_page(
     csrf: Csrf,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let page = account_view(
+        &state,
+        &who,
+        FieldErrors::default(),
+        notice(q.done.as_deref()),
+    )
+    .await?;
     admin_render(
         &state,
         &who,
         &csrf,
         Page::new("admin/account", "Your account"),
-        AccountPage {
-            errors: FieldErrors::default(),
-            notice: notice(q.done.as_deref()),
-            notify_new_comments: who.user.notify_new_comments,
-        },
+        page,
     )
     .await
 }
@@ -579,6 +643,21 @@ async fn change_notifications(
         .db(move |c| crate::service::mail::set_author_notices(c, id, on))
         .await?;
     Ok(see_other("/admin/account?done=notifications"))
+}
+
+/// Ends every other session of the account; this browser stays signed in.
+#[post("/admin/account/sessions/sign-out-others")]
+async fn sign_out_other_sessions(
+    state: web::Data<AppState>,
+    who: RequireRole<AnyStaff>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, token) = (who.user.id, who.token.clone());
+    let ended = state
+        .db(move |c| user_service::sign_out_others(c, id, &token, now()))
+        .await?;
+    tracing::info!(user = id, ended, "other sessions signed out");
+    Ok(see_other("/admin/account?done=signed-out-others"))
 }
 
 #[post("/admin/account/password")]
@@ -620,16 +699,13 @@ async fn change_password(
             "/login?next=%2Fadmin%2Faccount%3Fdone%3Dpassword",
         )),
         Err(errors) => {
+            let page = account_view(&state, &who, errors, None).await?;
             admin_render(
                 &state,
                 &who,
                 &csrf,
                 Page::new("admin/account", "Your account").status(StatusCode::UNPROCESSABLE_ENTITY),
-                AccountPage {
-                    errors,
-                    notice: None,
-                    notify_new_comments: who.user.notify_new_comments,
-                },
+                page,
             )
             .await
         }

@@ -1,12 +1,14 @@
 //! Signing in and out.
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::cookie::{Cookie, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
+use actix_web::http::header::USER_AGENT;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
+use crate::config::Settings;
 use crate::http::error::AppError;
-use crate::http::middleware::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
+use crate::http::middleware::csrf::{Csrf, CsrfForm, cookie_names, session_token, site_cookie};
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
@@ -99,14 +101,10 @@ pub struct TokenForm {
 crate::csrf_form!(LoginForm, TokenForm);
 
 /// The session cookie (or, with an empty value and no age, its removal).
-pub fn session_cookie(value: String, https: bool, max_age_days: i64) -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE, value)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(https)
-        .max_age(CookieDuration::days(max_age_days))
-        .finish()
+pub fn session_cookie(settings: &Settings, value: String, max_age_days: i64) -> Cookie<'static> {
+    let mut cookie = site_cookie(cookie_names(settings).session, value, settings.is_https());
+    cookie.set_max_age(CookieDuration::days(max_age_days));
+    cookie
 }
 
 #[post("/login")]
@@ -123,10 +121,24 @@ async fn login(
         ..
     } = form.0;
     let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
-    let days = state.settings.session_days;
+    let user_agent = req
+        .headers()
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let limits = auth::SessionLimits::of(&state.settings);
     let attempt_email = email.clone();
     let result = state
-        .db(move |c| auth::sign_in(c, &attempt_email, &password, &ip, now(), days))
+        .db(move |c| {
+            let attempt = auth::Attempt {
+                email: &attempt_email,
+                password: &password,
+                ip: &ip,
+                user_agent: &user_agent,
+            };
+            auth::sign_in(c, &attempt, now(), limits)
+        })
         .await;
     match result {
         Ok(signed_in) => {
@@ -134,9 +146,9 @@ async fn login(
             Ok(HttpResponse::SeeOther()
                 .insert_header(("Location", safe_next(&next).to_owned()))
                 .cookie(session_cookie(
+                    &state.settings,
                     signed_in.token,
-                    state.settings.is_https(),
-                    days.into(),
+                    limits.days.into(),
                 ))
                 .finish())
         }
@@ -158,12 +170,12 @@ async fn logout(
     req: HttpRequest,
     _form: CsrfForm<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+    if let Some(token) = session_token(&req) {
         state.db(move |c| auth::sign_out(c, &token)).await?;
     }
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/"))
-        .cookie(session_cookie(String::new(), state.settings.is_https(), 0))
+        .cookie(session_cookie(&state.settings, String::new(), 0))
         .finish())
 }
 

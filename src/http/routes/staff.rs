@@ -56,6 +56,7 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "deleted" => "Deleted.",
         "password" => "Your password has been changed. Other sessions have been signed out.",
         "notifications" => "Your e-mail settings are saved.",
+        "signed-out-others" => "Every other session of your account has been signed out.",
         "user-created" => "Account created.",
         "user-disabled" => "Account disabled and signed out.",
         "user-enabled" => "Account enabled.",

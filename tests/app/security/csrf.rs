@@ -37,6 +37,7 @@ const POST_ROUTES: &[&str] = &[
     "/admin/posts/{id}/delete",
     "/admin/account/notifications",
     "/admin/account/password",
+    "/admin/account/sessions/sign-out-others",
     "/admin/users",
     "/admin/users/{id}/disable",
     "/admin/users/{id}/enable",
@@ -162,6 +163,10 @@ both_backends! {
         let disable = app.get("/admin/users").row_attr("writer@example.org", "form[action$='/disable']", "action").expect("a disable button");
         let user_id = disable.trim_start_matches("/admin/users/").trim_end_matches("/disable").to_owned();
 
+        // A second session of the admin, which "sign out everywhere else" would end.
+        let elsewhere = app.browser();
+        elsewhere.login_admin();
+
         let foreign = app.browser().get("/login").csrf();
         let mut checked = 0;
         for route in POST_ROUTES.iter().filter(|r| !SIGNED_LINK_ROUTES.contains(r)) {
@@ -201,6 +206,7 @@ both_backends! {
         assert_eq!(app.browser().login("writer@example.org", &writer_password).status, 303, "the account is still enabled");
         assert!(!app.get("/admin/users").body.contains("Forged"), "no account was created");
         assert_eq!(app.browser().login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 303, "the password is unchanged");
+        assert_eq!(elsewhere.get("/admin/account").status, 200, "the admin's other session is not ended");
         assert_eq!(app.browser().get(&format!("/posts/{slug}")).attrs("form.comment-form", "action").len(), 1, "comments are still open");
     }
 
