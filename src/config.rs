@@ -48,6 +48,8 @@ pub struct Settings {
     /// Admins must set up two-factor sign-in before they can use the staff pages (other
     /// roles may choose it).
     pub require_two_factor_for_admins: bool,
+    /// A staff session not used for this many minutes ends before `session_days` are up.
+    pub session_idle_minutes: u32,
     /// Database connections per app server.
     pub db_pool_size: u32,
     /// HTTP worker threads; default one per core.
@@ -111,6 +113,7 @@ impl Default for Settings {
             demo_content: true,
             session_days: 14,
             require_two_factor_for_admins: false,
+            session_idle_minutes: 120,
             db_pool_size: 8,
             workers: None,
             trust_proxy: false,
@@ -152,6 +155,7 @@ const KEYS: &[&str] = &[
     "demo_content",
     "session_days",
     "require_two_factor_for_admins",
+    "session_idle_minutes",
     "db_pool_size",
     "workers",
     "trust_proxy",
@@ -288,6 +292,17 @@ impl Settings {
             return Err(invalid(
                 "session_days",
                 format!("must be between 1 and 365, got {}", self.session_days),
+            ));
+        }
+        // The last use is written once a minute, so a few minutes is the finest timeout
+        // it can keep; beyond 30 days an idle limit no longer guards anything.
+        if !(5..=43_200).contains(&self.session_idle_minutes) {
+            return Err(invalid(
+                "session_idle_minutes",
+                format!(
+                    "must be between 5 and 43200 (30 days), got {}",
+                    self.session_idle_minutes
+                ),
             ));
         }
         if !(1..=128).contains(&self.db_pool_size) {
@@ -581,6 +596,15 @@ mod tests {
         })
         .expect("a blank replica is none");
         assert_eq!(ok.database_replica_url, None);
+        for bad in [4, 43_201] {
+            let e = with(|s| s.session_idle_minutes = bad)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("session_idle_minutes") && e.contains("between 5 and 43200"),
+                "{e}"
+            );
+        }
         let e = with(|s| s.mail_digest_minutes = 0).unwrap_err().to_string();
         assert!(e.contains("mail_digest_minutes"), "{e}");
         let e = with(|s| s.mail_from = "not an address".into())

@@ -35,6 +35,7 @@ pub mod role;
 pub mod slug;
 pub mod text;
 pub mod user;
+pub mod user_agent;
 
 pub use audit_target::AuditTarget;
 pub use comment::{CommentInput, NewComment};

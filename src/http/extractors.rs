@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::Serialize;
 
-use super::middleware::csrf::SESSION_COOKIE;
+use super::middleware::csrf::session_token;
 use crate::domain::Role;
 use crate::http::error::AppError;
 use crate::http::state::AppState;
@@ -100,6 +100,8 @@ pub struct RequireRole<P: Permission> {
     pub role: Role,
     /// Held comments waiting, for those who moderate.
     pub waiting: Option<i64>,
+    /// The session token this request came with (its own session, on the account page).
+    pub token: String,
     _p: PhantomData<P>,
 }
 
@@ -135,7 +137,7 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let token = session_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let back = return_path(req);
         Box::pin(async move {
@@ -145,9 +147,11 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
             };
             let admins_need_two_factor =
                 state.settings.require_two_factor_for_admins && !P::BEFORE_TWO_FACTOR;
+            let limits = auth::SessionLimits::of(&state.settings);
+            let checked = token.clone();
             let found = state
                 .db(move |c| {
-                    let Some(user) = auth::session_user(c, &token, super::now())? else {
+                    let Some(user) = auth::session_user(c, &checked, super::now(), limits)? else {
                         return Ok(None);
                     };
                     if two_factor::must_set_up(c, &user, admins_need_two_factor)? {
@@ -172,6 +176,7 @@ impl<P: Permission + 'static> FromRequest for RequireRole<P> {
                 user,
                 role,
                 waiting,
+                token,
                 _p: PhantomData,
             })
         })

@@ -9,6 +9,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{ServiceError, ServiceResult, two_factor};
+use crate::config::Settings;
 use crate::domain::user::normalize_email;
 use crate::storage::two_factor as storage_two_factor;
 use crate::storage::users::UserRow;
@@ -135,6 +136,38 @@ pub fn settle_guess(conn: &mut DbConn, guess: Guess, right: bool) -> ServiceResu
     Ok(())
 }
 
+/// How long a session lasts: `days` after sign-in at most, and until it has gone unused
+/// for `idle_minutes`.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// `session_days`.
+    pub days: u32,
+    /// `session_idle_minutes`.
+    pub idle_minutes: u32,
+}
+
+impl SessionLimits {
+    /// The limits the settings ask for.
+    pub fn of(settings: &Settings) -> SessionLimits {
+        SessionLimits {
+            days: settings.session_days,
+            idle_minutes: settings.session_idle_minutes,
+        }
+    }
+
+    /// Sessions last used at or before this have ended.
+    fn idle_since(self, now: NaiveDateTime) -> NaiveDateTime {
+        now - Duration::minutes(self.idle_minutes.into())
+    }
+}
+
+/// A session's last use is written at most this often: a write on every staff request
+/// would cost far more than the idle timeout needs (it is counted in minutes anyway).
+const TOUCH_MINUTES: i64 = 1;
+/// The most of a `User-Agent` kept with a session: enough to tell browsers apart, not
+/// a place to store whatever a client sends.
+const USER_AGENT_CHARS: usize = 300;
+
 /// A successful sign-in.
 #[derive(Debug)]
 pub struct SignedIn {
@@ -159,56 +192,82 @@ pub enum SignInOutcome {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
     /// How long a session lasts.
-    pub days: u32,
+    pub limits: SessionLimits,
     /// Whether admins must set up two-factor before using the staff pages.
     pub admins_need_two_factor: bool,
 }
 
-impl From<&crate::config::Settings> for SessionPolicy {
-    fn from(s: &crate::config::Settings) -> Self {
+impl From<&Settings> for SessionPolicy {
+    fn from(s: &Settings) -> Self {
         SessionPolicy {
-            days: s.session_days,
+            limits: SessionLimits::of(s),
             admins_need_two_factor: s.require_two_factor_for_admins,
         }
     }
 }
 
-/// Starts a session for the account: the token for the cookie.
+/// The browser a session starts in, kept with it so its owner can recognise it.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The client's address.
+    pub ip: &'a str,
+    /// The browser's `User-Agent`.
+    pub user_agent: &'a str,
+}
+
+/// Starts a session for the account (ending the ones past their limits): the token for
+/// the cookie.
 pub fn start_session(
     conn: &mut DbConn,
     user_id: i64,
     now: NaiveDateTime,
-    days: u32,
+    limits: SessionLimits,
+    origin: Origin,
 ) -> ServiceResult<String> {
     let token = random_token();
-    sessions::purge_expired(conn, now)?;
+    sessions::purge_ended(conn, now, limits.idle_since(now))?;
+    let user_agent: String = origin.user_agent.chars().take(USER_AGENT_CHARS).collect();
     sessions::create(
         conn,
-        &token_hash(&token),
-        user_id,
+        &sessions::NewSession {
+            token_hash: &token_hash(&token),
+            user_id,
+            user_agent: &user_agent,
+            ip: origin.ip,
+        },
         now,
-        now + Duration::days(days.into()),
+        now + Duration::days(limits.days.into()),
     )?;
     Ok(token)
+}
+
+/// What a sign-in attempt sends, and where it comes from.
+pub struct Attempt<'a> {
+    /// The e-mail as typed.
+    pub email: &'a str,
+    /// The password as typed.
+    pub password: &'a str,
+    /// The client's address.
+    pub ip: &'a str,
+    /// The browser's `User-Agent`, kept with the session so its owner can recognise it.
+    pub user_agent: &'a str,
 }
 
 /// Signs in, refusing while the account or the address has too many recent failures.
 /// An account with two-factor gets a pending sign-in instead of a session.
 pub fn sign_in(
     conn: &mut DbConn,
-    email: &str,
-    password: &str,
-    ip: &str,
+    attempt: &Attempt,
     now: NaiveDateTime,
     policy: SessionPolicy,
 ) -> ServiceResult<SignInOutcome> {
-    let account = account_key(email);
-    let guess = begin_guess(conn, &account, ip, now)?;
+    let account = account_key(attempt.email);
+    let guess = begin_guess(conn, &account, attempt.ip, now)?;
     let user = users::find_by_email(conn, &account)?;
     let ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(hash) => verify_password(hash, password),
+        Some(hash) => verify_password(hash, attempt.password),
         None => {
-            verify_password(decoy_hash(), password);
+            verify_password(decoy_hash(), attempt.password);
             false
         }
     };
@@ -227,7 +286,11 @@ pub fn sign_in(
     }
     let must_set_up_two_factor =
         two_factor::must_set_up(conn, &user, policy.admins_need_two_factor)?;
-    let token = start_session(conn, user.id, now, policy.days)?;
+    let origin = Origin {
+        ip: attempt.ip,
+        user_agent: attempt.user_agent,
+    };
+    let token = start_session(conn, user.id, now, policy.limits, origin)?;
     Ok(SignInOutcome::SignedIn(SignedIn {
         user,
         token,
@@ -235,13 +298,61 @@ pub fn sign_in(
     }))
 }
 
-/// The enabled account behind a session token.
+/// The enabled account behind a live session token. A session past its end or unused
+/// for the idle time is removed here, so the request is treated as signed out; a live
+/// one has its last use recorded (at most once every `TOUCH_MINUTES`).
 pub fn session_user(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
+    limits: SessionLimits,
 ) -> ServiceResult<Option<UserRow>> {
-    Ok(sessions::find_user(conn, &token_hash(token), now)?)
+    let hash = token_hash(token);
+    let Some((session, user)) = sessions::find(conn, &hash)? else {
+        return Ok(None);
+    };
+    if session.expires_at <= now || session.last_seen_at <= limits.idle_since(now) {
+        sessions::delete(conn, &hash)?;
+        return Ok(None);
+    }
+    if user.disabled {
+        return Ok(None);
+    }
+    let since = now - Duration::minutes(TOUCH_MINUTES);
+    if session.last_seen_at < since {
+        sessions::touch(conn, &hash, since, now)?;
+    }
+    Ok(Some(user))
+}
+
+/// One of an account's live sessions, as its owner sees it.
+#[derive(Debug)]
+pub struct ActiveSession {
+    /// The stored session.
+    pub session: sessions::SessionRow,
+    /// True for the session of the browser asking.
+    pub current: bool,
+}
+
+/// The live sessions of an account, the most recently used first; `token` is the asking
+/// browser's, to mark its own.
+pub fn active_sessions(
+    conn: &mut DbConn,
+    user_id: i64,
+    token: &str,
+    now: NaiveDateTime,
+    limits: SessionLimits,
+) -> ServiceResult<Vec<ActiveSession>> {
+    let own = token_hash(token);
+    Ok(
+        sessions::list_for_user(conn, user_id, now, limits.idle_since(now))?
+            .into_iter()
+            .map(|session| ActiveSession {
+                current: session.token_hash == own,
+                session,
+            })
+            .collect(),
+    )
 }
 
 /// Ends a session.

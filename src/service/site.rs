@@ -100,6 +100,11 @@ pub fn display_date(t: NaiveDateTime) -> String {
     t.format("%-d %B %Y").to_string()
 }
 
+/// Formats a date and time for staff pages, e.g. `7 December 2026, 14:05 UTC`.
+pub fn display_time(t: NaiveDateTime) -> String {
+    t.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
 /// Formats a time as RFC 3339 UTC.
 pub fn iso(t: NaiveDateTime) -> String {
     t.and_utc()

@@ -438,15 +438,15 @@ pub fn finish_sign_in(
     conn: &mut DbConn,
     token: &str,
     code: &str,
-    ip: &str,
+    origin: auth::Origin,
     now: NaiveDateTime,
-    session_days: u32,
+    limits: auth::SessionLimits,
 ) -> ServiceResult<SignedIn> {
     let user = pending_user(conn, token, now)?.ok_or(ServiceError::NotFound)?;
-    require_code(conn, &user, code, ip, now)?;
+    require_code(conn, &user, code, origin.ip, now)?;
     write_transaction(conn, |conn| {
         store::delete_pending(conn, &token_hash(token))?;
-        let token = auth::start_session(conn, user.id, now, session_days)?;
+        let token = auth::start_session(conn, user.id, now, limits, origin)?;
         Ok(SignedIn {
             user,
             token,

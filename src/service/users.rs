@@ -165,6 +165,32 @@ pub fn change_own_password(
     set_password(conn, Actor::Staff(user_id), user_id, change.new, now)
 }
 
+/// A member of staff ends every session of their account but this browser's (`token`),
+/// and it is recorded with how many ended. Returns that number.
+pub fn sign_out_others(
+    conn: &mut DbConn,
+    user_id: i64,
+    token: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    let keep = super::auth::token_hash(token);
+    write_transaction(conn, |conn| {
+        let ended = sessions::delete_others(conn, user_id, &keep)?;
+        let detail = match ended {
+            1 => "1 other session ended".to_owned(),
+            n => format!("{n} other sessions ended"),
+        };
+        audit(
+            conn,
+            Actor::Staff(user_id),
+            Audit::UserSignOutOthers(user_id),
+            &detail,
+            now,
+        )?;
+        Ok(ended)
+    })
+}
+
 /// Disables or re-enables an account and records it; disabling signs it out everywhere.
 /// Nobody disables their own account (the site would be left without its admin).
 pub fn set_disabled(

@@ -469,6 +469,8 @@ pub enum Audit {
     RecoveryCodesNew(i64),
     /// A recovery code used to sign in.
     RecoveryCodeUsed(i64),
+    /// Every session of a staff account but the one asking ended by its owner.
+    UserSignOutOthers(i64),
 }
 
 impl Audit {
@@ -503,6 +505,7 @@ impl Audit {
             Audit::TwoFactorOff(_) => "user.two_factor_off",
             Audit::RecoveryCodesNew(_) => "user.recovery_codes_new",
             Audit::RecoveryCodeUsed(_) => "user.recovery_code_used",
+            Audit::UserSignOutOthers(_) => "user.sign_out_others",
         }
     }
 
@@ -534,7 +537,8 @@ impl Audit {
             | Audit::TwoFactorOn(id)
             | Audit::TwoFactorOff(id)
             | Audit::RecoveryCodesNew(id)
-            | Audit::RecoveryCodeUsed(id) => (AuditTarget::User, Some(id)),
+            | Audit::RecoveryCodeUsed(id)
+            | Audit::UserSignOutOthers(id) => (AuditTarget::User, Some(id)),
         }
     }
 }

@@ -20,6 +20,9 @@ diesel::table! {
         user_id -> BigInt,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        user_agent -> Text,
+        ip -> Text,
     }
 }
 

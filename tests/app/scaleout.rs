@@ -55,6 +55,11 @@ impl Shared {
             .env("TOWNHALL_WORKERS", "1")
             .env("TOWNHALL_DB_POOL_SIZE", "4")
             .env("TOWNHALL_LOG", "warn")
+            // The test sends comments at machine speed, which the anti-automation limits
+            // refuse (security::hardening tests them).
+            .env("TOWNHALL_COMMENTS_PER_EMAIL_MINUTE", "0")
+            .env("TOWNHALL_COMMENTS_PER_ADDRESS_HOUR", "0")
+            .env("TOWNHALL_SAME_COMMENT_PER_HOUR", "0")
             .env("TOWNHALL_SMTP_URL", &self.smtp_url)
             .env("TOWNHALL_MAIL_POLL_SECONDS", POLL_SECONDS.to_string())
             .env(

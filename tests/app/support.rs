@@ -187,7 +187,16 @@ impl Page {
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
-        let client = Client::builder()
+        Self::build(base, Client::builder())
+    }
+
+    /// A browser that says it is `user_agent`.
+    pub fn with_user_agent(base: &str, user_agent: &str) -> Browser {
+        Self::build(base, Client::builder().user_agent(user_agent))
+    }
+
+    fn build(base: &str, client: reqwest::blocking::ClientBuilder) -> Browser {
+        let client = client
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(60))

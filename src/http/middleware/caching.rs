@@ -23,7 +23,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 use sha2::{Digest, Sha256};
 
-use super::csrf::{SESSION_COOKIE, token_issued};
+use super::csrf::{session_token, token_issued};
 use super::reader_tokens::Slots;
 use crate::http::error::AppError;
 use crate::http::state::AppState;
@@ -78,7 +78,7 @@ pub async fn cache_headers(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let candidate = req.method() == Method::GET && is_public_page(req.path());
     let write = !matches!(*req.method(), Method::GET | Method::HEAD);
-    let staff = req.cookie(SESSION_COOKIE).is_some();
+    let staff = session_token(req.request()).is_some();
     let max_age = req
         .app_data::<web::Data<AppState>>()
         .map_or(0, |s| s.settings.public_cache_seconds);

@@ -17,14 +17,68 @@ use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use sha2::Sha256;
 
+use crate::config::Settings;
 use crate::http::error::AppError;
 use crate::http::state::AppState;
 use crate::service::auth::random_token;
 
-/// The per-browser CSRF cookie.
-pub const CSRF_COOKIE: &str = "townhall_csrf";
-/// The staff session cookie (read here to bind tokens to the session).
-pub const SESSION_COOKIE: &str = "townhall_session";
+/// The names of the site's two cookies: the staff session and the per-browser CSRF seed
+/// (the session is read here too, to bind tokens to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookieNames {
+    /// The staff session cookie.
+    pub session: &'static str,
+    /// The per-browser CSRF cookie.
+    pub csrf: &'static str,
+}
+
+/// The names over plain http.
+const PLAIN_NAMES: CookieNames = CookieNames {
+    session: "townhall_session",
+    csrf: "townhall_csrf",
+};
+
+/// The names under https. Browsers keep a `__Host-` cookie only when it is `Secure`,
+/// `Path=/` and has no `Domain`, so a page on a sibling subdomain or on plain http
+/// cannot set or replace it (a planted session or CSRF seed); over http they refuse
+/// such a cookie outright, hence the plain names there.
+const HOST_NAMES: CookieNames = CookieNames {
+    session: "__Host-townhall_session",
+    csrf: "__Host-townhall_csrf",
+};
+
+/// The cookie names for a site: every place that sets or reads a cookie asks here.
+pub fn cookie_names(settings: &Settings) -> CookieNames {
+    if settings.is_https() {
+        HOST_NAMES
+    } else {
+        PLAIN_NAMES
+    }
+}
+
+/// The cookie names of the site answering `req`.
+pub fn cookie_names_for(req: &HttpRequest) -> CookieNames {
+    req.app_data::<web::Data<AppState>>()
+        .map_or(PLAIN_NAMES, |s| cookie_names(&s.settings))
+}
+
+/// The staff session token `req` carries, if any.
+pub fn session_token(req: &HttpRequest) -> Option<String> {
+    req.cookie(cookie_names_for(req).session)
+        .map(|c| c.value().to_owned())
+}
+
+/// A cookie of the site with the attributes all of them carry: out of scripts' reach,
+/// not sent on cross-site writes, the whole site, and `Secure` under https (which the
+/// `__Host-` names need).
+pub fn site_cookie(name: &'static str, value: String, https: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https)
+        .finish()
+}
 
 /// The browser's CSRF seed for this request (from its cookie, or new), and whether a
 /// form token was made from it while answering.
@@ -49,8 +103,9 @@ pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let names = cookie_names_for(req.request());
     let existing = req
-        .cookie(CSRF_COOKIE)
+        .cookie(names.csrf)
         .map(|c| c.value().to_owned())
         .filter(|v| v.len() >= 32);
     let fresh = existing.is_none();
@@ -65,13 +120,8 @@ pub async fn ensure_cookie(
         .is_some_and(|s| s.settings.is_https());
     let mut res = next.call(req).await?;
     if fresh && issued.load(Ordering::Relaxed) {
-        let cookie = Cookie::build(CSRF_COOKIE, seed)
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(https)
-            .finish();
-        res.response_mut().add_cookie(&cookie)?;
+        res.response_mut()
+            .add_cookie(&site_cookie(names.csrf, seed, https))?;
     }
     Ok(res)
 }
@@ -128,10 +178,7 @@ impl Csrf {
             .get::<Seed>()
             .cloned()
             .ok_or_else(|| AppError::Internal("csrf middleware missing".into()))?;
-        let session = req
-            .cookie(SESSION_COOKIE)
-            .map(|c| c.value().to_owned())
-            .unwrap_or_default();
+        let session = session_token(req).unwrap_or_default();
         Ok(Csrf {
             seed,
             session,

@@ -32,7 +32,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::caching::not_modified;
-use super::csrf::{CSRF_COOKIE, SESSION_COOKIE};
+use super::csrf::cookie_names_for;
 use super::reader_tokens::{self, Slots};
 use crate::http::error::AppError;
 use crate::http::now;
@@ -200,10 +200,11 @@ fn key_for(req: &ServiceRequest) -> Option<(String, Audience)> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let key = format!("{}\n{accept}", req.uri());
-    match req.cookie(SESSION_COOKIE) {
+    let names = cookie_names_for(req.request());
+    match req.cookie(names.session) {
         None => Some((key, Audience::Everyone)),
         Some(session) => {
-            let seed = req.cookie(CSRF_COOKIE);
+            let seed = req.cookie(names.csrf);
             let browser = token_hash(&format!(
                 "{}\n{}",
                 session.value(),
@@ -236,8 +237,9 @@ async fn may_see(req: &ServiceRequest, audience: &Audience, entry: &Entry, ttl: 
         return false;
     };
     let token = token.clone();
+    let limits = auth::SessionLimits::of(&state.settings);
     state
-        .db(move |c| auth::session_user(c, &token, now()))
+        .db(move |c| auth::session_user(c, &token, now(), limits))
         .await
         .is_ok_and(|user| user.is_some())
 }

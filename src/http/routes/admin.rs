@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
+use super::account::{AccountExtras, account_view};
 use super::staff::{ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, notice, see_other};
-use super::two_factor::{AccountExtras, account_view};
 use crate::domain::role::role_options;
 use crate::domain::{FieldErrors, PostInput, Role, SafeHtml};
 use crate::http::error::AppError;
@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(account_page)
         .service(change_password)
         .service(change_notifications)
+        .service(sign_out_other_sessions)
         .service(users_page)
         .service(create_user)
         .service(disable_user)
@@ -580,6 +581,21 @@ async fn change_notifications(
         .db(move |c| crate::service::mail::set_author_notices(c, id, on))
         .await?;
     Ok(see_other("/admin/account?done=notifications"))
+}
+
+/// Ends every other session of the account; this browser stays signed in.
+#[post("/admin/account/sessions/sign-out-others")]
+async fn sign_out_other_sessions(
+    state: web::Data<AppState>,
+    who: RequireRole<OwnAccount>,
+    _form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, token) = (who.user.id, who.token.clone());
+    let ended = state
+        .db(move |c| user_service::sign_out_others(c, id, &token, now()))
+        .await?;
+    tracing::info!(user = id, ended, "other sessions signed out");
+    Ok(see_other("/admin/account?done=signed-out-others"))
 }
 
 #[post("/admin/account/password")]

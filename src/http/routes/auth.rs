@@ -2,11 +2,13 @@
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
+use actix_web::http::header::USER_AGENT;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
+use crate::config::Settings;
 use crate::http::error::{AppError, SET_UP_TWO_FACTOR_PAGE};
-use crate::http::middleware::csrf::{Csrf, CsrfForm, SESSION_COOKIE};
+use crate::http::middleware::csrf::{Csrf, CsrfForm, cookie_names, session_token, site_cookie};
 use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
@@ -103,14 +105,10 @@ pub struct TokenForm {
 crate::csrf_form!(LoginForm, TokenForm);
 
 /// The session cookie (or, with an empty value and no age, its removal).
-pub fn session_cookie(value: String, https: bool, max_age_days: i64) -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE, value)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(https)
-        .max_age(CookieDuration::days(max_age_days))
-        .finish()
+pub fn session_cookie(settings: &Settings, value: String, max_age_days: i64) -> Cookie<'static> {
+    let mut cookie = site_cookie(cookie_names(settings).session, value, settings.is_https());
+    cookie.set_max_age(CookieDuration::days(max_age_days));
+    cookie
 }
 
 /// The cookie that carries a pending sign-in (a right password waiting for its code)
@@ -129,24 +127,40 @@ fn pending_cookie(value: String, https: bool, max_age_minutes: i64) -> Cookie<'s
 }
 
 /// Where a signed-in member goes: back to `next`, or to their account page when they
-/// must set up two-factor first. The pending cookie, if any, is removed.
-fn signed_in_response(state: &AppState, signed_in: auth::SignedIn, next: &str) -> HttpResponse {
+/// must set up two-factor first. After a code, the pending cookie is removed.
+fn signed_in_response(
+    state: &AppState,
+    signed_in: auth::SignedIn,
+    next: &str,
+    after_code: bool,
+) -> HttpResponse {
     tracing::info!(user = signed_in.user.id, "signed in");
     let to = if signed_in.must_set_up_two_factor {
         SET_UP_TWO_FACTOR_PAGE
     } else {
         safe_next(next)
     };
-    let https = state.settings.is_https();
-    HttpResponse::SeeOther()
-        .insert_header(("Location", to.to_owned()))
+    let mut res = HttpResponse::SeeOther();
+    res.insert_header(("Location", to.to_owned()))
         .cookie(session_cookie(
+            &state.settings,
             signed_in.token,
-            https,
             state.settings.session_days.into(),
-        ))
-        .cookie(pending_cookie(String::new(), https, 0))
-        .finish()
+        ));
+    // The pending sign-in the code completed is spent: its cookie goes.
+    if after_code {
+        res.cookie(pending_cookie(String::new(), state.settings.is_https(), 0));
+    }
+    res.finish()
+}
+
+/// The browser's `User-Agent`, kept with the session it starts.
+fn user_agent_of(req: &HttpRequest) -> String {
+    req.headers()
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// A refusal the sign-in forms show beside the form: why, and with which status.
@@ -172,14 +186,23 @@ async fn login(
         ..
     } = form.0;
     let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
+    let user_agent = user_agent_of(&req);
     let policy = auth::SessionPolicy::from(&*state.settings);
     let attempt_email = email.clone();
     let result = state
-        .db(move |c| auth::sign_in(c, &attempt_email, &password, &ip, now(), policy))
+        .db(move |c| {
+            let attempt = auth::Attempt {
+                email: &attempt_email,
+                password: &password,
+                ip: &ip,
+                user_agent: &user_agent,
+            };
+            auth::sign_in(c, &attempt, now(), policy)
+        })
         .await;
     match result {
         Ok(auth::SignInOutcome::SignedIn(signed_in)) => {
-            Ok(signed_in_response(&state, signed_in, &next))
+            Ok(signed_in_response(&state, signed_in, &next, false))
         }
         Ok(auth::SignInOutcome::CodeNeeded(token)) => {
             let to = format!(
@@ -288,12 +311,19 @@ async fn submit_code(
         return Ok(start_again(&next));
     };
     let ip = crate::http::client_addr::client_ip(&req, state.settings.trust_proxy);
-    let days = state.settings.session_days;
+    let user_agent = user_agent_of(&req);
+    let limits = auth::SessionLimits::of(&state.settings);
     let result = state
-        .db(move |c| two_factor::finish_sign_in(c, &token, &code, &ip, now(), days))
+        .db(move |c| {
+            let origin = auth::Origin {
+                ip: &ip,
+                user_agent: &user_agent,
+            };
+            two_factor::finish_sign_in(c, &token, &code, origin, now(), limits)
+        })
         .await;
     match result {
-        Ok(signed_in) => Ok(signed_in_response(&state, signed_in, &next)),
+        Ok(signed_in) => Ok(signed_in_response(&state, signed_in, &next, true)),
         Err(AppError::NotFound) => Ok(start_again(&next)),
         Err(e) => {
             let (msg, status) = refusal(e)?;
@@ -308,12 +338,12 @@ async fn logout(
     req: HttpRequest,
     _form: CsrfForm<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+    if let Some(token) = session_token(&req) {
         state.db(move |c| auth::sign_out(c, &token)).await?;
     }
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/"))
-        .cookie(session_cookie(String::new(), state.settings.is_https(), 0))
+        .cookie(session_cookie(&state.settings, String::new(), 0))
         .finish())
 }
 

@@ -1,5 +1,6 @@
 //! The handlers, one module per area of the site.
 
+pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;

@@ -61,6 +61,7 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
              two-factor sign-in below to use the staff pages."
         }
         "two-factor-off" => "Two-factor sign-in is off: you sign in with your password alone.",
+        "signed-out-others" => "Every other session of your account has been signed out.",
         "user-created" => "Account created.",
         "user-disabled" => "Account disabled and signed out.",
         "user-enabled" => "Account enabled.",

@@ -4,16 +4,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::staff::{admin_render, see_other};
+use super::account::{AccountExtras, TwoFactorErrors, account_view};
+use super::staff::see_other;
 use crate::domain::FieldErrors;
 use crate::http::client_addr::client_ip;
 use crate::http::error::AppError;
 use crate::http::extractors::{OwnAccount, RequireRole};
 use crate::http::middleware::csrf::{Csrf, CsrfForm};
 use crate::http::now;
-use crate::http::render::Page;
 use crate::http::state::AppState;
 use crate::service::{ServiceResult, separate_field_errors, two_factor};
 use crate::storage::DbConn;
@@ -25,63 +25,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(confirm_setup)
         .service(disable)
         .service(new_recovery_codes);
-}
-
-/// Errors beside each two-factor form (they share field names, so each has its own).
-#[derive(Serialize, Default)]
-pub(super) struct TwoFactorErrors {
-    enable: FieldErrors,
-    disable: FieldErrors,
-    regenerate: FieldErrors,
-}
-
-/// What the account page shows beyond the account itself.
-#[derive(Serialize, Default)]
-pub(super) struct AccountExtras {
-    /// The password form's errors.
-    pub(super) errors: FieldErrors,
-    /// The two-factor forms' errors.
-    pub(super) two_factor_errors: TwoFactorErrors,
-    /// New recovery codes, shown this once.
-    pub(super) recovery_codes: Option<Vec<String>>,
-    /// What was just done.
-    pub(super) notice: Option<&'static str>,
-}
-
-/// The signed-in staff member's own page.
-#[derive(Serialize)]
-struct AccountPage {
-    #[serde(flatten)]
-    extras: AccountExtras,
-    notify_new_comments: bool,
-    two_factor: two_factor::Status,
-}
-
-/// Renders the account page with its two-factor state.
-pub(super) async fn account_view(
-    state: &AppState,
-    who: &RequireRole<OwnAccount>,
-    csrf: &Csrf,
-    status: StatusCode,
-    extras: AccountExtras,
-) -> Result<HttpResponse, AppError> {
-    let user = who.user.clone();
-    let issuer = state.settings.site_title.clone();
-    let two_factor = state
-        .db(move |c| two_factor::status(c, &user, &issuer))
-        .await?;
-    admin_render(
-        state,
-        who,
-        csrf,
-        Page::new("admin/account", "Your account").status(status),
-        AccountPage {
-            extras,
-            notify_new_comments: who.user.notify_new_comments,
-            two_factor,
-        },
-    )
-    .await
 }
 
 /// A form with nothing but its CSRF token.

@@ -1,21 +1,30 @@
 //! The two cookies the site sets, the per-browser CSRF seed and the staff session, are
 //! out of scripts' reach (HttpOnly), not sent on cross-site requests that change things
 //! (SameSite), and, when the site is served over https, never sent in clear (Secure,
-//! with HSTS on every response).
+//! with HSTS on every response; their names then carry the `__Host-` prefix, see
+//! `sessions.rs`).
 
 use actix_web::cookie::{Cookie, SameSite};
 use townhall::config::Settings;
+use townhall::http::middleware::csrf::cookie_names;
 
 use crate::both_backends;
 use crate::support::*;
 
-/// The cookie named `name` among a response's `Set-Cookie` headers.
-fn set_cookie(page: &Page, name: &str) -> Cookie<'static> {
+/// Every cookie a response sets.
+pub(super) fn set_cookies(page: &Page) -> Vec<Cookie<'static>> {
     page.headers
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| Cookie::parse(v.to_owned()).ok())
+        .collect()
+}
+
+/// The cookie named `name` among a response's `Set-Cookie` headers.
+pub(super) fn set_cookie(page: &Page, name: &str) -> Cookie<'static> {
+    set_cookies(page)
+        .into_iter()
         .find(|c| c.name() == name)
         .unwrap_or_else(|| panic!("no {name} cookie set: {:?}", page.headers))
 }
@@ -52,23 +61,24 @@ fn check_cookies(app: &TestApp, https: bool) {
     );
     let first = app.get("/login");
     assert_eq!(first.status, 200);
-    assert_guarded(&set_cookie(&first, "townhall_csrf"), https);
+    let names = cookie_names(&app.settings);
+    assert_guarded(&set_cookie(&first, names.csrf), https);
 
     let signed_in = app.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     assert_eq!(signed_in.status, 303, "{}", signed_in.body);
-    let session = set_cookie(&signed_in, "townhall_session");
+    let session = set_cookie(&signed_in, names.session);
     assert_guarded(&session, https);
     assert!(session.value().len() >= 32, "a long random session id");
 
     let out = app.submit("/admin/account", "/logout", &[]);
     assert_eq!(out.status, 303);
-    let cleared = set_cookie(&out, "townhall_session");
+    let cleared = set_cookie(&out, names.session);
     assert_eq!(cleared.value(), "", "sign-out clears the session cookie");
     assert_guarded(&cleared, https);
 }
 
 /// Makes the app believe it is served over https (the test still speaks http to it).
-fn https_site(s: &mut Settings) {
+pub(super) fn https_site(s: &mut Settings) {
     s.base_url = "https://blog.example.org".into();
 }
 

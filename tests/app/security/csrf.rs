@@ -42,6 +42,7 @@ const POST_ROUTES: &[&str] = &[
     "/admin/account/two-factor/enable",
     "/admin/account/two-factor/disable",
     "/admin/account/two-factor/recovery-codes",
+    "/admin/account/sessions/sign-out-others",
     "/admin/users",
     "/admin/users/{id}/disable",
     "/admin/users/{id}/enable",
@@ -168,6 +169,10 @@ both_backends! {
         let disable = app.get("/admin/users").row_attr("writer@example.org", "form[action$='/disable']", "action").expect("a disable button");
         let user_id = disable.trim_start_matches("/admin/users/").trim_end_matches("/disable").to_owned();
 
+        // A second session of the admin, which "sign out everywhere else" would end.
+        let elsewhere = app.browser();
+        elsewhere.login_admin();
+
         let foreign = app.browser().get("/login").csrf();
         let mut checked = 0;
         for route in POST_ROUTES.iter().filter(|r| !SIGNED_LINK_ROUTES.contains(r)) {
@@ -208,6 +213,7 @@ both_backends! {
         assert!(!app.get("/admin/users").body.contains("Forged"), "no account was created");
         assert!(app.get("/admin/account").body.contains("Set up two-factor sign-in"), "two-factor was not started");
         assert_eq!(app.browser().login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 303, "the password is unchanged");
+        assert_eq!(elsewhere.get("/admin/account").status, 200, "the admin's other session is not ended");
         assert_eq!(app.browser().get(&format!("/posts/{slug}")).attrs("form.comment-form", "action").len(), 1, "comments are still open");
     }
 
