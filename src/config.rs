@@ -91,6 +91,11 @@ pub struct Settings {
     /// Other hosts posts may show images from (the Content-Security-Policy's `img-src`),
     /// separated by spaces or commas, e.g. `images.example.org https://cdn.example.net`.
     pub image_hosts: String,
+    /// Readers' reports from this many distinct networks hide a comment until a
+    /// moderator reviews it (one defamatory or unlawful report is enough on its own).
+    pub report_hide_networks: u32,
+    /// Reports one network may send in an hour (0: no limit).
+    pub reports_per_network_hour: u32,
 }
 
 impl Default for Settings {
@@ -133,6 +138,8 @@ impl Default for Settings {
             comments_per_email_minute: 5,
             comments_per_address_hour: 120,
             same_comment_per_hour: 10,
+            report_hide_networks: 3,
+            reports_per_network_hour: 10,
         }
     }
 }
@@ -175,6 +182,8 @@ const KEYS: &[&str] = &[
     "comments_per_email_minute",
     "comments_per_address_hour",
     "same_comment_per_hour",
+    "report_hide_networks",
+    "reports_per_network_hour",
 ];
 
 /// A setting that stops start-up, with what is wrong.
@@ -401,6 +410,15 @@ impl Settings {
                 "image_hosts",
                 format!(
                     "{bad:?} is not a host name (like images.example.org or https://cdn.example.net)"
+                ),
+            ));
+        }
+        if !(1..=100).contains(&self.report_hide_networks) {
+            return Err(invalid(
+                "report_hide_networks",
+                format!(
+                    "must be between 1 and 100, got {}",
+                    self.report_hide_networks
                 ),
             ));
         }

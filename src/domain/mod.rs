@@ -31,6 +31,7 @@ pub mod comment_status;
 pub mod html;
 pub mod post;
 pub mod post_status;
+pub mod report;
 pub mod role;
 pub mod slug;
 pub mod text;
@@ -44,6 +45,7 @@ pub use comment_status::CommentStatus;
 pub use html::SafeHtml;
 pub use post::{PostDraft, PostInput};
 pub use post_status::PostStatus;
+pub use report::{ReportOutcome, ReportReason};
 pub use role::Role;
 pub use slug::Slug;
 

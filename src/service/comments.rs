@@ -476,6 +476,10 @@ pub struct CommentView {
     pub reply_url: Option<String>,
     /// For replies listed below their parent's level: whom they answer.
     pub in_reply_to: Option<ReplyTarget>,
+    /// Hidden by readers' reports while a moderator reviews it: only a note is shown.
+    pub hidden: bool,
+    /// The report form, for a comment still shown.
+    pub report_url: Option<String>,
     /// Replies, oldest first.
     pub replies: Vec<CommentView>,
 }
@@ -519,6 +523,13 @@ impl Thread {
 }
 
 fn reply_target(row: &PublicRow) -> ReplyTarget {
+    if row.hidden_at.is_some() {
+        return ReplyTarget {
+            id: row.id,
+            author: "a hidden comment".to_owned(),
+            excerpt: super::reports::HIDDEN_NOTE.to_owned(),
+        };
+    }
     ReplyTarget {
         id: row.id,
         author: row.author_name.clone(),
@@ -570,7 +581,26 @@ pub fn thread(
     let view = |i: usize| -> CommentView {
         let r = &rows[i];
         let permalink = format!("/posts/{}#comment-{}", post.slug, r.id);
+        // Its text is not served at all while reports hide it, only its place.
+        if r.hidden_at.is_some() {
+            return CommentView {
+                id: r.id,
+                author: String::new(),
+                website: None,
+                body_html: SafeHtml::clean(""),
+                date_display: String::new(),
+                date_iso: String::new(),
+                permalink,
+                reply_url: None,
+                in_reply_to: None,
+                hidden: true,
+                report_url: None,
+                replies: Vec::new(),
+            };
+        }
         CommentView {
+            hidden: false,
+            report_url: Some(format!("/comments/{}/report", r.id)),
             id: r.id,
             author: r.author_name.clone(),
             website: Some(r.website.clone()).filter(|w| !w.is_empty() && check_website(w).is_ok()),
@@ -616,6 +646,7 @@ pub fn thread(
     let replying_to = reply_to
         .filter(|_| open)
         .and_then(|id| index.get(&id))
+        .filter(|&&i| rows[i].hidden_at.is_none())
         .map(|&i| reply_target(&rows[i]));
     Ok(Thread {
         comments,

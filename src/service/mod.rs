@@ -12,6 +12,7 @@ pub mod pause;
 pub mod posts;
 pub mod queue;
 pub mod recheck;
+pub mod reports;
 pub mod rules;
 pub mod setup;
 pub mod site;

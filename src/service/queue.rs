@@ -137,6 +137,7 @@ pub fn decide(
                 _ => format!("{} → {to}", c.status),
             };
             store::audit(conn, Some(actor), decision.audit(id), &detail, now)?;
+            super::reports::close_on_decision(conn, mail, actor, id, decision, now)?;
             if decision == Decision::Approve && c.status != CommentStatus::Published {
                 approved.push(id);
             }
@@ -718,12 +719,20 @@ pub fn list(
     let mut rows = store::queue(conn, &filter)?;
     let more = rows.len() > QUEUE_PAGE as usize;
     rows.truncate(QUEUE_PAGE as usize);
+    Ok((items(conn, rows, now)?, more))
+}
+
+/// Comments (with their post's title and slug) as the queue shows them.
+pub fn items(
+    conn: &mut DbConn,
+    rows: Vec<(CommentRow, String, String)>,
+    now: NaiveDateTime,
+) -> ServiceResult<Vec<QueueItem>> {
     let around = Surroundings::load(conn, rows.iter().map(|r| &r.0), now)?;
-    let items = rows
+    Ok(rows
         .into_iter()
         .map(|(c, title, slug)| item(c, title, slug, &around, now))
-        .collect();
-    Ok((items, more))
+        .collect())
 }
 
 /// One entry of a comment's history.

@@ -124,6 +124,8 @@ pub struct PublicRow {
     pub body: String,
     /// Submitted.
     pub created_at: NaiveDateTime,
+    /// Hidden by readers' reports until a moderator reviews it.
+    pub hidden_at: Option<NaiveDateTime>,
 }
 
 /// What the engine needs to know about an earlier comment on the same post.

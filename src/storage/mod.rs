@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod outbox;
 pub mod posts;
 pub mod replica;
+pub mod reports;
 #[allow(missing_docs)]
 pub mod schema;
 pub mod sessions;

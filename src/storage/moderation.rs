@@ -439,6 +439,10 @@ pub enum Audit {
     CommentSpam(i64),
     /// A comment edited.
     CommentEdit(i64),
+    /// A published comment hidden by readers' reports until a moderator reviews it.
+    CommentHiddenByReports(i64),
+    /// A comment's reports dismissed (the comment stays, shown again).
+    ReportsDismissed(i64),
     /// The author of a comment banned.
     CommenterBan(i64),
     /// A ban lifted.
@@ -490,6 +494,8 @@ impl Audit {
             Audit::CommentReject(_) => "comment.reject",
             Audit::CommentSpam(_) => "comment.spam",
             Audit::CommentEdit(_) => "comment.edit",
+            Audit::CommentHiddenByReports(_) => "comment.hidden_by_reports",
+            Audit::ReportsDismissed(_) => "comment.reports_dismissed",
             Audit::CommenterBan(_) => "commenter.ban",
             Audit::CommenterUnban(_) => "commenter.unban",
             Audit::CommenterTrust(_) => "commenter.trust",
@@ -524,6 +530,8 @@ impl Audit {
             | Audit::CommentReject(id)
             | Audit::CommentSpam(id)
             | Audit::CommentEdit(id)
+            | Audit::CommentHiddenByReports(id)
+            | Audit::ReportsDismissed(id)
             | Audit::CommenterBan(id)
             | Audit::CommenterTrust(id)
             | Audit::CommenterUntrust(id) => (AuditTarget::Comment, Some(id)),

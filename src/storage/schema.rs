@@ -135,6 +135,7 @@ diesel::table! {
         honeypot -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
     }
 }
 
@@ -270,6 +271,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        reason -> Text,
+        detail -> Text,
+        reporter_name -> Nullable<Text>,
+        reporter_email -> Nullable<Text>,
+        network -> Text,
+        created_at -> Timestamp,
+        outcome -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(two_factor -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
@@ -283,6 +300,7 @@ diesel::joinable!(slug_redirects -> posts (post_id));
 diesel::joinable!(reply_subscriptions -> posts (post_id));
 diesel::joinable!(wp_posts -> posts (post_id));
 diesel::joinable!(wp_comments -> comments (comment_id));
+diesel::joinable!(reports -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -309,4 +327,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_state,
     wp_posts,
     wp_comments,
+    reports,
 );

@@ -4,9 +4,15 @@
 //! Screenshots of the queue and of the post with the comment go to
 //! `target/screenshots/` (or `$CARGO_TARGET_DIR/screenshots/`).
 //!
+//! A reader also reports a published comment through its Report form, and axe-core
+//! checks the post page, the form and its confirmation for accessibility violations
+//! ([`assert_accessible`]).
+//!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's `chromium` and
-//! `chromium-driver`; `.ci/run` installs them). Without them the test is skipped with a
-//! notice, except under `CI=true`, where it fails.
+//! `chromium-driver`; `.ci/run` installs them), and axe-core's `axe.min.js` (`.ci/run`
+//! installs it from npm into `target/axe`; or name the file in `$TOWNHALL_AXE_JS`).
+//! Without them the tests are skipped with a notice, except under `CI=true`, where they
+//! fail.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -18,7 +24,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
-use crate::comments::{comment_settings, csrf, fields, housing_post, reader, send_json};
+use crate::comments::{
+    HOUSING_COMMENTS, comment_settings, csrf, fields, housing_post, publish, reader, send_json,
+};
 use crate::support::*;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -130,13 +138,17 @@ pub(crate) fn browser_available() -> bool {
     false
 }
 
+/// The build folder: `$CARGO_TARGET_DIR`, else `target`.
+fn target_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| manifest.join("target"), |t| manifest.join(t))
+}
+
 /// Where screenshots go: `$CARGO_TARGET_DIR/screenshots`, else `target/screenshots`.
 fn screenshot_dir() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| manifest.join("target"), |t| manifest.join(t));
-    let dir = target.join("screenshots");
+    let dir = target_dir().join("screenshots");
     std::fs::create_dir_all(&dir).expect("create the screenshot folder");
     dir
 }
@@ -495,4 +507,142 @@ async fn moderate_in_browser(
     assert_eq!(heading, "Comments (1)");
     let post_png = screenshot(browser, "post-with-comments.png").await;
     (queue_png, post_png)
+}
+
+/// axe-core's script: the file `$TOWNHALL_AXE_JS` names, else the copy `.ci/run`
+/// installs (`target/axe/node_modules/axe-core/axe.min.js`). Without it the test fails
+/// under CI and is skipped (with a notice) elsewhere, as without Chromium.
+pub(crate) fn axe_source() -> Option<String> {
+    let path = std::env::var_os("TOWNHALL_AXE_JS")
+        .filter(|v| !v.is_empty())
+        .map_or_else(
+            || target_dir().join("axe/node_modules/axe-core/axe.min.js"),
+            PathBuf::from,
+        );
+    match std::fs::read_to_string(&path) {
+        Ok(js) if js.contains("axe") => Some(js),
+        _ => {
+            assert!(
+                !in_ci(),
+                "CI must run the accessibility checks, but {} is missing: `npm install --prefix target/axe axe-core@4` (.ci/run does) or set TOWNHALL_AXE_JS",
+                path.display()
+            );
+            eprintln!(
+                "notice: accessibility test skipped: {} not found (npm install --prefix target/axe axe-core@4, or set TOWNHALL_AXE_JS)",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// Runs axe-core (its WCAG 2.x A and AA rules and best practices) on the page open in
+/// `browser` and fails with every violation, its rule, help and the elements it found.
+/// Every public form page goes through this one check.
+pub(crate) async fn assert_accessible(browser: &Client, axe: &str, what: &str) {
+    browser
+        .execute(axe, Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("inject axe-core into {what}: {e}"));
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\n\
+             axe.run(document, { resultTypes: ['violations'] })\n\
+               .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,\n\
+                 nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary) }))))\n\
+               .catch(e => done({ error: String(e) }));",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("run axe-core on {what}: {e}"));
+    assert!(found.is_array(), "axe-core failed on {what}: {found}");
+    assert_eq!(
+        found.as_array().map(Vec::len),
+        Some(0),
+        "accessibility violations on {what}: {}",
+        serde_json::to_string_pretty(&found).unwrap_or_default()
+    );
+}
+
+#[test]
+fn a_reader_reports_a_comment_and_the_pages_pass_axe() {
+    if !browser_available() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, comment_settings).expect("SQLite always runs");
+    let (post_id, slug) = housing_post(&app);
+    let id = publish(&app, &slug, post_id, &reader(1), HOUSING_COMMENTS[0], None);
+
+    let chromium = Chromium::start();
+    let sent_png = chromium.runtime.block_on(report_in_browser(
+        &chromium.client,
+        &app.base,
+        &slug,
+        id,
+        &axe,
+    ));
+    let errors = console_errors(&chromium.driver, &chromium.session);
+    let _ = chromium.runtime.block_on(chromium.client.clone().close());
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    eprintln!("report test screenshot: {}", sent_png.display());
+}
+
+/// A reader opens a comment's Report link, sends a defamation notice and sees the
+/// confirmation; the comment is then hidden on the post. axe-core checks each page.
+async fn report_in_browser(
+    browser: &Client,
+    base: &str,
+    slug: &str,
+    id: i64,
+    axe: &str,
+) -> PathBuf {
+    browser
+        .goto(&format!("{base}/posts/{slug}"))
+        .await
+        .expect("open the post");
+    assert_accessible(browser, axe, "the post page").await;
+    let link = browser
+        .find(Locator::Css(&format!("#comment-{id} a.report-link")))
+        .await
+        .expect("the comment's Report link");
+    link.click().await.expect("follow the Report link");
+    let heading = text_of(browser, "h1").await;
+    assert_eq!(heading, "Report a comment");
+    assert_accessible(browser, axe, "the report form").await;
+
+    browser
+        .find(Locator::Css("#reason-unlawful"))
+        .await
+        .expect("the defamatory-or-unlawful choice")
+        .click()
+        .await
+        .expect("choose it");
+    fill(
+        browser,
+        "#report-detail",
+        "It says a named landlord lied to the council; that is false.",
+    )
+    .await;
+    fill(browser, "#report-name", "Sam Reader").await;
+    fill(browser, "#report-email", "sam@example.org").await;
+    submit(browser, "form.report-form button[type=submit]").await;
+    let thanks = text_of(browser, ".report-sent").await;
+    assert!(thanks.contains("has reached our moderators"), "{thanks}");
+    assert_accessible(browser, axe, "the report's confirmation page").await;
+    let png = screenshot(browser, "report-sent.png").await;
+
+    browser
+        .goto(&format!("{base}/posts/{slug}"))
+        .await
+        .expect("open the post again");
+    let hidden = text_of(browser, &format!("#comment-{id}")).await;
+    assert_eq!(
+        hidden,
+        "This comment is hidden while a moderator reviews it."
+    );
+    assert_accessible(browser, axe, "the post page with a hidden comment").await;
+    png
 }

@@ -18,6 +18,7 @@ mod page_cache;
 mod publishing;
 mod queue;
 mod replica;
+mod reports;
 mod resilience;
 mod rules;
 mod scaleout;

@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod mail;
 pub mod moderation;
 pub mod public;
+pub mod reports;
 pub mod staff;
 pub mod two_factor;
 pub mod wordpress;
@@ -21,6 +22,7 @@ use super::error::AppError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     comments::routes(cfg);
+    reports::routes(cfg);
     mail::routes(cfg);
     feeds::routes(cfg);
     assets::routes(cfg);

@@ -73,6 +73,9 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "unban" => "Ban lifted.",
         "trust" => "Trusted: their comments skip the soft rules.",
         "untrust" => "No longer trusted.",
+        "dismissed" => {
+            "Reports dismissed: the comment stays on the post, and each reader who left an e-mail is told."
+        }
         "thread" => "Thread setting saved.",
         "flood" => "Flood closure lifted: comments are open again.",
         "paused" => "Comments are now closed across the whole site.",

@@ -134,6 +134,72 @@ pub fn flood(ctx: &MailContext, to: &str, a: &About, now: NaiveDateTime) -> NewM
     )
 }
 
+/// To moderators at once: readers' reports hid a published comment until one of them
+/// reviews it. `reasons` lists the reports so far, one line each.
+pub fn reported(
+    ctx: &MailContext,
+    to: &str,
+    a: &About,
+    reasons: &[String],
+    now: NaiveDateTime,
+) -> NewMessage {
+    let list: String = reasons
+        .iter()
+        .map(|r| format!("* {}\n", one_line(r)))
+        .collect();
+    let body = format!(
+        "Hello,\n\nReaders reported a comment by {name} on \"{title}\", and it is now hidden from the public until a moderator reviews it.\n\n{quote}\n\nThe reports:\n{list}\nReview it (dismiss the reports to show it again, or reject it): {queue}",
+        name = one_line(&a.comment.author_name),
+        title = one_line(&a.post.title),
+        quote = quoted(&a.excerpt),
+        queue = ctx.link(&format!("/admin/queue/reported#q-{}", a.comment.id)),
+    );
+    message(
+        ctx,
+        to,
+        "reported",
+        Some(a),
+        &format!("A reported comment on \"{}\" is hidden", a.post.title),
+        body,
+        now,
+    )
+}
+
+/// To a reader who reported a comment and left their e-mail: what a moderator decided.
+pub fn report_outcome(
+    ctx: &MailContext,
+    to: &str,
+    name: Option<&str>,
+    a: &About,
+    removed: bool,
+    now: NaiveDateTime,
+) -> NewMessage {
+    let greeting = name
+        .map(one_line)
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| "Hello,".to_owned(), |n| format!("Hello {n},"));
+    let decision = if removed {
+        "A moderator has reviewed it and removed it: it is no longer on the post."
+    } else {
+        "A moderator has reviewed it and decided it does not break our house rules, so it stays on the post."
+    };
+    let body = format!(
+        "{greeting}\n\nThank you for reporting a comment by {author} on \"{title}\".\n\n{decision}\n\nOur house rules: {rules}\n\nYou get this one message because you left your e-mail address with your report.",
+        author = one_line(&a.comment.author_name),
+        title = one_line(&a.post.title),
+        rules = ctx.link("/house-rules"),
+    );
+    message(
+        ctx,
+        to,
+        "report_outcome",
+        Some(a),
+        &format!("Your report on \"{}\"", a.post.title),
+        body,
+        now,
+    )
+}
+
 /// To a commenter: their held comment was approved and is now on the post.
 pub fn approved(ctx: &MailContext, a: &About, now: NaiveDateTime) -> NewMessage {
     let body = format!(

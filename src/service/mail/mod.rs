@@ -3,7 +3,10 @@
 //! ([`worker::run_once`]) delivers them over SMTP or into `.eml` files, with retries.
 //!
 //! - moderators: a digest of newly held comments ([`digest`]), and a notice at once when
-//!   a flood closes a thread ([`notify_flood_closed`]);
+//!   a flood closes a thread ([`notify_flood_closed`]) or readers' reports hide a
+//!   comment ([`notify_reported`]);
+//! - readers who reported a comment and left an e-mail: the outcome
+//!   ([`notify_report_outcome`]);
 //! - commenters: a notice when their held comment is approved
 //!   ([`notify_comment_approved`]), and new comments on threads they subscribed to,
 //!   each with a one-click unsubscribe link ([`notify_comment_published`], [`token`]);
@@ -166,6 +169,46 @@ pub fn notify_flood_closed(
     let messages: Vec<NewMessage> = users::moderator_emails(conn)?
         .iter()
         .map(|to| compose::flood(ctx, to, &a, now))
+        .collect();
+    Ok(outbox::insert(conn, &messages)?)
+}
+
+/// Queues the notice to every moderator and admin that readers' reports hid a comment,
+/// to go out at once (not with the digest). Call it in the transaction that hid it.
+pub fn notify_reported(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    comment_id: i64,
+    reasons: &[String],
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    let a = about(conn, ctx, comment_id)?;
+    let messages: Vec<NewMessage> = users::moderator_emails(conn)?
+        .iter()
+        .map(|to| compose::reported(ctx, to, &a, reasons, now))
+        .collect();
+    Ok(outbox::insert(conn, &messages)?)
+}
+
+/// Queues, for each reader who reported a comment and left an e-mail (once per
+/// address), what a moderator decided. Call it in the transaction that decided.
+pub fn notify_report_outcome(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    comment_id: i64,
+    reporters: &[(Option<String>, String)],
+    removed: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    if reporters.is_empty() {
+        return Ok(0);
+    }
+    let a = about(conn, ctx, comment_id)?;
+    let mut seen = std::collections::HashSet::new();
+    let messages: Vec<NewMessage> = reporters
+        .iter()
+        .filter(|(_, email)| seen.insert(email.to_lowercase()))
+        .map(|(name, email)| compose::report_outcome(ctx, email, name.as_deref(), &a, removed, now))
         .collect();
     Ok(outbox::insert(conn, &messages)?)
 }
