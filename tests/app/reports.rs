@@ -111,6 +111,7 @@ both_backends! {
         assert!(alert[0].body.contains(&format!("{}/admin/queue/reported#q-{id}", app.base)), "{}", alert[0].body);
 
         // The Reported tab lists it with its reasons; the hiding is in the audit log.
+        assert!(app.get("/admin/queue").texts(".queue-tabs a").contains(&"Reported (1)".to_owned()));
         let tab = app.get("/admin/queue/reported");
         assert_eq!(tab.status, 200, "{}", tab.body);
         let item = tab.text(&format!("#q-{id}"));

@@ -67,6 +67,8 @@ struct QueuePage {
     held_tab: bool,
     published_tab: bool,
     rejected_tab: bool,
+    /// Comments with open reports (the Reported tab's count).
+    reported: i64,
     items: Vec<queue::QueueItem>,
     count: usize,
     flooded: Vec<FloodedThread>,
@@ -170,7 +172,7 @@ async fn queue_page(
     };
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let ((items, more), flooded, paused) = state
+    let ((items, more), flooded, paused, reported) = state
         .db(move |c| {
             let items = queue::list(c, filter, page, t)?;
             // Only the flooded ones, by one query: loading every post to pick them out
@@ -183,7 +185,12 @@ async fn queue_page(
                     url: format!("/posts/{slug}"),
                 })
                 .collect();
-            Ok((items, flooded, pause::comments_paused(c)?))
+            Ok((
+                items,
+                flooded,
+                pause::comments_paused(c)?,
+                crate::service::reports::reported_count(c)?,
+            ))
         })
         .await?;
     admin_render(
@@ -196,6 +203,7 @@ async fn queue_page(
             held_tab: tab == CommentStatus::Held,
             published_tab: tab == CommentStatus::Published,
             rejected_tab: tab == CommentStatus::Rejected,
+            reported,
             count: items.len(),
             items,
             flooded,
