@@ -56,6 +56,8 @@ const POST_ROUTES: &[&str] = &[
     "/admin/posts/{id}/comments",
     "/admin/posts/{id}/lift-flood",
     "/admin/site/comments",
+    "/comments/{id}/report",
+    "/admin/comments/{id}/reports/dismiss",
 ];
 
 /// POST routes authorised by a signed token in the address instead (see the module note).
@@ -86,6 +88,8 @@ const PLAUSIBLE_FIELDS: &[(&str, &str)] = &[
     ("reply_to", ""),
     ("agree", "yes"),
     ("homepage", ""),
+    ("reason", "unlawful"),
+    ("detail", "Forged."),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -209,6 +213,7 @@ both_backends! {
         let row = stored::find(&mut app.db(), comment_id).expect("query").expect("the comment");
         assert_eq!((row.status.as_str(), row.body.as_str()), ("published", HOUSING_COMMENTS[0]));
         assert_eq!(stored::count_on_post(&mut app.db(), post_id).expect("count"), 1, "no comment was added");
+        assert!(townhall::storage::reports::open_on(&mut app.db(), &[comment_id]).expect("reports").is_empty(), "no report was stored");
         assert_eq!(app.browser().login("writer@example.org", &writer_password).status, 303, "the account is still enabled");
         assert!(!app.get("/admin/users").body.contains("Forged"), "no account was created");
         assert!(app.get("/admin/account").body.contains("Set up two-factor sign-in"), "two-factor was not started");
