@@ -152,9 +152,9 @@ pub fn reason_options(chosen: &str) -> Vec<MenuOption> {
 pub struct ReportTarget {
     /// The comment.
     pub comment_id: i64,
-    /// Its author's name.
+    /// Its author's name (empty once hidden).
     pub author: String,
-    /// The start of its text (none once hidden).
+    /// The start of its text (the hidden note once hidden).
     pub excerpt: String,
     /// The post's title.
     pub post_title: String,
@@ -176,15 +176,20 @@ pub fn target(
     let post = posts::find(conn, c.post_id)?
         .filter(|p| p.status == PostStatus::Published && p.published_at.is_some_and(|at| at <= now))
         .ok_or(ServiceError::NotFound)?;
+    // Nothing of a hidden comment is served to the public, here neither.
     let hidden = store::hidden_at(conn, comment_id)?.is_some();
+    let (author, excerpt) = if hidden {
+        (String::new(), HIDDEN_NOTE.to_owned())
+    } else {
+        (
+            c.author_name,
+            truncate_words(&markdown_plain_text(&c.body), 300),
+        )
+    };
     Ok(ReportTarget {
         comment_id,
-        author: c.author_name,
-        excerpt: if hidden {
-            HIDDEN_NOTE.to_owned()
-        } else {
-            truncate_words(&markdown_plain_text(&c.body), 300)
-        },
+        author,
+        excerpt,
         post_title: post.title,
         comment_url: format!("/posts/{}#comment-{comment_id}", post.slug),
         hidden,
@@ -227,6 +232,7 @@ pub fn submit(
     now: NaiveDateTime,
 ) -> ServiceResult<bool> {
     write_transaction(conn, |conn| {
+        store::lock_comment(conn, comment_id)?;
         target(conn, comment_id, now)?;
         if settings.per_network_hour > 0
             && store::from_network_since(conn, network, now - Duration::hours(1))?
@@ -340,6 +346,7 @@ pub fn dismiss(
     now: NaiveDateTime,
 ) -> ServiceResult<usize> {
     write_transaction(conn, |conn| {
+        store::lock_comment(conn, comment_id)?;
         comments::find(conn, comment_id)?.ok_or(ServiceError::NotFound)?;
         let was_hidden = store::hidden_at(conn, comment_id)?.is_some();
         let n = close(

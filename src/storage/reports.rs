@@ -118,6 +118,22 @@ pub fn close(
     Ok(open)
 }
 
+/// Locks a comment's row for the rest of the transaction, so that two reports arriving
+/// together are counted one after the other and only one of them hides the comment
+/// (SQLite's `BEGIN IMMEDIATE` already holds the whole database).
+pub fn lock_comment(conn: &mut DbConn, comment_id: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Postgres(c) => comments::table
+            .find(comment_id)
+            .select(comments::id)
+            .for_update()
+            .first::<i64>(c)
+            .optional()
+            .map(|_| ()),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
 /// Hides a comment from the public (`Some`) or shows it again (`None`).
 pub fn set_hidden(
     conn: &mut DbConn,

@@ -93,6 +93,10 @@ both_backends! {
         assert_eq!((sent.status, sent.location()), (303, format!("/comments/{id}/report/sent").as_str()), "{}", sent.body);
         let thanks = app.browser().get(sent.location());
         assert!(thanks.text(".report-sent").contains("has reached our moderators"), "{}", thanks.body);
+        // The form of a hidden comment serves nothing of it either.
+        let again = app.browser().get(&format!("/comments/{id}/report"));
+        assert!(again.text(".notice").contains("already hidden"), "{}", again.body);
+        assert!(!again.body.contains("Reader 1") && !again.body.contains("temporary accommodation before"), "{}", again.body);
 
         // Hidden at once, although the post page was kept: only the note is served.
         let post = app.browser().get(&format!("/posts/{slug}"));
