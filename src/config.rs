@@ -88,6 +88,9 @@ pub struct Settings {
     pub comments_per_address_hour: u32,
     /// Times the same comment text may be sent in an hour, site-wide (0: no limit).
     pub same_comment_per_hour: u32,
+    /// Reviews of rejected comments one commenter (by e-mail) may ask for in a day (0: no
+    /// limit).
+    pub appeals_per_day: u32,
     /// Other hosts posts may show images from (the Content-Security-Policy's `img-src`),
     /// separated by spaces or commas, e.g. `images.example.org https://cdn.example.net`.
     pub image_hosts: String,
@@ -133,6 +136,7 @@ impl Default for Settings {
             comments_per_email_minute: 5,
             comments_per_address_hour: 120,
             same_comment_per_hour: 10,
+            appeals_per_day: 5,
         }
     }
 }
@@ -175,6 +179,7 @@ const KEYS: &[&str] = &[
     "comments_per_email_minute",
     "comments_per_address_hour",
     "same_comment_per_hour",
+    "appeals_per_day",
 ];
 
 /// A setting that stops start-up, with what is wrong.

@@ -33,7 +33,7 @@ pub(crate) fn mail_settings(s: &mut Settings) {
 pub(crate) struct Received {
     pub(crate) rcpt: Vec<String>,
     headers: HashMap<String, String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Received {
@@ -42,7 +42,7 @@ impl Received {
             .get(&name.to_lowercase())
             .map_or("", String::as_str)
     }
-    fn subject(&self) -> &str {
+    pub(crate) fn subject(&self) -> &str {
         self.header("subject")
     }
 }

@@ -20,9 +20,9 @@ use crate::http::render::Page;
 use crate::http::state::AppState;
 use crate::moderation::HouseRule;
 use crate::service::comments::{CommentsState, comments_state};
-use crate::service::pause;
 use crate::service::queue::{self, Decision};
 use crate::service::site::{Paged, display_date, offset, paged};
+use crate::service::{appeals, pause};
 use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
@@ -77,6 +77,9 @@ struct QueuePage {
     notice: Option<&'static str>,
     pages: Pager,
     page_prefix: String,
+    /// The Appeals tab: commenters' requests for a review, instead of a comment list.
+    appeals_tab: bool,
+    appeals: Vec<appeals::AppealItem>,
 }
 
 /// A thread closed by a flood, waiting for a moderator to reopen it.
@@ -170,9 +173,14 @@ async fn queue_page(
     };
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let ((items, more), flooded, paused) = state
+    let appeals_tab = q.tab.as_deref() == Some(appeals::APPEALS_TAB);
+    let ((items, more), flooded, paused, appeals) = state
         .db(move |c| {
-            let items = queue::list(c, filter, page, t)?;
+            let (items, appeals) = if appeals_tab {
+                ((Vec::new(), false), appeals::open(c, t)?)
+            } else {
+                (queue::list(c, filter, page, t)?, Vec::new())
+            };
             // Only the flooded ones, by one query: loading every post to pick them out
             // grows with the site (bench/RESULTS.md).
             let flooded: Vec<_> = store::flooded_threads(c)?
@@ -183,7 +191,7 @@ async fn queue_page(
                     url: format!("/posts/{slug}"),
                 })
                 .collect();
-            Ok((items, flooded, pause::comments_paused(c)?))
+            Ok((items, flooded, pause::comments_paused(c)?, appeals))
         })
         .await?;
     admin_render(
@@ -193,7 +201,7 @@ async fn queue_page(
         Page::new("admin/queue", "Comment queue"),
         QueuePage {
             tab,
-            held_tab: tab == CommentStatus::Held,
+            held_tab: tab == CommentStatus::Held && !appeals_tab,
             published_tab: tab == CommentStatus::Published,
             rejected_tab: tab == CommentStatus::Rejected,
             count: items.len(),
@@ -226,6 +234,8 @@ async fn queue_page(
                     ("commenter", &q.commenter),
                 ],
             ),
+            appeals_tab,
+            appeals,
         },
     )
     .await

@@ -56,6 +56,8 @@ const POST_ROUTES: &[&str] = &[
     "/admin/posts/{id}/comments",
     "/admin/posts/{id}/lift-flood",
     "/admin/site/comments",
+    "/appeal",
+    "/admin/appeals/{id}",
 ];
 
 /// POST routes authorised by a signed token in the address instead (see the module note).
@@ -86,6 +88,8 @@ const PLAUSIBLE_FIELDS: &[(&str, &str)] = &[
     ("reply_to", ""),
     ("agree", "yes"),
     ("homepage", ""),
+    ("explanation", "Forged appeal."),
+    ("outcome", "publish"),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
