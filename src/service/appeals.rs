@@ -320,6 +320,11 @@ pub struct RuleChoice {
     pub selected: bool,
 }
 
+/// How many appeals wait for a moderator.
+pub fn open_count(conn: &mut DbConn) -> ServiceResult<i64> {
+    Ok(appeals::open_count(conn)?)
+}
+
 /// The open appeals, oldest first.
 pub fn open(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<Vec<AppealItem>> {
     let mut items = Vec::new();

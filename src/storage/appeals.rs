@@ -81,6 +81,14 @@ pub fn open(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<AppealRow>> {
         .load(c))
 }
 
+/// Open appeals in all (for the tab's label).
+pub fn open_count(conn: &mut DbConn) -> QueryResult<i64> {
+    dispatch!(conn, |c| appeals::table
+        .filter(appeals::decided_at.is_null())
+        .count()
+        .get_result(c))
+}
+
 /// Appeals made since `since` against comments written under this folded e-mail.
 pub fn count_by_email_key_since(
     conn: &mut DbConn,

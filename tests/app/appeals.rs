@@ -145,6 +145,7 @@ both_backends! {
         let tab = m.get("/admin/queue?tab=appeals");
         assert_eq!(tab.status, 200, "{}", tab.body);
         assert_eq!(tab.attrs(".queue-tabs a[aria-current=page]", "href"), ["/admin/queue?tab=appeals"]);
+        assert_eq!(m.get("/admin/queue").text(".queue-tabs a[href='/admin/queue?tab=appeals']"), "Appeals (1)", "seen from every tab");
         let item = format!("#appeal-{}", open[0].id);
         assert_eq!(tab.text(&format!("{item} .queue-body")), RUDE);
         assert!(tab.texts(&format!("{item} .queue-hits code")).iter().any(|r| r.starts_with("civility.")), "{}", tab.body);
@@ -165,6 +166,7 @@ both_backends! {
         let tab = m.get(decided.location());
         assert_eq!(tab.text(".notice-ok"), "Appeal decided: the comment is published, and its writer is told.");
         assert_eq!(tab.text(".queue-empty"), "No appeals are waiting.");
+        assert_eq!(tab.text(".queue-tabs a[aria-current=page]"), "Appeals");
         // Deciding it again changes nothing.
         let twice = m.submit("/admin/queue", &format!("/admin/appeals/{}", open[0].id), &[("outcome", "uphold"), ("rule", "1")]);
         assert_eq!(twice.status, 409, "{}", twice.body);

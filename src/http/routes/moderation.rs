@@ -80,6 +80,8 @@ struct QueuePage {
     /// The Appeals tab: commenters' requests for a review, instead of a comment list.
     appeals_tab: bool,
     appeals: Vec<appeals::AppealItem>,
+    /// Open appeals in all, on the tab's label.
+    appeals_open: i64,
 }
 
 /// A thread closed by a flood, waiting for a moderator to reopen it.
@@ -174,7 +176,7 @@ async fn queue_page(
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
     let appeals_tab = q.tab.as_deref() == Some(appeals::APPEALS_TAB);
-    let ((items, more), flooded, paused, appeals) = state
+    let ((items, more), flooded, paused, (appeals, appeals_open)) = state
         .db(move |c| {
             let (items, appeals) = if appeals_tab {
                 ((Vec::new(), false), appeals::open(c, t)?)
@@ -191,6 +193,7 @@ async fn queue_page(
                     url: format!("/posts/{slug}"),
                 })
                 .collect();
+            let appeals = (appeals, appeals::open_count(c)?);
             Ok((items, flooded, pause::comments_paused(c)?, appeals))
         })
         .await?;
@@ -236,6 +239,7 @@ async fn queue_page(
             ),
             appeals_tab,
             appeals,
+            appeals_open,
         },
     )
     .await
