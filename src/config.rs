@@ -88,6 +88,9 @@ pub struct Settings {
     pub comments_per_address_hour: u32,
     /// Times the same comment text may be sent in an hour, site-wide (0: no limit).
     pub same_comment_per_hour: u32,
+    /// Reviews of rejected comments one commenter (by e-mail) may ask for in a day (0: no
+    /// limit).
+    pub appeals_per_day: u32,
     /// Other hosts posts may show images from (the Content-Security-Policy's `img-src`),
     /// separated by spaces or commas, e.g. `images.example.org https://cdn.example.net`.
     pub image_hosts: String,
@@ -140,6 +143,7 @@ impl Default for Settings {
             same_comment_per_hour: 10,
             report_hide_networks: 3,
             reports_per_network_hour: 10,
+            appeals_per_day: 5,
         }
     }
 }
@@ -184,6 +188,7 @@ const KEYS: &[&str] = &[
     "same_comment_per_hour",
     "report_hide_networks",
     "reports_per_network_hour",
+    "appeals_per_day",
 ];
 
 /// A setting that stops start-up, with what is wrong.

@@ -24,6 +24,7 @@ macro_rules! stored_as_text {
     };
 }
 
+pub mod appeal_outcome;
 pub mod audit_target;
 pub mod comment;
 pub mod comment_mode;
@@ -38,6 +39,7 @@ pub mod text;
 pub mod user;
 pub mod user_agent;
 
+pub use appeal_outcome::AppealOutcome;
 pub use audit_target::AuditTarget;
 pub use comment::{CommentInput, NewComment};
 pub use comment_mode::CommentMode;

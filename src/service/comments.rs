@@ -482,6 +482,8 @@ pub struct CommentView {
     pub report_url: Option<String>,
     /// Replies, oldest first.
     pub replies: Vec<CommentView>,
+    /// A moderator changed its text (readers are told, so nobody's words are misquoted).
+    pub edited: bool,
 }
 
 /// The comment being replied to, as the form and deep replies show it.
@@ -553,6 +555,8 @@ pub fn thread(
     }
     let open = state == CommentsState::Open;
     let rows = comments::published_on_post(conn, post_id)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let edited = moderation_store::edited_among(conn, &ids)?;
 
     // Rows are oldest first, so a parent is always placed before its replies.
     let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
@@ -596,6 +600,7 @@ pub fn thread(
                 hidden: true,
                 report_url: None,
                 replies: Vec::new(),
+                edited: false,
             };
         }
         CommentView {
@@ -621,6 +626,7 @@ pub fn thread(
                 })
                 .flatten(),
             replies: Vec::new(),
+            edited: edited.contains(&r.id),
         }
     };
     // Nesting is at most MAX_NESTING deep, so this recursion is bounded.
@@ -656,6 +662,42 @@ pub fn thread(
         note: closed_note(&post, state),
         replying_to,
     })
+}
+
+/// A post that refused a comment, for the page that keeps the comment's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosedThread {
+    /// The post's title.
+    pub title: String,
+    /// The post's address.
+    pub url: String,
+    /// Why it takes no comments: staff's closing note, or the archive, flood or
+    /// site-wide note.
+    pub note: String,
+}
+
+/// The post `slug` names and its closing note, when it takes no comments now (`None`
+/// when it does, or is not public).
+pub fn closed_thread(
+    conn: &mut DbConn,
+    slug: &str,
+    now: NaiveDateTime,
+    archive_after_days: u32,
+) -> ServiceResult<Option<ClosedThread>> {
+    let Some(post) = posts::find_public_by_slug(conn, slug, now)? else {
+        return Ok(None);
+    };
+    let mut state = comments_state(&post, now, archive_after_days);
+    if super::pause::comments_paused(conn)? {
+        state = CommentsState::Paused;
+    }
+    Ok(closed_note(&post, state)
+        .filter(|_| !state.accepts_submissions())
+        .map(|note| ClosedThread {
+            url: format!("/posts/{}", post.slug),
+            title: post.title,
+            note,
+        }))
 }
 
 /// Bytes of rendered comments kept in memory.

@@ -1,6 +1,7 @@
 //! Use cases, each on one connection and (where it writes) one transaction.
 //! They take the current time as an argument so tests can move it.
 
+pub mod appeals;
 pub mod auth;
 pub mod comments;
 pub mod corpus;

@@ -217,7 +217,7 @@ pub fn edit(
             &NewEvent {
                 comment_id: id,
                 actor_id: Some(actor),
-                action: "edit",
+                action: store::EDIT,
                 from_status: c.status.as_str(),
                 to_status: c.status.as_str(),
                 house_rule: None,

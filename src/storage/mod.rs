@@ -1,6 +1,7 @@
 //! The store: one connection type over SQLite and PostgreSQL, its pool and its queries.
 //! Backend-specific SQL lives here only, behind `dispatch!`.
 
+pub mod appeals;
 pub mod commenters;
 pub mod comments;
 #[allow(missing_docs)]

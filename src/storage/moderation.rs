@@ -66,6 +66,24 @@ pub struct NewEvent<'a> {
     pub created_at: NaiveDateTime,
 }
 
+/// The name a moderator's edit of a comment's text is recorded under.
+pub const EDIT: &str = "edit";
+
+/// Which of these comments a moderator has edited (their text is no longer only the
+/// commenter's, and readers are told so).
+pub fn edited_among(conn: &mut DbConn, ids: &[i64]) -> QueryResult<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let rows: Vec<i64> = dispatch!(conn, |c| comment_events::table
+        .filter(comment_events::action.eq(EDIT))
+        .filter(comment_events::comment_id.eq_any(ids))
+        .select(comment_events::comment_id)
+        .distinct()
+        .load(c))?;
+    Ok(rows.into_iter().collect())
+}
+
 /// A stored house-rule number, read back (`None` for none, or a number that is no rule).
 pub fn house_rule_of(stored: Option<i32>) -> Option<HouseRule> {
     stored
@@ -475,6 +493,11 @@ pub enum Audit {
     RecoveryCodeUsed(i64),
     /// Every session of a staff account but the one asking ended by its owner.
     UserSignOutOthers(i64),
+    /// A commenter's appeal against the rejection of a comment decided: the rejection
+    /// upheld.
+    AppealUpheld(i64),
+    /// A commenter's appeal decided: the comment published.
+    AppealPublished(i64),
 }
 
 impl Audit {
@@ -512,6 +535,8 @@ impl Audit {
             Audit::RecoveryCodesNew(_) => "user.recovery_codes_new",
             Audit::RecoveryCodeUsed(_) => "user.recovery_code_used",
             Audit::UserSignOutOthers(_) => "user.sign_out_others",
+            Audit::AppealUpheld(_) => "appeal.upheld",
+            Audit::AppealPublished(_) => "appeal.published",
         }
     }
 
@@ -534,7 +559,10 @@ impl Audit {
             | Audit::ReportsDismissed(id)
             | Audit::CommenterBan(id)
             | Audit::CommenterTrust(id)
-            | Audit::CommenterUntrust(id) => (AuditTarget::Comment, Some(id)),
+            | Audit::CommenterUntrust(id)
+            // An appeal is recorded against the comment it was about.
+            | Audit::AppealUpheld(id)
+            | Audit::AppealPublished(id) => (AuditTarget::Comment, Some(id)),
             Audit::CommenterUnban(ban) => (AuditTarget::Ban, Some(ban)),
             Audit::CommentsPaused | Audit::CommentsResumed => (AuditTarget::Setting, None),
             Audit::ImportWordpress => (AuditTarget::Import, None),

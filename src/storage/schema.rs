@@ -287,6 +287,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        explanation -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        decision_note -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(two_factor -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
@@ -301,6 +314,7 @@ diesel::joinable!(reply_subscriptions -> posts (post_id));
 diesel::joinable!(wp_posts -> posts (post_id));
 diesel::joinable!(wp_comments -> comments (comment_id));
 diesel::joinable!(reports -> comments (comment_id));
+diesel::joinable!(appeals -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -328,4 +342,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     wp_posts,
     wp_comments,
     reports,
+    appeals,
 );

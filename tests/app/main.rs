@@ -2,6 +2,7 @@
 
 mod support;
 
+mod appeals;
 mod auth;
 mod browser;
 mod caching;

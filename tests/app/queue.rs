@@ -45,7 +45,8 @@ pub(crate) fn status_of(app: &TestApp, id: i64) -> String {
         .to_owned()
 }
 
-fn events(app: &TestApp, id: i64) -> Vec<String> {
+/// The actions in a comment's history, oldest first.
+pub(crate) fn events(app: &TestApp, id: i64) -> Vec<String> {
     records::events_of(&mut app.db(), id)
         .expect("events")
         .into_iter()

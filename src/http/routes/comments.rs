@@ -19,9 +19,11 @@ use crate::http::now;
 use crate::http::render::{Page, render};
 use crate::http::state::AppState;
 use crate::moderation::{Action, HouseRule};
-use crate::service::comments::{self, CommentSettings, RequestFacts, Submitted, Thread};
+use crate::service::comments::{
+    self, ClosedThread, CommentSettings, RequestFacts, Submitted, Thread,
+};
 use crate::service::site::{self, PostLookup, PostPage};
-use crate::service::{form_token, house_rules, separate_field_errors};
+use crate::service::{appeals, form_token, house_rules, separate_field_errors};
 
 /// Registers the comment routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -57,6 +59,8 @@ pub struct Notice {
     link: Option<String>,
     /// The link's text.
     link_text: Option<&'static str>,
+    /// For a rejected comment: where its writer may ask for a review.
+    appeal_url: Option<String>,
 }
 
 /// The post page: the post, its thread and the comment form (or, for a preview, the post
@@ -131,6 +135,7 @@ pub(super) async fn post_page(
             message: "Your comment is published.".into(),
             link: Some(format!("#comment-{id}")),
             link_text: Some("See it in the thread"),
+            appeal_url: None,
         }),
         ..FormView::default()
     };
@@ -227,7 +232,7 @@ async fn show_after_write(
 
 /// The JSON for a submission's outcome: the commenter's own hits, never moderator notes
 /// or evidence.
-fn outcome_json(done: &Submitted) -> Outcome<'_> {
+fn outcome_json<'a>(done: &'a Submitted, secret: &[u8]) -> Outcome<'a> {
     Outcome {
         id: done.id,
         status: done.status,
@@ -244,6 +249,8 @@ fn outcome_json(done: &Submitted) -> Outcome<'_> {
             })
             .collect(),
         url: (done.status == CommentStatus::Published).then_some(done.permalink.as_str()),
+        appeal_url: (done.status == CommentStatus::Rejected)
+            .then(|| appeals::link(secret, done.id)),
     }
 }
 
@@ -258,6 +265,8 @@ struct Outcome<'a> {
     hits: Vec<OwnHit<'a>>,
     /// Where the comment is, once published.
     url: Option<&'a str>,
+    /// For a rejected comment: the page where its writer may ask for a review.
+    appeal_url: Option<String>,
 }
 
 /// A rule that fired, as the commenter may see it (no evidence, no moderators' notes).
@@ -288,6 +297,7 @@ async fn refused(
             message: "Your comment was not sent: please check the fields marked below.".into(),
             link: Some("#comment-form".into()),
             link_text: Some("Go to the form"),
+            appeal_url: None,
         }),
     };
     show_after_write(state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -316,6 +326,7 @@ async fn too_fast(
             message,
             link: Some("#comment-form".into()),
             link_text: Some("Go to the form"),
+            appeal_url: None,
         }),
     };
     let mut res = show_after_write(state, slug, form, StatusCode::TOO_MANY_REQUESTS).await?;
@@ -324,6 +335,44 @@ async fn too_fast(
         actix_web::http::header::HeaderValue::from_static("60"),
     );
     Ok(res)
+}
+
+/// The page for a comment sent to a post that takes none now.
+#[derive(Serialize)]
+struct ClosedPage {
+    message: String,
+    thread: ClosedThread,
+    /// The reader's text, kept for them to copy.
+    body: String,
+}
+
+/// A comment refused because the post closed: 409, with the reader's text in a box they
+/// can copy, the staff's closing note, and the way back to the post.
+async fn closed(
+    state: &web::Data<AppState>,
+    slug: String,
+    body: String,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    let (t, archive) = (now(), state.settings.archive_after_days);
+    let thread = state
+        .db(move |c| comments::closed_thread(c, &slug, t, archive))
+        .await?;
+    let Some(thread) = thread else {
+        return Err(AppError::Conflict(message));
+    };
+    render(
+        state,
+        Page::new("public/comment_closed", "Your comment was not sent")
+            .noindex()
+            .status(StatusCode::CONFLICT),
+        ClosedPage {
+            message,
+            thread,
+            body,
+        },
+    )
+    .await
 }
 
 #[post("/posts/{slug}/comments")]
@@ -373,6 +422,9 @@ async fn submit(
         Err(AppError::TooMany(message)) => {
             return too_fast(&state, json, slug, input, message).await;
         }
+        Err(AppError::Conflict(message)) if !json => {
+            return closed(&state, slug, input.body, message).await;
+        }
         Err(e) => return Err(e),
     };
     tracing::info!(comment = done.id, action = done.action.as_str(), rule = ?done.house_rule, "comment submitted");
@@ -385,7 +437,7 @@ async fn submit(
         if done.status == CommentStatus::Published {
             res.insert_header(("Location", done.permalink.clone()));
         }
-        return Ok(res.json(outcome_json(&done)));
+        return Ok(res.json(outcome_json(&done, &state.secret)));
     }
     match done.status {
         CommentStatus::Published => Ok(HttpResponse::SeeOther()
@@ -415,6 +467,7 @@ async fn submit(
                     message: done.message(),
                     link: Some("/house-rules".into()),
                     link_text: Some("Read our house rules"),
+                    appeal_url: None,
                 }),
             };
             show_after_write(&state, slug, form, StatusCode::ACCEPTED).await
@@ -429,6 +482,7 @@ async fn submit(
                     message: done.message(),
                     link: Some("#comment-form".into()),
                     link_text: Some("Edit your comment"),
+                    appeal_url: Some(appeals::link(&state.secret, done.id)),
                 }),
             };
             show_after_write(&state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod appeals;
 pub mod assets;
 pub mod auth;
 pub mod comments;
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     comments::routes(cfg);
     reports::routes(cfg);
+    appeals::routes(cfg);
     mail::routes(cfg);
     feeds::routes(cfg);
     assets::routes(cfg);

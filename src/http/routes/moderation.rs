@@ -20,9 +20,9 @@ use crate::http::render::Page;
 use crate::http::state::AppState;
 use crate::moderation::HouseRule;
 use crate::service::comments::{CommentsState, comments_state};
-use crate::service::pause;
 use crate::service::queue::{self, Decision};
 use crate::service::site::{Paged, display_date, offset, paged};
+use crate::service::{appeals, pause};
 use crate::storage::moderation::{self as store, AuditFilter, HitFilter, QueueFilter};
 
 /// Registers the moderators' routes.
@@ -79,6 +79,11 @@ struct QueuePage {
     notice: Option<&'static str>,
     pages: Pager,
     page_prefix: String,
+    /// The Appeals tab: commenters' requests for a review, instead of a comment list.
+    appeals_tab: bool,
+    appeals: Vec<appeals::AppealItem>,
+    /// Open appeals in all, on the tab's label.
+    appeals_open: i64,
 }
 
 /// A thread closed by a flood, waiting for a moderator to reopen it.
@@ -172,9 +177,14 @@ async fn queue_page(
     };
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let ((items, more), flooded, paused, reported) = state
+    let appeals_tab = q.tab.as_deref() == Some(appeals::APPEALS_TAB);
+    let ((items, more), flooded, paused, (appeals, appeals_open), reported) = state
         .db(move |c| {
-            let items = queue::list(c, filter, page, t)?;
+            let (items, appeals) = if appeals_tab {
+                ((Vec::new(), false), appeals::open(c, t)?)
+            } else {
+                (queue::list(c, filter, page, t)?, Vec::new())
+            };
             // Only the flooded ones, by one query: loading every post to pick them out
             // grows with the site (bench/RESULTS.md).
             let flooded: Vec<_> = store::flooded_threads(c)?
@@ -185,10 +195,12 @@ async fn queue_page(
                     url: format!("/posts/{slug}"),
                 })
                 .collect();
+            let appeals = (appeals, appeals::open_count(c)?);
             Ok((
                 items,
                 flooded,
                 pause::comments_paused(c)?,
+                appeals,
                 crate::service::reports::reported_count(c)?,
             ))
         })
@@ -200,7 +212,7 @@ async fn queue_page(
         Page::new("admin/queue", "Comment queue"),
         QueuePage {
             tab,
-            held_tab: tab == CommentStatus::Held,
+            held_tab: tab == CommentStatus::Held && !appeals_tab,
             published_tab: tab == CommentStatus::Published,
             rejected_tab: tab == CommentStatus::Rejected,
             reported,
@@ -234,6 +246,9 @@ async fn queue_page(
                     ("commenter", &q.commenter),
                 ],
             ),
+            appeals_tab,
+            appeals,
+            appeals_open,
         },
     )
     .await

@@ -194,6 +194,12 @@ struct ReportedPage {
     next: Option<u32>,
     /// This page's number (`page` is the layout's).
     page_number: u32,
+    /// The tabs' current one.
+    reported_tab: bool,
+    /// Comments with open reports, for the tab's label.
+    reported: i64,
+    /// Appeals waiting, for the tab's label.
+    appeals_open: i64,
 }
 
 #[get("/admin/queue/reported")]
@@ -205,7 +211,15 @@ async fn reported_page(
 ) -> Result<HttpResponse, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let (items, more) = state.db(move |c| reports::reported(c, page, t)).await?;
+    let ((items, more), reported, appeals_open) = state
+        .db(move |c| {
+            Ok((
+                reports::reported(c, page, t)?,
+                reports::reported_count(c)?,
+                crate::service::appeals::open_count(c)?,
+            ))
+        })
+        .await?;
     admin_render(
         &state,
         &who,
@@ -218,6 +232,9 @@ async fn reported_page(
             prev: (page > 1).then(|| page - 1),
             next: more.then(|| page + 1),
             page_number: page,
+            reported_tab: true,
+            reported,
+            appeals_open,
         },
     )
     .await

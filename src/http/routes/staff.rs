@@ -80,6 +80,8 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "flood" => "Flood closure lifted: comments are open again.",
         "paused" => "Comments are now closed across the whole site.",
         "resumed" => "Comments are open again across the site.",
+        "appeal-published" => "Appeal decided: the comment is published, and its writer is told.",
+        "appeal-upheld" => "Appeal decided: the rejection stands, and its writer is told.",
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::MailContext;
+use crate::domain::AppealOutcome;
 use crate::storage::comments::CommentRow;
 use crate::storage::outbox::NewMessage;
 use crate::storage::posts::PostRow;
@@ -200,13 +201,25 @@ pub fn report_outcome(
     )
 }
 
-/// To a commenter: their held comment was approved and is now on the post.
-pub fn approved(ctx: &MailContext, a: &About, now: NaiveDateTime) -> NewMessage {
+/// What a commenter is shown of their published comment: their own words quoted, or,
+/// when a moderator edited it, a note saying so (the edited text is not theirs to be
+/// quoted back as if they wrote it).
+fn their_comment(a: &About, edited: bool) -> String {
+    if edited {
+        "A moderator edited your comment before publishing it, so the words on the site are not exactly yours; the note \"edited by a moderator\" is shown with it.".to_owned()
+    } else {
+        quoted(&a.excerpt)
+    }
+}
+
+/// To a commenter: their held comment was approved and is now on the post. `edited`
+/// says a moderator changed its text.
+pub fn approved(ctx: &MailContext, a: &About, edited: bool, now: NaiveDateTime) -> NewMessage {
     let body = format!(
         "Hello {name},\n\nThank you for waiting: a moderator has approved your comment on \"{title}\", and it is now published.\n\n{quote}\n\nSee it here: {link}",
         name = one_line(&a.comment.author_name),
         title = one_line(&a.post.title),
-        quote = quoted(&a.excerpt),
+        quote = their_comment(a, edited),
         link = a.permalink,
     );
     message(
@@ -215,6 +228,60 @@ pub fn approved(ctx: &MailContext, a: &About, now: NaiveDateTime) -> NewMessage 
         "approved",
         Some(a),
         &format!("Your comment on \"{}\" is published", a.post.title),
+        body,
+        now,
+    )
+}
+
+/// To a commenter who asked for a review of their rejected comment: what the moderator
+/// decided, with the moderator's note when there is one.
+pub fn appeal_decided(
+    ctx: &MailContext,
+    a: &About,
+    outcome: AppealOutcome,
+    note: &str,
+    edited: bool,
+    now: NaiveDateTime,
+) -> NewMessage {
+    let note = note.trim();
+    let note = if note.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nThe moderator's note:\n{}", quoted(note))
+    };
+    let (subject, outcome_text) = match outcome {
+        AppealOutcome::Published => (
+            format!(
+                "Your comment on \"{}\" is published after review",
+                a.post.title
+            ),
+            format!(
+                "A moderator has reviewed your comment on \"{title}\" as you asked, and published it.\n\n{quote}\n\nSee it here: {link}",
+                title = one_line(&a.post.title),
+                quote = their_comment(a, edited),
+                link = a.permalink,
+            ),
+        ),
+        AppealOutcome::Upheld => (
+            format!("Your comment on \"{}\": the review", a.post.title),
+            format!(
+                "A moderator has reviewed your comment on \"{title}\" as you asked, and decided that it breaks our house rules, so it stays unpublished.\n\n{quote}\n\nOur house rules: {rules}",
+                title = one_line(&a.post.title),
+                quote = quoted(&a.excerpt),
+                rules = ctx.link("/house-rules"),
+            ),
+        ),
+    };
+    let body = format!(
+        "Hello {name},\n\nThank you for asking for a review. {outcome_text}{note}",
+        name = one_line(&a.comment.author_name),
+    );
+    message(
+        ctx,
+        &a.comment.email,
+        "appeal",
+        Some(a),
+        &subject,
         body,
         now,
     )

@@ -8,7 +8,8 @@
 //! - readers who reported a comment and left an e-mail: the outcome
 //!   ([`notify_report_outcome`]);
 //! - commenters: a notice when their held comment is approved
-//!   ([`notify_comment_approved`]), and new comments on threads they subscribed to,
+//!   ([`notify_comment_approved`]), the answer to their appeal
+//!   ([`notify_appeal_decided`]), and new comments on threads they subscribed to,
 //!   each with a one-click unsubscribe link ([`notify_comment_published`], [`token`]);
 //! - authors who opted in: new published comments on their posts.
 
@@ -23,11 +24,11 @@ use serde::Serialize;
 
 use super::{ServiceError, ServiceResult};
 use crate::config::Settings;
-use crate::domain::CommentStatus;
 use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
+use crate::domain::{AppealOutcome, CommentStatus};
 use crate::storage::outbox::{self, NewMessage};
-use crate::storage::{DbConn, comments, posts, subscriptions, users};
+use crate::storage::{DbConn, comments, moderation, posts, subscriptions, users};
 use compose::About;
 
 pub use transport::{MailError, Mailer};
@@ -150,10 +151,36 @@ pub fn notify_comment_approved(
     };
     let mut queued = 0;
     if ctx.notify_on_approval {
-        let m = compose::approved(ctx, &a, now);
+        let edited = was_edited(conn, comment_id)?;
+        let m = compose::approved(ctx, &a, edited, now);
         queued += outbox::insert(conn, &[m])?;
     }
     Ok(queued + queue_published(conn, ctx, &a, now)?)
+}
+
+/// True when a moderator has edited the comment's text.
+fn was_edited(conn: &mut DbConn, comment_id: i64) -> ServiceResult<bool> {
+    Ok(!moderation::edited_among(conn, &[comment_id])?.is_empty())
+}
+
+/// Queues the answer to a commenter's appeal: what the moderator decided, with their
+/// note. Call it in the transaction that decided the appeal. A comment without an
+/// e-mail (one imported from WordPress, say) queues nothing. Returns the number queued.
+pub fn notify_appeal_decided(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    comment_id: i64,
+    outcome: AppealOutcome,
+    note: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    let a = about(conn, ctx, comment_id)?;
+    if a.comment.email.trim().is_empty() {
+        return Ok(0);
+    }
+    let edited = was_edited(conn, comment_id)?;
+    let m = compose::appeal_decided(ctx, &a, outcome, note, edited, now);
+    Ok(outbox::insert(conn, &[m])?)
 }
 
 /// Queues the notice to every moderator and admin that a flood of similar comments

@@ -1,6 +1,7 @@
 //! One-click unsubscribe tokens: the subscriber's folded e-mail and the post, under an
 //! HMAC-SHA256 of the site secret, so a link works without signing in and cannot be
-//! made for somebody else's subscription.
+//! made for somebody else's subscription. Appeal links are signed the same way, for one
+//! comment, so nobody can ask for a review of someone else's comment.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,12 +11,49 @@ use sha2::Sha256;
 /// Longest token text looked at.
 const MAX_TOKEN: usize = 600;
 
+/// The label of unsubscribe signatures.
+const UNSUBSCRIBE: &[u8] = b"unsubscribe\x00";
+/// The label of appeal signatures.
+const APPEAL: &[u8] = b"appeal\x00";
+
 fn mac(secret: &[u8], email_key: &str, post_id: i64) -> Option<Hmac<Sha256>> {
+    labelled(secret, UNSUBSCRIBE, email_key, post_id)
+}
+
+fn labelled(secret: &[u8], label: &[u8], key: &str, id: i64) -> Option<Hmac<Sha256>> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
     // A purpose label keeps these signatures from ever matching another token's.
-    mac.update(b"unsubscribe\x00");
-    mac.update(format!("{post_id}\x00{email_key}").as_bytes());
+    mac.update(label);
+    mac.update(format!("{id}\x00{key}").as_bytes());
     Some(mac)
+}
+
+/// Reads the digits `issue` writes, and only those: `016` or `+16` would make a second
+/// spelling of the same signed token.
+fn exact_id(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().filter(|id| id.to_string() == text)
+}
+
+/// The token that lets the writer of comment `comment_id` ask for a review of it:
+/// `{comment_id}.{signature}`.
+pub fn issue_appeal(secret: &[u8], comment_id: i64) -> String {
+    let sig = labelled(secret, APPEAL, "", comment_id)
+        .map(|m| URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+        .unwrap_or_default();
+    format!("{comment_id}.{sig}")
+}
+
+/// The comment an appeal token names, if this site signed it (checked in constant time).
+pub fn read_appeal(secret: &[u8], token: &str) -> Option<i64> {
+    let token = token.trim();
+    if token.len() > MAX_TOKEN {
+        return None;
+    }
+    let (id, sig) = token.split_once('.')?;
+    let id = exact_id(id)?;
+    let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
+    labelled(secret, APPEAL, "", id)?.verify_slice(&sig).ok()?;
+    Some(id)
 }
 
 /// The token for one subscription: `{post_id}.{base64 e-mail key}.{signature}`.
@@ -42,12 +80,7 @@ pub fn read(secret: &[u8], token: &str) -> Option<(String, i64)> {
     else {
         return None;
     };
-    // Only the digits `issue` writes: `016` or `+16` would make a second spelling of
-    // the same signed token.
-    let post_id = post
-        .parse::<i64>()
-        .ok()
-        .filter(|id| id.to_string() == post)?;
+    let post_id = exact_id(post)?;
     let key = String::from_utf8(URL_SAFE_NO_PAD.decode(key).ok()?).ok()?;
     let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
     mac(secret, &key, post_id)?.verify_slice(&sig).ok()?;
@@ -80,6 +113,29 @@ mod tests {
         }
         for junk in ["", "1.2", "x.y.z", "1.@@.z", "1.a.b.c"] {
             assert_eq!(read(SECRET, junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn appeal_tokens_name_one_comment_and_resist_forgery() {
+        let t = issue_appeal(SECRET, 12);
+        assert_eq!(read_appeal(SECRET, &t), Some(12));
+        assert_eq!(read_appeal(b"another secret, also long enough!", &t), None);
+        let sig = t.split_once('.').map_or("", |p| p.1);
+        for other in ["13", "012", "+12"] {
+            assert_eq!(
+                read_appeal(SECRET, &format!("{other}.{sig}")),
+                None,
+                "{other}"
+            );
+        }
+        // An unsubscribe signature is no appeal signature, and the other way round.
+        let unsubscribe = issue(SECRET, "", 12);
+        let unsub_sig = unsubscribe.rsplit('.').next().unwrap_or_default();
+        assert_eq!(read_appeal(SECRET, &format!("12.{unsub_sig}")), None);
+        assert_eq!(read(SECRET, &format!("12..{sig}")), None);
+        for junk in ["", "12", "12.", "x.y", "12.@@"] {
+            assert_eq!(read_appeal(SECRET, junk), None, "{junk:?}");
         }
     }
 }

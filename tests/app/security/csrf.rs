@@ -58,6 +58,8 @@ const POST_ROUTES: &[&str] = &[
     "/admin/site/comments",
     "/comments/{id}/report",
     "/admin/comments/{id}/reports/dismiss",
+    "/appeal",
+    "/admin/appeals/{id}",
 ];
 
 /// POST routes authorised by a signed token in the address instead (see the module note).
@@ -90,6 +92,8 @@ const PLAUSIBLE_FIELDS: &[(&str, &str)] = &[
     ("homepage", ""),
     ("reason", "unlawful"),
     ("detail", "Forged."),
+    ("explanation", "Forged appeal."),
+    ("outcome", "publish"),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -1,0 +1,28 @@
+-- Answers to appeals leave the outbox with the kind they were sent under.
+CREATE TABLE outbox_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    body_html TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('digest', 'flood', 'approved', 'reply', 'author', 'reported', 'report_outcome', 'confirm')),
+    comment_id BIGINT,
+    post_id BIGINT,
+    unsubscribe_url TEXT,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+    attempts BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMP NOT NULL,
+    claimed_by TEXT,
+    claimed_at TIMESTAMP,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP
+);
+INSERT INTO outbox_new SELECT id, recipient, subject, body_text, body_html, kind, comment_id, post_id,
+    unsubscribe_url, status, attempts, next_attempt_at, claimed_by, claimed_at, last_error, created_at, sent_at
+FROM outbox WHERE kind <> 'appeal';
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+DROP TABLE appeals;
