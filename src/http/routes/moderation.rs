@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(set_thread)
         .service(lift_flood)
         .service(site_switch)
+        .service(site_hold)
         .service(audit_page);
 }
 
@@ -126,6 +127,8 @@ struct ThreadsPage {
     /// Where the forms return to.
     back: String,
     paused: bool,
+    /// The site-wide hold is on.
+    held: bool,
     archive_after_days: u32,
     is_admin: bool,
     notice: Option<&'static str>,
@@ -309,13 +312,23 @@ pub struct SwitchForm {
     csrf_token: String,
 }
 
+/// The site-wide hold.
+#[derive(Deserialize)]
+pub struct HoldForm {
+    #[serde(default)]
+    held: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
 crate::csrf_form!(
     QueueActionForm,
     EditForm,
     BanForm,
     TrustForm,
     ThreadForm,
-    SwitchForm
+    SwitchForm,
+    HoldForm
 );
 
 /// Only addresses on the staff pages are followed back to, so a form cannot redirect away.
@@ -536,7 +549,7 @@ async fn threads_page(
     let t = now();
     let archive = state.settings.archive_after_days;
     let page = q.page.unwrap_or(1);
-    let (list, paused) = state
+    let (list, paused, held) = state
         .db(move |c| {
             let (posts, total) =
                 store::threads(c, offset(page, ADMIN_PER_PAGE), ADMIN_PER_PAGE.into())?;
@@ -556,6 +569,7 @@ async fn threads_page(
             Ok((
                 paged(rows, page, ADMIN_PER_PAGE, total)?,
                 pause::comments_paused(c)?,
+                pause::comments_held(c)?,
             ))
         })
         .await?;
@@ -569,6 +583,7 @@ async fn threads_page(
             page_prefix: "/admin/threads?page=",
             back: format!("/admin/threads?page={page}"),
             paused,
+            held,
             archive_after_days: archive,
             is_admin: who.role.can_manage_users(),
             notice: notice(q.done.as_deref()),
@@ -621,6 +636,21 @@ async fn site_switch(
         .db(move |c| pause::set_paused(c, actor, paused, now()))
         .await?;
     let done = if paused { "paused" } else { "resumed" };
+    Ok(see_other(format!("/admin/threads?done={done}")))
+}
+
+#[post("/admin/site/held")]
+async fn site_hold(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    form: CsrfForm<HoldForm>,
+) -> Result<HttpResponse, AppError> {
+    let held = checked(&form.0.held);
+    let actor = who.user.id;
+    state
+        .db(move |c| pause::set_held(c, actor, held, now()))
+        .await?;
+    let done = if held { "held" } else { "unheld" };
     Ok(see_other(format!("/admin/threads?done={done}")))
 }
 

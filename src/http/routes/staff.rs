@@ -77,6 +77,8 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "flood" => "Flood closure lifted: comments are open again.",
         "paused" => "Comments are now closed across the whole site.",
         "resumed" => "Comments are open again across the site.",
+        "held" => "Every comment across the site is now held for a moderator before it appears.",
+        "unheld" => "Comments follow each post's setting again: the site-wide hold is off.",
         _ => return None,
     })
 }
