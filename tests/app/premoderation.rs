@@ -133,6 +133,7 @@ both_backends! {
         let threads = app.get(on.location());
         assert_eq!(threads.texts(".site-held").len(), 1);
         assert_eq!(threads.text(".notice-ok"), "Every comment across the site is now held for a moderator before it appears.");
+        assert_eq!(app.get("/admin/queue").texts(".site-held").len(), 1, "the queue says so too");
         for slug in [&housing_slug, &flights_slug] {
             assert_eq!(form_notice(&app, slug), SITE_NOTICE);
         }
@@ -149,6 +150,7 @@ both_backends! {
 
         let off = app.submit("/admin/threads", "/admin/site/held", &[("held", "0")]);
         assert_eq!(off.status, 303);
+        assert!(app.get("/admin/queue").texts(".site-held").is_empty());
         assert_eq!(form_notice(&app, &housing_slug), "");
         let (status, _, v) = comment(&app, &housing_slug, housing, &reader(3), HOUSING_COMMENTS[1]);
         assert_eq!(status, "published", "{v}");

@@ -72,6 +72,8 @@ struct QueuePage {
     count: usize,
     flooded: Vec<FloodedThread>,
     paused: bool,
+    /// The site-wide hold is on.
+    held: bool,
     filters: QueueFilters,
     house_rules: [HouseRule; 6],
     house_rule_filter: [HouseRuleChoice; 6],
@@ -173,7 +175,7 @@ async fn queue_page(
     };
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let ((items, more), flooded, paused) = state
+    let ((items, more), flooded, (paused, held)) = state
         .db(move |c| {
             let items = queue::list(c, filter, page, t)?;
             // Only the flooded ones, by one query: loading every post to pick them out
@@ -186,7 +188,8 @@ async fn queue_page(
                     url: format!("/posts/{slug}"),
                 })
                 .collect();
-            Ok((items, flooded, pause::comments_paused(c)?))
+            let switches = (pause::comments_paused(c)?, pause::comments_held(c)?);
+            Ok((items, flooded, switches))
         })
         .await?;
     admin_render(
@@ -203,6 +206,7 @@ async fn queue_page(
             items,
             flooded,
             paused,
+            held,
             filters: QueueFilters {
                 post: non_empty(&q.post),
                 rule,
