@@ -61,6 +61,7 @@ fn bench(c: &mut Criterion) {
         standing: Standing::Normal,
         staff_names: &[],
         lessons: &[],
+        history: None,
     };
     let v = evaluate(&rules, &submission, &facts);
     assert_eq!(v.action.as_str(), "publish", "{:?}", v.hits);

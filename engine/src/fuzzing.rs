@@ -41,6 +41,7 @@ pub fn check_engine(rules: &RuleSet, body: &str, author: &str) {
         standing: Standing::Normal,
         staff_names: &staff,
         lessons: &[],
+        history: None,
     };
     let verdict = super::evaluate(rules, &submission, &facts);
     for hit in &verdict.hits {

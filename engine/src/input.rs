@@ -110,4 +110,27 @@ pub struct Facts<'a> {
     /// lesson the rules learn from ([`super::RuleSet::lessons`]); a rule whose lesson is
     /// missing adds nothing (the model uses its shipped weights alone).
     pub lessons: &'a [super::Lessons],
+    /// The commenter's earlier comments on the whole site; `None` when the caller does
+    /// not know them (a corpus replayed outside the site), and the history rules stay quiet.
+    pub history: Option<History<'a>>,
+}
+
+/// What the site knows of a commenter's earlier comments (never the one being judged),
+/// counted by the caller under their e-mail key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct History<'a> {
+    /// Their comments that stand published, whether the engine or a moderator let them in.
+    pub published: u32,
+    /// Their comments decided either way (published or rejected, as they stand now)
+    /// within `RuleSet::limits().history_seconds`, any order.
+    pub recent: &'a [Decided],
+}
+
+/// One of a commenter's recent comments that is decided (a held one is not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decided {
+    /// Seconds between that comment and this submission (≥ 0).
+    pub age_seconds: i64,
+    /// It stands rejected (by the engine or a moderator); otherwise it is published.
+    pub rejected: bool,
 }

@@ -27,7 +27,7 @@ pub mod verdict;
 pub use duplicates::Fingerprint;
 pub use engine::evaluate;
 pub use identity::Identity;
-pub use input::{Facts, FormTiming, PostContext, Prior, Standing, Submission};
+pub use input::{Decided, Facts, FormTiming, History, PostContext, Prior, Standing, Submission};
 pub use lessons::Lessons;
 pub use rules::{Limits, RuleError, RuleSet, SourceFile};
 pub use verdict::{Action, Evidence, Field, Hit, HouseRule, Verdict};

@@ -68,6 +68,9 @@ pub(crate) const DEFAULT_LINK_SIMILARITY: f32 = 0.5;
 pub struct Limits {
     /// How far back (seconds) the caller must look for earlier comments on the post.
     pub lookback_seconds: i64,
+    /// How far back (seconds) the caller must look for the commenter's decided comments
+    /// ([`super::History::recent`]); 0 when no rule reads them.
+    pub history_seconds: i64,
     /// IPv4 prefix length that makes a "network" for the volume rules.
     pub ipv4_prefix: u8,
     /// IPv6 prefix length that makes a "network".
@@ -317,6 +320,10 @@ pub(crate) struct RuleDef {
     pub(crate) model: Option<Spanned<String>>,
     pub(crate) learn_from: Option<Spanned<String>>,
     pub(crate) reported_action: Option<Spanned<String>>,
+    pub(crate) until_approved: Option<u32>,
+    pub(crate) share: Option<f32>,
+    pub(crate) min_decided: Option<usize>,
+    pub(crate) recent_days: Option<f64>,
 }
 
 /// Turns a byte offset into a 1-based line number.
@@ -495,6 +502,7 @@ impl RuleSet {
             ipv6_prefix: 64,
         });
         let lookback = rules.iter().map(|r| r.check.lookback()).max().unwrap_or(0);
+        let history = rules.iter().map(|r| r.check.history()).max().unwrap_or(0);
         let allow = extra.remove("allow").unwrap_or_default();
         let lists_matcher = ListMatcher::new(word_entries.iter().map(|(t, e)| (*t, e)), &allow);
         let terms = |v: Option<Vec<Entry>>| -> Vec<String> {
@@ -516,6 +524,7 @@ impl RuleSet {
             version,
             limits: Limits {
                 lookback_seconds: lookback,
+                history_seconds: history,
                 ipv4_prefix: network.ipv4_prefix,
                 ipv6_prefix: network.ipv6_prefix,
             },

@@ -22,6 +22,8 @@ struct Case<'a> {
     prior: Vec<Prior>,
     standing: Standing,
     closed: bool,
+    /// Published comments and recent decided ones; `None` for an unknown history.
+    history: Option<(u32, Vec<Decided>)>,
 }
 
 impl<'a> Case<'a> {
@@ -35,6 +37,7 @@ impl<'a> Case<'a> {
             prior: Vec::new(),
             standing: Standing::Normal,
             closed: false,
+            history: None,
         }
     }
 
@@ -65,6 +68,10 @@ impl<'a> Case<'a> {
                 standing: self.standing,
                 staff_names: &staff,
                 lessons: &[],
+                history: self.history.as_ref().map(|(published, recent)| History {
+                    published: *published,
+                    recent,
+                }),
             },
         )
     }
@@ -867,4 +874,153 @@ fn the_models_read_a_body_without_its_trusted_links() {
         engine::model_view(&rules, "no links here").words.text,
         normalize::fold("no links here").words.text
     );
+}
+
+/// Decided comments `days` ago each; `rejected` of them (the most recent) rejected.
+fn decided(ages_days: &[i64], rejected: usize) -> Vec<Decided> {
+    ages_days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Decided {
+            age_seconds: d * 86_400,
+            rejected: i < rejected,
+        })
+        .collect()
+}
+
+const CIVIL: &str = "A polite comment on asylum housing in London and the move-on period.";
+
+#[test]
+fn the_newcomer_rule_is_off_as_shipped_and_holds_until_enough_are_published() {
+    let mut c = Case::body(CIVIL);
+    c.history = Some((0, Vec::new()));
+    assert_eq!(c.judge(&rules()).action, Action::Publish, "off as shipped");
+
+    let files: Vec<SourceFile> = shipped::shipped()
+        .into_iter()
+        .map(|mut f| {
+            if f.name == "house-rules.toml" {
+                f.text = f.text.replace("until_approved = 0", "until_approved = 2");
+            }
+            f
+        })
+        .collect();
+    let on = RuleSet::compile(&files).unwrap_or_else(|e| panic!("{e}"));
+    let v = c.judge(&on);
+    assert_eq!(v.action, Action::Hold);
+    let hit = &v.hits[0];
+    assert_eq!(hit.rule, "history.newcomer");
+    assert_eq!(hit.house_rule, 1);
+    assert!(hit.reason.contains("new to this site"), "{}", hit.reason);
+    assert_eq!(
+        hit.evidence.as_ref().map(|e| (e.field, e.text.as_str())),
+        Some((
+            Field::Context,
+            "0 of their comments published so far; comments are held until 2 are"
+        ))
+    );
+    c.history = Some((1, Vec::new()));
+    assert_eq!(c.judge(&on).action, Action::Hold, "one of two");
+    c.history = Some((2, Vec::new()));
+    assert_eq!(c.judge(&on).action, Action::Publish, "two published");
+    c.history = None;
+    assert_eq!(c.judge(&on).action, Action::Publish, "an unknown history");
+    c.history = Some((0, Vec::new()));
+    c.standing = Standing::Trusted;
+    assert_eq!(c.judge(&on).action, Action::Publish, "trusted");
+}
+
+#[test]
+fn the_rejections_rule_holds_half_or_more_of_at_least_three_recent_decided_comments() {
+    let rules = rules();
+    assert_eq!(rules.limits().history_seconds, 90 * 86_400);
+    let mut c = Case::body(CIVIL);
+    for (published, recent, action, why) in [
+        (1, decided(&[1, 2, 3], 2), Action::Hold, "2 of 3 rejected"),
+        (2, decided(&[1, 2, 3, 4], 2), Action::Hold, "half of 4"),
+        (2, decided(&[1, 2, 3], 1), Action::Publish, "1 of 3"),
+        (0, decided(&[1, 2], 2), Action::Publish, "only 2 decided"),
+        (
+            1,
+            decided(&[1, 2, 200], 2),
+            Action::Publish,
+            "the third is too old",
+        ),
+        (
+            1,
+            decided(&[100, 120, 130], 3),
+            Action::Publish,
+            "all too old",
+        ),
+    ] {
+        c.history = Some((published, recent));
+        let v = c.judge(&rules);
+        assert_eq!(v.action, action, "{why}: {:?}", rule_ids(&v));
+        if action == Action::Hold {
+            assert_eq!(rule_ids(&v), ["history.rejections"], "{why}");
+        }
+    }
+    c.history = Some((1, decided(&[1, 2, 3], 2)));
+    let v = c.judge(&rules);
+    assert!(
+        v.hits[0]
+            .reason
+            .contains("recent comments were not published")
+    );
+    assert_eq!(
+        v.hits[0].evidence.as_ref().map(|e| e.text.as_str()),
+        Some("2 of their 3 comments decided in the last 90 days were rejected")
+    );
+    c.standing = Standing::Trusted;
+    assert_eq!(c.judge(&rules).action, Action::Publish, "trusted");
+    c.standing = Standing::Normal;
+    c.history = None;
+    assert_eq!(
+        c.judge(&rules).action,
+        Action::Publish,
+        "an unknown history"
+    );
+}
+
+#[test]
+fn the_history_kinds_check_their_keys() {
+    let rule = |keys: &str| {
+        let toml = format!(
+            "[engine]\nversion = \"t\"\n\n[[rule]]\nid = \"h\"\nhouse_rule = 1\n{keys}\naction = \"hold\"\nsummary = \"s\"\nreason = \"r\"\n"
+        );
+        RuleSet::compile(&[SourceFile {
+            name: "house-rules.toml".into(),
+            text: toml,
+        }])
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    };
+    assert_eq!(rule("kind = \"newcomer\"\nuntil_approved = 3"), Ok(()));
+    let missing = rule("kind = \"newcomer\"").unwrap_err();
+    assert!(missing.contains("needs `until_approved`"), "{missing}");
+    let negative = rule("kind = \"newcomer\"\nuntil_approved = -1").unwrap_err();
+    assert!(negative.starts_with("house-rules.toml:"), "{negative}");
+    let ok = "kind = \"rejected_share\"\nshare = 0.5\nmin_decided = 3\nrecent_days = 90";
+    assert_eq!(rule(ok), Ok(()));
+    for (from, to, says) in [
+        (
+            "share = 0.5",
+            "share = 1.5",
+            "share must be above 0 and at most 1",
+        ),
+        (
+            "min_decided = 3",
+            "min_decided = 0",
+            "min_decided must be at least 1",
+        ),
+        (
+            "recent_days = 90",
+            "recent_days = 0",
+            "recent_days must be above 0",
+        ),
+        ("recent_days = 90", "", "needs `recent_days`"),
+    ] {
+        let e = rule(&ok.replace(from, to)).unwrap_err();
+        assert!(e.contains(says) && e.contains("rule `h`"), "{to}: {e}");
+    }
 }

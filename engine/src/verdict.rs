@@ -76,6 +76,10 @@ impl HouseRule {
     /// Rule 1, civility: the rule the learned civility scores and their lessons serve.
     pub const CIVILITY: HouseRule = HouseRule(1);
 
+    /// Rule 2, legal risk: the rule pre-moderation serves (pieces naming people or
+    /// covering live cases).
+    pub const LEGAL: HouseRule = HouseRule(2);
+
     /// Rule 3, spam and adverts: the rule a moderator's spam mark cites.
     pub const SPAM: HouseRule = HouseRule(3);
 

@@ -12,11 +12,19 @@ pub enum CommentMode {
     Open,
     /// Closed, with staff's optional note in place of the form.
     Closed,
+    /// Open whatever the post's age, but every comment the engine would publish is held
+    /// for a moderator (pieces naming people or covering live cases).
+    Held,
 }
 
 impl CommentMode {
     /// Every mode, in the order the Threads page offers them.
-    pub const ALL: [CommentMode; 3] = [CommentMode::Auto, CommentMode::Open, CommentMode::Closed];
+    pub const ALL: [CommentMode; 4] = [
+        CommentMode::Auto,
+        CommentMode::Open,
+        CommentMode::Held,
+        CommentMode::Closed,
+    ];
 
     /// The name stored and sent by the form.
     pub fn as_str(self) -> &'static str {
@@ -24,6 +32,7 @@ impl CommentMode {
             CommentMode::Auto => "auto",
             CommentMode::Open => "open",
             CommentMode::Closed => "closed",
+            CommentMode::Held => "held",
         }
     }
 
@@ -33,6 +42,7 @@ impl CommentMode {
             CommentMode::Auto => "follow the archive rule",
             CommentMode::Open => "open",
             CommentMode::Closed => "closed",
+            CommentMode::Held => "open, every comment held for a moderator",
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::form_token::{self, NONCE_DAYS, TokenCheck};
 use super::mail::{self, MailContext};
+use super::premoderation::Premoderation;
 use super::site::{display_date, iso};
 use super::{ServiceError, ServiceResult, invalid};
 use crate::config::Settings;
@@ -17,8 +18,8 @@ use crate::domain::html::markdown_plain_text;
 use crate::domain::text::truncate_words;
 use crate::domain::{CommentMode, CommentStatus, NewComment, SafeHtml};
 use crate::moderation::{
-    self, Action, Facts, Fingerprint, Hit, HouseRule, Identity, Lessons, PostContext, Prior,
-    RuleSet, Standing, Submission,
+    self, Action, Decided, Facts, Fingerprint, History, Hit, HouseRule, Identity, Lessons,
+    PostContext, Prior, RuleSet, Standing, Submission,
 };
 use crate::storage::comments::{self, NewCommentRow, PublicRow};
 use crate::storage::moderation as moderation_store;
@@ -44,6 +45,9 @@ const REPLY_EXCERPT: usize = 160;
 const MAX_USER_AGENT: usize = 500;
 /// Longest honeypot value kept, in characters (bots may fill it with anything).
 const MAX_HONEYPOT: usize = 2000;
+/// Most recent decided comments of one commenter handed to the history rules: enough for
+/// any share, and a prolific spammer's thousands are not read on every submission.
+const MAX_HISTORY: i64 = 500;
 
 /// The settings comment submission depends on.
 #[derive(Debug, Clone, Copy)]
@@ -359,6 +363,7 @@ pub fn submit(
             });
         }
         let staff_names = users::display_names(conn)?;
+        let (published, recent) = commenter_history(conn, &identity.email_key, limits, now)?;
         let tags: Vec<String> = posts::tags_for(conn, &[post.id])?
             .remove(&post.id)
             .unwrap_or_default()
@@ -387,8 +392,15 @@ pub fn submit(
             standing,
             staff_names: &staff_names,
             lessons: &lessons,
+            history: Some(History {
+                published,
+                recent: &recent,
+            }),
         };
-        let verdict = moderation::evaluate(rules, &submission, &facts);
+        let mut verdict = moderation::evaluate(rules, &submission, &facts);
+        if let Some(premoderation) = Premoderation::of(conn, &post)? {
+            premoderation.apply(&mut verdict);
+        }
 
         let status = CommentStatus::from(verdict.action);
         // Hits are strings, numbers and plain enums, which always serialise.
@@ -455,6 +467,35 @@ pub fn submit(
     })
 }
 
+/// What the history rules read of a commenter: their comments standing published, and
+/// their decided comments within the rules' longest window.
+fn commenter_history(
+    conn: &mut DbConn,
+    email_key: &str,
+    limits: moderation::Limits,
+    now: NaiveDateTime,
+) -> ServiceResult<(u32, Vec<Decided>)> {
+    let key = [email_key.to_owned()];
+    let published = moderation_store::history(conn, &key)?
+        .get(email_key)
+        .map_or(0, |(counts, _)| {
+            u32::try_from(counts[0]).unwrap_or(u32::MAX)
+        });
+    let recent = if limits.history_seconds > 0 {
+        let since = now - Duration::seconds(limits.history_seconds);
+        comments::decided_since(conn, email_key, since, MAX_HISTORY)?
+            .into_iter()
+            .map(|(at, rejected)| Decided {
+                age_seconds: (now - at).num_seconds().max(0),
+                rejected,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((published, recent))
+}
+
 /// A published comment as readers see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommentView {
@@ -510,6 +551,8 @@ pub struct Thread {
     pub open: bool,
     /// The note shown instead of the form.
     pub note: Option<String>,
+    /// Above the form, when every comment is read by a moderator before it appears.
+    pub premoderated: Option<&'static str>,
     /// The comment a reply link asked to answer, when it is in this thread.
     pub replying_to: Option<ReplyTarget>,
 }
@@ -554,6 +597,11 @@ pub fn thread(
         state = CommentsState::Paused;
     }
     let open = state == CommentsState::Open;
+    let premoderated = if open {
+        Premoderation::of(conn, &post)?.map(Premoderation::notice)
+    } else {
+        None
+    };
     let rows = comments::published_on_post(conn, post_id)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let edited = moderation_store::edited_among(conn, &ids)?;
@@ -660,6 +708,7 @@ pub fn thread(
         state,
         open,
         note: closed_note(&post, state),
+        premoderated,
         replying_to,
     })
 }

@@ -199,6 +199,7 @@ pub fn replay(
             standing: Standing::Normal,
             staff_names: &[],
             lessons: &[],
+            history: None,
         };
         let verdict = evaluate(rules, &submission, &facts);
         thread.closed |= verdict.close_thread;

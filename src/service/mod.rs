@@ -11,6 +11,7 @@ pub mod house_rules;
 pub mod mail;
 pub mod pause;
 pub mod posts;
+pub mod premoderation;
 pub mod queue;
 pub mod recheck;
 pub mod reports;

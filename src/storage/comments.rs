@@ -218,6 +218,35 @@ pub fn recent_counts(
     Ok((by_email, by_address, same_text))
 }
 
+/// A commenter's comments decided either way (published or rejected, as they stand now)
+/// since `since`, newest first, at most `limit`: when each was written and whether it
+/// stands rejected. For the rules that read a commenter's history.
+pub fn decided_since(
+    conn: &mut DbConn,
+    email_key: &str,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(NaiveDateTime, bool)>> {
+    let decided = [CommentStatus::Published, CommentStatus::Rejected].map(CommentStatus::as_str);
+    let rows: Vec<(NaiveDateTime, String)> = dispatch!(conn, |c| comments::table
+        .filter(comments::email_key.eq(email_key))
+        .filter(comments::status.eq_any(decided))
+        .filter(comments::created_at.ge(since))
+        .order(comments::created_at.desc())
+        .limit(limit)
+        .select((comments::created_at, comments::status))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, status)| {
+            (
+                at,
+                CommentStatus::parse(&status) == Some(CommentStatus::Rejected),
+            )
+        })
+        .collect())
+}
+
 /// A post's published comments, oldest first.
 pub fn published_on_post(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<PublicRow>> {
     dispatch!(conn, |c| comments::table

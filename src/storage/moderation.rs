@@ -473,6 +473,10 @@ pub enum Audit {
     CommentsPaused,
     /// The site-wide switch turned off.
     CommentsResumed,
+    /// Every comment held for a moderator by the site-wide switch.
+    CommentsHeldAll,
+    /// The site-wide hold turned off.
+    CommentsHeldAllOff,
     /// A WordPress export imported.
     ImportWordpress,
     /// A staff account created.
@@ -512,6 +516,7 @@ impl Audit {
             Audit::PostCommentMode(_, CommentMode::Auto) => "post.comments_auto",
             Audit::PostCommentMode(_, CommentMode::Open) => "post.comments_open",
             Audit::PostCommentMode(_, CommentMode::Closed) => "post.comments_closed",
+            Audit::PostCommentMode(_, CommentMode::Held) => "post.comments_held",
             Audit::PostFloodLifted(_) => "post.flood_lifted",
             Audit::CommentApprove(_) => "comment.approve",
             Audit::CommentReject(_) => "comment.reject",
@@ -525,6 +530,8 @@ impl Audit {
             Audit::CommenterUntrust(_) => "commenter.untrust",
             Audit::CommentsPaused => "setting.comments_paused",
             Audit::CommentsResumed => "setting.comments_resumed",
+            Audit::CommentsHeldAll => "setting.comments_held",
+            Audit::CommentsHeldAllOff => "setting.comments_unheld",
             Audit::ImportWordpress => "import.wordpress",
             Audit::UserCreate(_) => "user.create",
             Audit::UserPassword(_) => "user.password",
@@ -564,7 +571,10 @@ impl Audit {
             | Audit::AppealUpheld(id)
             | Audit::AppealPublished(id) => (AuditTarget::Comment, Some(id)),
             Audit::CommenterUnban(ban) => (AuditTarget::Ban, Some(ban)),
-            Audit::CommentsPaused | Audit::CommentsResumed => (AuditTarget::Setting, None),
+            Audit::CommentsPaused
+            | Audit::CommentsResumed
+            | Audit::CommentsHeldAll
+            | Audit::CommentsHeldAllOff => (AuditTarget::Setting, None),
             Audit::ImportWordpress => (AuditTarget::Import, None),
             Audit::UserCreate(id)
             | Audit::UserPassword(id)

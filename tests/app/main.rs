@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod mail;
 mod page_cache;
+mod premoderation;
 mod publishing;
 mod queue;
 mod replica;

@@ -16,7 +16,7 @@ use crate::support::*;
 const TWO_LINKS: &str = "The council housing waiting list figures for Hackney are at https://data.example.org/housing and https://stats.example.net/waiting-list for families.";
 
 /// Sends a comment as JSON; returns (status, id, answer).
-fn comment(
+pub(crate) fn comment(
     app: &TestApp,
     slug: &str,
     post_id: i64,

@@ -28,6 +28,11 @@ pub(crate) trait Kind: Sized {
         0
     }
 
+    /// How far back, in seconds, the commenter's decided comments it reads go.
+    fn history(&self) -> i64 {
+        0
+    }
+
     /// The lesson of moderators' decisions it learns from.
     fn lesson(&self) -> Option<&'static str> {
         None
@@ -78,6 +83,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// See [`Kind::history`].
+            pub(crate) fn history(&self) -> i64 {
+                match self {
+                    $(Check::$variant(k) => k.history(),)*
+                }
+            }
+
             /// See [`Kind::lesson`].
             pub(crate) fn lesson(&self) -> Option<&'static str> {
                 match self {
@@ -106,6 +118,8 @@ kinds! {
     "flood" => Flood in flood,
     "flood_closed" => FloodClosed in flood_closed,
     "banned" => Banned in banned,
+    "newcomer" => Newcomer in newcomer,
+    "rejected_share" => RejectedShare in rejected_share,
     "model" => Model in model,
 }
 

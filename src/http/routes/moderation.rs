@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(set_thread)
         .service(lift_flood)
         .service(site_switch)
+        .service(site_hold)
         .service(audit_page);
 }
 
@@ -73,6 +74,8 @@ struct QueuePage {
     count: usize,
     flooded: Vec<FloodedThread>,
     paused: bool,
+    /// The site-wide hold is on.
+    held: bool,
     filters: QueueFilters,
     house_rules: [HouseRule; 6],
     house_rule_filter: [HouseRuleChoice; 6],
@@ -133,6 +136,8 @@ struct ThreadsPage {
     /// Where the forms return to.
     back: String,
     paused: bool,
+    /// The site-wide hold is on.
+    held: bool,
     archive_after_days: u32,
     is_admin: bool,
     notice: Option<&'static str>,
@@ -178,7 +183,7 @@ async fn queue_page(
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
     let appeals_tab = q.tab.as_deref() == Some(appeals::APPEALS_TAB);
-    let ((items, more), flooded, paused, (appeals, appeals_open), reported) = state
+    let ((items, more), flooded, (paused, held), (appeals, appeals_open), reported) = state
         .db(move |c| {
             let (items, appeals) = if appeals_tab {
                 ((Vec::new(), false), appeals::open(c, t)?)
@@ -196,10 +201,11 @@ async fn queue_page(
                 })
                 .collect();
             let appeals = (appeals, appeals::open_count(c)?);
+            let switches = (pause::comments_paused(c)?, pause::comments_held(c)?);
             Ok((
                 items,
                 flooded,
-                pause::comments_paused(c)?,
+                switches,
                 appeals,
                 crate::service::reports::reported_count(c)?,
             ))
@@ -220,6 +226,7 @@ async fn queue_page(
             items,
             flooded,
             paused,
+            held,
             filters: QueueFilters {
                 post: non_empty(&q.post),
                 rule,
@@ -332,13 +339,23 @@ pub struct SwitchForm {
     csrf_token: String,
 }
 
+/// The site-wide hold.
+#[derive(Deserialize)]
+pub struct HoldForm {
+    #[serde(default)]
+    held: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
 crate::csrf_form!(
     QueueActionForm,
     EditForm,
     BanForm,
     TrustForm,
     ThreadForm,
-    SwitchForm
+    SwitchForm,
+    HoldForm
 );
 
 /// Only addresses on the staff pages are followed back to, so a form cannot redirect away.
@@ -559,7 +576,7 @@ async fn threads_page(
     let t = now();
     let archive = state.settings.archive_after_days;
     let page = q.page.unwrap_or(1);
-    let (list, paused) = state
+    let (list, paused, held) = state
         .db(move |c| {
             let (posts, total) =
                 store::threads(c, offset(page, ADMIN_PER_PAGE), ADMIN_PER_PAGE.into())?;
@@ -579,6 +596,7 @@ async fn threads_page(
             Ok((
                 paged(rows, page, ADMIN_PER_PAGE, total)?,
                 pause::comments_paused(c)?,
+                pause::comments_held(c)?,
             ))
         })
         .await?;
@@ -592,6 +610,7 @@ async fn threads_page(
             page_prefix: "/admin/threads?page=",
             back: format!("/admin/threads?page={page}"),
             paused,
+            held,
             archive_after_days: archive,
             is_admin: who.role.can_manage_users(),
             notice: notice(q.done.as_deref()),
@@ -644,6 +663,21 @@ async fn site_switch(
         .db(move |c| pause::set_paused(c, actor, paused, now()))
         .await?;
     let done = if paused { "paused" } else { "resumed" };
+    Ok(see_other(format!("/admin/threads?done={done}")))
+}
+
+#[post("/admin/site/held")]
+async fn site_hold(
+    state: web::Data<AppState>,
+    who: RequireRole<CanManageUsers>,
+    form: CsrfForm<HoldForm>,
+) -> Result<HttpResponse, AppError> {
+    let held = checked(&form.0.held);
+    let actor = who.user.id;
+    state
+        .db(move |c| pause::set_held(c, actor, held, now()))
+        .await?;
+    let done = if held { "held" } else { "unheld" };
     Ok(see_other(format!("/admin/threads?done={done}")))
 }
 

@@ -82,6 +82,8 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "resumed" => "Comments are open again across the site.",
         "appeal-published" => "Appeal decided: the comment is published, and its writer is told.",
         "appeal-upheld" => "Appeal decided: the rejection stands, and its writer is told.",
+        "held" => "Every comment across the site is now held for a moderator before it appears.",
+        "unheld" => "Comments follow each post's setting again: the site-wide hold is off.",
         _ => return None,
     })
 }
