@@ -421,6 +421,7 @@ pub fn submit(
                 honeypot: &honeypot,
                 created_at: now,
                 updated_at: now,
+                notify_replies: comment.notify_replies,
             },
         )?;
         // One closure, one notice: near-duplicates after it fire the flood rule again,
@@ -428,10 +429,8 @@ pub fn submit(
         if verdict.close_thread && posts::set_flood_closed(conn, post.id, now)? == 1 {
             mail::notify_flood_closed(conn, mail_ctx, id, now)?;
         }
-        // A rejected comment is not part of the thread, so it subscribes to nothing.
-        if comment.notify_replies && status != CommentStatus::Rejected {
-            mail::subscribe(conn, &identity.email_key, &comment.email, post.id, now)?;
-        }
+        // The reply subscription it asked for is requested once it is published (now, or
+        // on a moderator's approval): a held or rejected comment subscribes nobody.
         if status == CommentStatus::Published {
             mail::notify_comment_published(conn, mail_ctx, id, now)?;
         }

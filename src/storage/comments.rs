@@ -58,6 +58,8 @@ pub struct CommentRow {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// The writer asked for e-mail about replies (asked for once it is published).
+    pub notify_replies: bool,
 }
 
 /// A new comment with its verdict.
@@ -106,6 +108,8 @@ pub struct NewCommentRow<'a> {
     pub created_at: NaiveDateTime,
     /// Now.
     pub updated_at: NaiveDateTime,
+    /// The "e-mail me replies" box was ticked.
+    pub notify_replies: bool,
 }
 
 /// The fields of a published comment that readers may see (no e-mail, no address).

@@ -135,6 +135,7 @@ diesel::table! {
         honeypot -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        notify_replies -> Bool,
     }
 }
 
@@ -242,6 +243,7 @@ diesel::table! {
         post_id -> BigInt,
         email -> Text,
         created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod mail;
 mod page_cache;
+mod privacy;
 mod publishing;
 mod queue;
 mod replica;
