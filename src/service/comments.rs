@@ -50,8 +50,6 @@ const MAX_HONEYPOT: usize = 2000;
 pub struct CommentSettings {
     /// Posts older than this many days close to comments (in `auto` mode).
     pub archive_after_days: u32,
-    /// Days the full IP address is kept.
-    pub ip_retention_days: u32,
     /// Limits on submission speed that people never reach and scripts do.
     pub automation: AutomationLimits,
 }
@@ -74,7 +72,6 @@ impl From<&Settings> for CommentSettings {
     fn from(s: &Settings) -> Self {
         CommentSettings {
             archive_after_days: s.archive_after_days,
-            ip_retention_days: s.ip_retention_days,
             automation: AutomationLimits {
                 per_email_minute: s.comments_per_email_minute,
                 per_address_hour: s.comments_per_address_hour,
@@ -434,10 +431,6 @@ pub fn submit(
         if status == CommentStatus::Published {
             mail::notify_comment_published(conn, mail_ctx, id, now)?;
         }
-        comments::purge_ips(
-            conn,
-            now - Duration::days(settings.ip_retention_days.into()),
-        )?;
         let deciding = verdict.deciding_hit();
         let post_url = format!("/posts/{}", post.slug);
         Ok(Submitted {

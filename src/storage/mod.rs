@@ -11,6 +11,7 @@ pub mod mail_state;
 pub mod meta;
 pub mod moderation;
 pub mod outbox;
+pub mod personal_data;
 pub mod posts;
 pub mod replica;
 #[allow(missing_docs)]

@@ -147,3 +147,12 @@ pub fn purge_unconfirmed(conn: &mut DbConn, before: NaiveDateTime) -> QueryResul
     )
     .execute(c))
 }
+
+/// The addresses an e-mail key's subscriptions send to.
+pub fn emails_of(conn: &mut DbConn, email_key: &str) -> QueryResult<Vec<String>> {
+    dispatch!(conn, |c| subs::table
+        .filter(subs::email_key.eq(email_key))
+        .select(subs::email)
+        .distinct()
+        .load(c))
+}

@@ -8,6 +8,7 @@ pub mod comments;
 pub mod feeds;
 pub mod mail;
 pub mod moderation;
+pub mod personal_data;
 pub mod public;
 pub mod staff;
 pub mod two_factor;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     admin::routes(cfg);
     two_factor::routes(cfg);
     moderation::routes(cfg);
+    personal_data::routes(cfg);
     // Last: old WordPress addresses only answer what nothing else does.
     wordpress::routes(cfg);
     cfg.default_service(web::to(not_found));

@@ -73,6 +73,7 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "unban" => "Ban lifted.",
         "trust" => "Trusted: their comments skip the soft rules.",
         "untrust" => "No longer trusted.",
+        "erased" => "The reader's personal data is erased.",
         "thread" => "Thread setting saved.",
         "flood" => "Flood closure lifted: comments are open again.",
         "paused" => "Comments are now closed across the whole site.",
