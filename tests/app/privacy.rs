@@ -441,3 +441,65 @@ both_backends! {
         assert_eq!(post.attrs("a.privacy-link", "href"), vec!["/privacy"], "linked from the comment form");
     }
 }
+
+#[test]
+fn the_command_line_exports_erases_and_purges() {
+    let app = TestApp::spawn_with(Backend::Sqlite, mail_settings).expect("SQLite always runs");
+    let (id, slug) = housing_post(&app);
+    publish(&app, &slug, id, &amira(), HOUSING_COMMENTS[0], None);
+    let url = app.settings.database_url.clone().expect("a database URL");
+    let dir = tempfile::tempdir().expect("a folder");
+    let env = [("TOWNHALL_DATABASE_URL", url.as_str())];
+    let run = |args: &[&str]| crate::cli::townhall(dir.path(), args, &env, None);
+
+    let (code, out, err) = run(&["commenter", "export", "AMIRA.Haddad@example.org"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).expect("JSON on standard output");
+    assert_eq!(doc["tables"]["comments"].as_array().map(Vec::len), Some(1));
+
+    let err = crate::cli::fails(
+        dir.path(),
+        &[
+            "commenter",
+            "erase",
+            "amira.haddad@example.org",
+            "--published",
+            "keep",
+        ],
+        &env,
+        None,
+    );
+    assert!(err.contains("--yes"), "{err}");
+    let err = crate::cli::fails(
+        dir.path(),
+        &[
+            "commenter",
+            "erase",
+            "amira.haddad@example.org",
+            "--published",
+            "maybe",
+            "--yes",
+        ],
+        &env,
+        None,
+    );
+    assert!(err.contains("remove") && err.contains("keep"), "{err}");
+    let (code, out, err) = run(&[
+        "commenter",
+        "erase",
+        "amira.haddad@example.org",
+        "--published",
+        "keep",
+        "--yes",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 comments removed, 1 kept"), "{out}");
+    assert_eq!(
+        holding(&app, "amira.haddad@example.org"),
+        Vec::<String>::new()
+    );
+
+    let (code, out, err) = run(&["privacy", "purge"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Forgot "), "{out}");
+}
