@@ -1,4 +1,5 @@
-//! The command line: serve (the default), migrate, user, demo, rules, import.
+//! The command line: serve (the default), migrate, user, demo, rules, import, commenter,
+//! privacy.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::TcpListener;
@@ -16,7 +17,7 @@ use crate::service::rules::RulesSource;
 use crate::service::training;
 use crate::service::users::Actor;
 use crate::service::{ServiceError, setup, users};
-use crate::service::{fine_tune, recheck};
+use crate::service::{fine_tune, personal_data, recheck};
 use crate::storage::{self, DbConn};
 
 /// `println!` that returns an error instead of panicking when standard output is gone
@@ -74,6 +75,45 @@ pub enum Command {
     /// Bring content across from another blog.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// A reader's personal data, by the e-mail they commented with.
+    #[command(subcommand)]
+    Commenter(CommenterCommand),
+    /// The retention of readers' personal data.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
+}
+
+/// A reader's personal data (UK GDPR requests).
+#[derive(Debug, Subcommand)]
+pub enum CommenterCommand {
+    /// Write everything kept about an e-mail address as one JSON document (recorded in
+    /// the audit log).
+    Export {
+        /// The address the reader commented with.
+        email: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Erase everything kept about an e-mail address, everywhere, for good.
+    Erase {
+        /// The address the reader commented with.
+        email: String,
+        /// What becomes of their published comments: `remove`, or `keep` under
+        /// "[name removed]".
+        #[arg(long, value_name = "remove|keep")]
+        published: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Retention commands.
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCommand {
+    /// Forget now what is past its retention period (the server does it every hour).
+    Purge,
 }
 
 /// Import commands.
@@ -293,7 +333,76 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(ImportCommand::Wordpress { file, dry_run }) => {
             import_wordpress(&settings, &file, dry_run)
         }
+        Command::Commenter(cmd) => commenter_command(&settings, cmd),
+        Command::Privacy(PrivacyCommand::Purge) => {
+            let keep = personal_data::Retention::from(&settings);
+            let done = with_db(&settings, |c| personal_data::purge(c, &keep, now()))?;
+            say!(
+                "Forgot {} full addresses, {} browser descriptions, the text and details of {} rejected comments, {} unconfirmed subscriptions and the details of {} reporters.",
+                done.addresses,
+                done.user_agents,
+                done.rejected,
+                done.unconfirmed,
+                done.reports
+            );
+            Ok(())
+        }
     }
+}
+
+fn commenter_command(settings: &Settings, cmd: CommenterCommand) -> Result<()> {
+    match cmd {
+        CommenterCommand::Export { email, out } => {
+            let whose = personal_data::Whose::Email(email);
+            let export = with_db(settings, |c| personal_data::export(c, None, &whose, now()))?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &export.json)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    say!(
+                        "Wrote {} rows about {} to {}.",
+                        export.rows,
+                        export.email_key,
+                        path.display()
+                    );
+                }
+                None => say!("{}", export.json),
+            }
+        }
+        CommenterCommand::Erase {
+            email,
+            published,
+            yes,
+        } => {
+            let Some(published) = personal_data::PublishedComments::parse(&published) else {
+                bail!("--published must be `remove` or `keep`");
+            };
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    bail!("erasing cannot be undone: add --yes, or run in a terminal to confirm");
+                }
+                say_raw!("Erase everything kept about {email}, for good? Type ERASE to go on: ");
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                if line.trim() != "ERASE" {
+                    bail!("nothing was erased");
+                }
+            }
+            let whose = personal_data::Whose::Email(email.clone());
+            let done = with_db(settings, |c| {
+                personal_data::erase(c, None, &whose, published, now())
+            })?;
+            say!(
+                "Erased {email}: {} comments removed, {} kept under \"{}\", {} other rows deleted, {} notes and messages cleaned.",
+                done.removed,
+                done.kept,
+                personal_data::NAME_REMOVED,
+                done.rows,
+                done.scrubbed
+            );
+        }
+    }
+    Ok(())
 }
 
 fn import_wordpress(settings: &Settings, file: &Path, dry_run: bool) -> Result<()> {

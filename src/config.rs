@@ -62,6 +62,18 @@ pub struct Settings {
     pub rules_dir: PathBuf,
     /// Days a commenter's full IP address is kept; after that only its network prefix remains.
     pub ip_retention_days: u32,
+    /// Days a commenter's browser description (`User-Agent`) is kept.
+    pub user_agent_retention_days: u32,
+    /// Days a rejected comment keeps its text, name, e-mail and website; its verdict,
+    /// rules and dates stay.
+    pub rejected_retention_days: u32,
+    /// Days a request for reply e-mail waits to be confirmed before it is forgotten.
+    pub unconfirmed_subscription_days: u32,
+    /// Days a closed reader report keeps the reporter's name, e-mail and network.
+    pub report_retention_days: u32,
+    /// Where readers ask for a copy or the erasure of their data (an e-mail address or a
+    /// postal address), shown on `/privacy`; empty: `admin_email`.
+    pub privacy_contact: String,
     /// SMTP server, e.g. `smtp://user:pass@mail.example.org:587?tls=required` or
     /// `smtps://…:465`; when unset, e-mail is written as `.eml` files to `<data_dir>/outbox/`.
     pub smtp_url: Option<String>,
@@ -128,6 +140,11 @@ impl Default for Settings {
             log: "info".into(),
             rules_dir: PathBuf::from("moderation-rules"),
             ip_retention_days: 7,
+            user_agent_retention_days: 30,
+            rejected_retention_days: 90,
+            unconfirmed_subscription_days: 7,
+            report_retention_days: 180,
+            privacy_contact: String::new(),
             smtp_url: None,
             mail_from: "Townhall <noreply@localhost>".into(),
             mail_digest_minutes: 30,
@@ -173,6 +190,11 @@ const KEYS: &[&str] = &[
     "log",
     "rules_dir",
     "ip_retention_days",
+    "user_agent_retention_days",
+    "rejected_retention_days",
+    "unconfirmed_subscription_days",
+    "report_retention_days",
+    "privacy_contact",
     "smtp_url",
     "mail_from",
     "mail_digest_minutes",
@@ -330,6 +352,22 @@ impl Settings {
                 "ip_retention_days",
                 format!("must be between 1 and 365, got {}", self.ip_retention_days),
             ));
+        }
+        for (key, days) in [
+            ("user_agent_retention_days", self.user_agent_retention_days),
+            ("rejected_retention_days", self.rejected_retention_days),
+            (
+                "unconfirmed_subscription_days",
+                self.unconfirmed_subscription_days,
+            ),
+            ("report_retention_days", self.report_retention_days),
+        ] {
+            if !(1..=3650).contains(&days) {
+                return Err(invalid(
+                    key,
+                    format!("must be between 1 and 3650, got {days}"),
+                ));
+            }
         }
         // Each worker is an OS thread with its own event loop and connections: far more
         // than a machine's cores only costs memory, and very many cannot be started.
@@ -517,6 +555,14 @@ impl Settings {
             DbTarget::Sqlite(_) => Err(invalid(
                 "must be a postgres:// URL of a streaming replica of database_url".into(),
             )),
+        }
+    }
+
+    /// Where readers write about their personal data: `privacy_contact`, else `admin_email`.
+    pub fn privacy_contact(&self) -> &str {
+        match self.privacy_contact.trim() {
+            "" => self.admin_email.trim(),
+            contact => contact,
         }
     }
 

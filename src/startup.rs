@@ -165,6 +165,7 @@ pub fn prepare(settings: Settings) -> Result<(AppState, FirstStart), StartupErro
         rules: Arc::new(rules),
         mailer: Arc::new(mailer),
         body_bytes: Arc::default(),
+        clock: crate::clock::Clock::system(),
     };
     Ok((state, first))
 }
@@ -177,6 +178,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     crate::service::rules::watch(&state.rules, std::time::Duration::from_secs(2));
     let worker_alive = spawn_mail_worker(&state)?;
+    let purge_alive = spawn_privacy_purge(&state)?;
     let pages = web::Data::new(crate::http::middleware::page_cache::PageCache::new(
         state.settings.page_cache_seconds,
     ));
@@ -188,7 +190,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         // The worker runs while the server's app factories hold this sender.
-        let _ = &worker_alive;
+        let _ = (&worker_alive, &purge_alive);
         crate::http::app(data.clone(), pages.clone())
     })
     .workers(workers)
@@ -243,6 +245,48 @@ fn spawn_mail_worker(state: &AppState) -> std::io::Result<std::sync::mpsc::Sende
                 }
             }
             tracing::info!(%worker, "e-mail worker stopped");
+        })?;
+    Ok(alive)
+}
+
+/// How often the purge job looks at its clock (cheap: the database is only touched
+/// when a purge is due, once an hour).
+const PURGE_LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Starts the retention purge on a thread of its own: at start, then every hour by the
+/// state's clock, it forgets personal data past its retention period
+/// (`service::personal_data::purge`). It stops with the server, like the mail worker.
+fn spawn_privacy_purge(state: &AppState) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    use crate::service::personal_data::{Retention, Schedule};
+    let (alive, stopped) = std::sync::mpsc::channel::<()>();
+    let pool = state.pool.clone();
+    let clock = state.clock.clone();
+    let keep = Retention::from(state.settings.as_ref());
+    std::thread::Builder::new()
+        .name("privacy-purge".into())
+        .spawn(move || {
+            let mut schedule = Schedule::default();
+            loop {
+                let now = clock.now();
+                if schedule.due(now) {
+                    let pass = pool
+                        .get()
+                        .map_err(ServiceError::Unavailable)
+                        .and_then(|mut c| schedule.tick(&mut c, &keep, now));
+                    match pass {
+                        Ok(Some(done)) => tracing::info!(?done, "retention purge"),
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "retention purge failed; trying again later")
+                        }
+                    }
+                }
+                if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) =
+                    stopped.recv_timeout(PURGE_LOOK_EVERY)
+                {
+                    break;
+                }
+            }
         })?;
     Ok(alive)
 }

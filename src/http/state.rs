@@ -35,6 +35,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Request-body bytes held in memory now, by every request on this server.
     pub body_bytes: Arc<std::sync::atomic::AtomicUsize>,
+    /// The time the scheduled jobs go by (a test may set and move it).
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {

@@ -256,6 +256,7 @@ fn insert(
             honeypot: "",
             created_at: created,
             updated_at: created,
+            notify_replies: false,
         },
     )?;
     wordpress::add_comment(conn, c.id, id)?;

@@ -54,8 +54,6 @@ const MAX_HISTORY: i64 = 500;
 pub struct CommentSettings {
     /// Posts older than this many days close to comments (in `auto` mode).
     pub archive_after_days: u32,
-    /// Days the full IP address is kept.
-    pub ip_retention_days: u32,
     /// Limits on submission speed that people never reach and scripts do.
     pub automation: AutomationLimits,
 }
@@ -78,7 +76,6 @@ impl From<&Settings> for CommentSettings {
     fn from(s: &Settings) -> Self {
         CommentSettings {
             archive_after_days: s.archive_after_days,
-            ip_retention_days: s.ip_retention_days,
             automation: AutomationLimits {
                 per_email_minute: s.comments_per_email_minute,
                 per_address_hour: s.comments_per_address_hour,
@@ -433,6 +430,7 @@ pub fn submit(
                 honeypot: &honeypot,
                 created_at: now,
                 updated_at: now,
+                notify_replies: comment.notify_replies,
             },
         )?;
         // One closure, one notice: near-duplicates after it fire the flood rule again,
@@ -440,17 +438,11 @@ pub fn submit(
         if verdict.close_thread && posts::set_flood_closed(conn, post.id, now)? == 1 {
             mail::notify_flood_closed(conn, mail_ctx, id, now)?;
         }
-        // A rejected comment is not part of the thread, so it subscribes to nothing.
-        if comment.notify_replies && status != CommentStatus::Rejected {
-            mail::subscribe(conn, &identity.email_key, &comment.email, post.id, now)?;
-        }
+        // The reply subscription it asked for is requested once it is published (now, or
+        // on a moderator's approval): a held or rejected comment subscribes nobody.
         if status == CommentStatus::Published {
             mail::notify_comment_published(conn, mail_ctx, id, now)?;
         }
-        comments::purge_ips(
-            conn,
-            now - Duration::days(settings.ip_retention_days.into()),
-        )?;
         let deciding = verdict.deciding_hit();
         let post_url = format!("/posts/{}", post.slug);
         Ok(Submitted {

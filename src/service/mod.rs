@@ -10,6 +10,7 @@ pub mod form_token;
 pub mod house_rules;
 pub mod mail;
 pub mod pause;
+pub mod personal_data;
 pub mod posts;
 pub mod premoderation;
 pub mod queue;

@@ -58,6 +58,8 @@ pub struct CommentRow {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// The writer asked for e-mail about replies (asked for once it is published).
+    pub notify_replies: bool,
 }
 
 /// A new comment with its verdict.
@@ -106,6 +108,8 @@ pub struct NewCommentRow<'a> {
     pub created_at: NaiveDateTime,
     /// Now.
     pub updated_at: NaiveDateTime,
+    /// The "e-mail me replies" box was ticked.
+    pub notify_replies: bool,
 }
 
 /// The fields of a published comment that readers may see (no e-mail, no address).
@@ -326,4 +330,109 @@ pub fn held_after(conn: &mut DbConn, after: i64) -> QueryResult<Vec<HeldRow>> {
             posts::title
         ))
         .load(c))
+}
+
+/// A reader's comments as `(id, status, hits)`, by e-mail key.
+pub fn of_commenter(
+    conn: &mut DbConn,
+    email_key: &str,
+) -> QueryResult<Vec<(i64, CommentStatus, String)>> {
+    let rows: Vec<(i64, String, String)> = dispatch!(conn, |c| comments::table
+        .filter(comments::email_key.eq(email_key))
+        .order(comments::id.asc())
+        .select((comments::id, comments::status, comments::hits))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, s, h)| CommentStatus::try_from(s).ok().map(|s| (id, s, h)))
+        .collect())
+}
+
+/// The names, addresses as typed and full IP addresses a reader's comments hold.
+pub fn identities_of(
+    conn: &mut DbConn,
+    email_key: &str,
+) -> QueryResult<Vec<(String, String, Option<String>)>> {
+    dispatch!(conn, |c| comments::table
+        .filter(comments::email_key.eq(email_key))
+        .select((comments::author_name, comments::email, comments::ip))
+        .distinct()
+        .load(c))
+}
+
+/// Replies to these comments stand on their own (before the comments are deleted).
+pub fn detach_replies(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        comments::table.filter(comments::parent_id.eq_any(ids))
+    )
+    .set(comments::parent_id.eq(None::<i64>))
+    .execute(c))
+}
+
+/// Deletes comments (their events and other rows naming them must be gone first).
+pub fn delete_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::delete(
+        comments::table.filter(comments::id.eq_any(ids))
+    )
+    .execute(c))
+}
+
+/// Takes everything that says who wrote a comment off it: name (replaced by `name`),
+/// e-mail, website, addresses, browser, honeypot; `hits` replaces the evidence. With
+/// `body`, the text goes too.
+pub fn anonymise(
+    conn: &mut DbConn,
+    id: i64,
+    name: &str,
+    hits: &str,
+    body: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let target = comments::table.find(id);
+    let who = (
+        comments::author_name.eq(name),
+        comments::email.eq(""),
+        comments::email_key.eq(""),
+        comments::website.eq(""),
+        comments::ip.eq(None::<String>),
+        comments::network.eq(""),
+        comments::user_agent.eq(""),
+        comments::honeypot.eq(""),
+        comments::hits.eq(hits),
+        comments::notify_replies.eq(false),
+        comments::updated_at.eq(now),
+    );
+    match body {
+        Some(b) => dispatch!(conn, |c| diesel::update(target)
+            .set((who, comments::body.eq(b)))
+            .execute(c)),
+        None => dispatch!(conn, |c| diesel::update(target).set(who).execute(c)),
+    }
+}
+
+/// Rejected comments submitted before a time whose text is still kept, as `(id, hits)`.
+pub fn rejected_kept_before(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    dispatch!(conn, |c| comments::table
+        .filter(comments::status.eq(CommentStatus::Rejected.as_str()))
+        .filter(comments::created_at.lt(before))
+        .filter(comments::email_key.ne("").or(comments::body.ne("")))
+        .order(comments::id.asc())
+        .limit(limit)
+        .select((comments::id, comments::hits))
+        .load(c))
+}
+
+/// Forgets the browser description of comments submitted before a time.
+pub fn purge_user_agents(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        comments::table
+            .filter(comments::user_agent.ne(""))
+            .filter(comments::created_at.lt(before))
+    )
+    .set(comments::user_agent.eq(""))
+    .execute(c))
 }

@@ -12,6 +12,7 @@ pub mod mail_state;
 pub mod meta;
 pub mod moderation;
 pub mod outbox;
+pub mod personal_data;
 pub mod posts;
 pub mod replica;
 pub mod reports;

@@ -437,6 +437,12 @@ pub struct AuditRow {
 pub enum Audit {
     /// A post written and saved for the first time.
     PostCreate(i64),
+    /// A reader's personal data exported (from a comment's page, or the command line).
+    PersonalDataExport(Option<i64>),
+    /// A reader's personal data erased (the detail counts what went, never whose).
+    PersonalDataErase(Option<i64>),
+    /// The retention purge removed data past its time.
+    PersonalDataPurge,
     /// A post's saved edit.
     PostEdit(i64),
     /// A post published (or scheduled).
@@ -509,6 +515,9 @@ impl Audit {
     pub fn action(self) -> &'static str {
         match self {
             Audit::PostCreate(_) => "post.create",
+            Audit::PersonalDataExport(_) => "personal_data.export",
+            Audit::PersonalDataErase(_) => "personal_data.erase",
+            Audit::PersonalDataPurge => "personal_data.purge",
             Audit::PostEdit(_) => "post.edit",
             Audit::PostPublish(_) => "post.publish",
             Audit::PostUnpublish(_) => "post.unpublish",
@@ -571,7 +580,11 @@ impl Audit {
             | Audit::AppealUpheld(id)
             | Audit::AppealPublished(id) => (AuditTarget::Comment, Some(id)),
             Audit::CommenterUnban(ban) => (AuditTarget::Ban, Some(ban)),
-            Audit::CommentsPaused
+            Audit::PersonalDataExport(comment) | Audit::PersonalDataErase(comment) => {
+                (AuditTarget::Comment, comment)
+            }
+            Audit::PersonalDataPurge
+            | Audit::CommentsPaused
             | Audit::CommentsResumed
             | Audit::CommentsHeldAll
             | Audit::CommentsHeldAllOff => (AuditTarget::Setting, None),
@@ -716,4 +729,16 @@ pub fn threads(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<P
         .count()
         .get_result(c))?;
     Ok((rows, total))
+}
+
+/// Forgets the text a comment had before moderators' edits (its history keeps who
+/// edited and when).
+pub fn forget_original_text(conn: &mut DbConn, comment_id: i64) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        comment_events::table
+            .filter(comment_events::comment_id.eq(comment_id))
+            .filter(comment_events::original_body.is_not_null())
+    )
+    .set(comment_events::original_body.eq(None::<String>))
+    .execute(c))
 }

@@ -118,6 +118,28 @@ pub fn close(
     Ok(open)
 }
 
+/// Forgets who sent the reports closed before `before` (name, e-mail and network; the
+/// reason, the reader's text and the outcome stay, as the comment's record). Returns how
+/// many reports it changed.
+pub fn forget_reporters(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        reports::table
+            .filter(reports::resolved_at.lt(before))
+            .filter(
+                reports::reporter_name
+                    .is_not_null()
+                    .or(reports::reporter_email.is_not_null())
+                    .or(reports::network.ne("")),
+            )
+    )
+    .set((
+        reports::reporter_name.eq(None::<String>),
+        reports::reporter_email.eq(None::<String>),
+        reports::network.eq(""),
+    ))
+    .execute(c))
+}
+
 /// Locks a comment's row for the rest of the transaction, so that two reports arriving
 /// together are counted one after the other and only one of them hides the comment
 /// (SQLite's `BEGIN IMMEDIATE` already holds the whole database).

@@ -136,6 +136,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         hidden_at -> Nullable<Timestamp>,
+        notify_replies -> Bool,
     }
 }
 
@@ -243,6 +244,7 @@ diesel::table! {
         post_id -> BigInt,
         email -> Text,
         created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -610,6 +610,8 @@ both_backends! {
         }
         let new = publish(&app, &slug, id, &reader(2), HOUSING_COMMENTS[1], None);
         let mut conn = app.db();
+        let keep = townhall::service::personal_data::Retention::from(&app.settings);
+        townhall::service::personal_data::purge(&mut conn, &keep, chrono::Utc::now().naive_utc()).expect("the retention purge");
         let old_row = stored::find(&mut conn, old).expect("query").expect("stored");
         assert_eq!(old_row.ip, None, "the full address is gone after ip_retention_days (7)");
         assert_eq!(old_row.network, "10.1.0.0/24", "the network prefix stays");

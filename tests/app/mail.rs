@@ -233,6 +233,26 @@ pub(crate) fn comment(
     )
 }
 
+/// Follows the link of every confirmation message received so far, as each reader
+/// would (a link already used changes nothing).
+pub(crate) fn confirm_all(app: &TestApp, sink: &SmtpSink) {
+    for m in sink
+        .messages()
+        .iter()
+        .filter(|m| m.header("x-townhall-kind") == "confirm")
+    {
+        let at = m
+            .body
+            .find("/subscriptions/confirm?token=")
+            .expect("a confirmation link");
+        let path: String = m.body[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        assert_eq!(app.browser().post(&path, &[]).status, 200);
+    }
+}
+
 /// Adds a staff account directly in the store.
 fn add_staff(app: &TestApp, email: &str, role: &str, disabled: bool) {
     let t = now();
@@ -347,11 +367,14 @@ both_backends! {
         let amira = Reader { name: "Amira".into(), email: "Amira+blog@example.org".into(), ip: "10.1.0.7".into() };
         let (first, status) = comment(&app, &slug, id, &amira, HOUSING_COMMENTS[0], true, true);
         assert_eq!(status, "published");
-        assert_eq!(tick(&app, &mailer, "w", now()).sent, 0, "nobody else is subscribed; writers are not told of their own comment");
+        assert_eq!(tick(&app, &mailer, "w", now()).sent, 1, "only Amira's confirmation: writers are not told of their own comment");
+        confirm_all(&app, &sink);
 
         let (reply, _) = comment(&app, &slug, id, &reader(2), HOUSING_COMMENTS[1], true, true);
-        assert_eq!(tick(&app, &mailer, "w", now()).sent, 1);
-        let got = sink.messages();
+        assert_eq!(tick(&app, &mailer, "w", now()).sent, 2, "the reply notice and reader 2's confirmation");
+        confirm_all(&app, &sink);
+        let replies = |sink: &SmtpSink| -> Vec<Received> { sink.messages().into_iter().filter(|m| m.header("x-townhall-kind") == "reply").collect() };
+        let got = replies(&sink);
         assert_eq!(got[0].rcpt, ["Amira+blog@example.org"], "to the address as typed");
         assert_eq!(got[0].subject(), "[Townhall] New comment on \"Council housing waiting lists in Hackney\"");
         assert!(got[0].body.contains(&format!("{}/posts/{slug}#comment-{reply}", app.base)), "{}", got[0].body);
@@ -380,7 +403,7 @@ both_backends! {
         // The next comment goes to the reader still subscribed, not to Amira.
         let (_third, _) = comment(&app, &slug, id, &reader(3), HOUSING_COMMENTS[2], true, false);
         assert_eq!(tick(&app, &mailer, "w", now()).sent, 1);
-        let got = sink.messages();
+        let got = replies(&sink);
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].rcpt, ["reader2@example.org"]);
         assert!(!got[1].body.contains(&format!("#comment-{first}")));
@@ -510,7 +533,8 @@ both_backends! {
         assert_eq!(files.outbox_dir(), Some(dir.as_path()));
         assert!(files.describe().contains(".eml"), "{}", files.describe());
         let (id, slug) = housing_post(&app);
-        comment(&app, &slug, id, &reader(1), HOUSING_COMMENTS[0], true, true);
+        mail::subscribe(&mut app.db(), "reader1@example.org", "reader1@example.org", id, now()).expect("a confirmed subscription");
+        comment(&app, &slug, id, &reader(1), HOUSING_COMMENTS[0], true, false);
         let (reply, _) = comment(&app, &slug, id, &reader(2), HOUSING_COMMENTS[1], true, false);
         assert_eq!(tick(&app, &files, "w", now()).sent, 1);
         let written: Vec<_> = std::fs::read_dir(&dir).expect("the outbox folder").flatten().map(|e| e.path()).collect();

@@ -17,6 +17,7 @@ mod import;
 mod mail;
 mod page_cache;
 mod premoderation;
+mod privacy;
 mod publishing;
 mod queue;
 mod replica;

@@ -324,6 +324,19 @@ fn two_servers_on_one_postgresql_behave_as_one() {
     );
     assert_eq!(revalidated.status, 304);
 
+    // Three readers who confirmed e-mail about replies on the housing post (the
+    // confirmation itself is tested in privacy.rs).
+    for n in 1..=3 {
+        let email = format!("reader{n}@example.org");
+        townhall::storage::subscriptions::subscribe(
+            &mut db,
+            &email,
+            housing_id,
+            &email,
+            chrono::Utc::now().naive_utc(),
+        )
+        .expect("a confirmed subscription");
+    }
     // (1) Volume: one person's sixth comment on a post is held, whichever server takes it.
     let jo = reader(1);
     let mut held_sixth = Value::Null;

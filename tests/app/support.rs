@@ -314,6 +314,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub browser: Browser,
     pub settings: Settings,
+    /// The time the server's scheduled jobs go by: it stands still until a test moves it.
+    pub clock: townhall::clock::Clock,
     _dir: tempfile::TempDir,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<JoinHandle<()>>,
@@ -393,6 +395,7 @@ impl TestApp {
             backend,
             browser: Browser::new("http://unused"),
             settings,
+            clock: townhall::clock::Clock::manual(chrono::Utc::now().naive_utc()),
             _dir: dir,
             handle: None,
             thread: None,
@@ -418,7 +421,8 @@ impl TestApp {
             .clone()
             .validated()
             .expect("valid test settings");
-        let (state, _) = townhall::startup::prepare(settings).expect("app prepares");
+        let (mut state, _) = townhall::startup::prepare(settings).expect("app prepares");
+        state.clock = self.clock.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

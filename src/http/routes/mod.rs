@@ -9,6 +9,7 @@ pub mod comments;
 pub mod feeds;
 pub mod mail;
 pub mod moderation;
+pub mod personal_data;
 pub mod public;
 pub mod reports;
 pub mod staff;
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     admin::routes(cfg);
     two_factor::routes(cfg);
     moderation::routes(cfg);
+    personal_data::routes(cfg);
     // Last: old WordPress addresses only answer what nothing else does.
     wordpress::routes(cfg);
     cfg.default_service(web::to(not_found));

@@ -76,6 +76,7 @@ pub(super) fn notice(done: Option<&str>) -> Option<&'static str> {
         "dismissed" => {
             "Reports dismissed: the comment stays on the post, and each reader who left an e-mail is told."
         }
+        "erased" => "The reader's personal data is erased.",
         "thread" => "Thread setting saved.",
         "flood" => "Flood closure lifted: comments are open again.",
         "paused" => "Comments are now closed across the whole site.",

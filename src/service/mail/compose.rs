@@ -315,6 +315,29 @@ pub fn reply(
     m
 }
 
+/// To a commenter who ticked "e-mail me replies": one message asking them to confirm,
+/// since anybody can type anybody's address.
+pub fn confirm(ctx: &MailContext, a: &About, link: &str, now: NaiveDateTime) -> NewMessage {
+    let body = format!(
+        "Hello {name},\n\nYou asked to be e-mailed when someone comments on \"{title}\". Please confirm that this is your address, and that you want these e-mails:\n\n{link}\n\nIf you did not ask for this, ignore this message: nothing more will be sent to you, and the request is forgotten after {days} days.",
+        name = one_line(&a.comment.author_name),
+        title = one_line(&a.post.title),
+        days = ctx.unconfirmed_days,
+    );
+    message(
+        ctx,
+        &a.comment.email,
+        "confirm",
+        Some(a),
+        &format!(
+            "Please confirm: e-mail about comments on \"{}\"",
+            a.post.title
+        ),
+        body,
+        now,
+    )
+}
+
 /// To a post's author who opted in: a comment was published on their post.
 pub fn author(ctx: &MailContext, to: &str, a: &About, now: NaiveDateTime) -> NewMessage {
     let body = format!(

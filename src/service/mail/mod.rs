@@ -11,6 +11,8 @@
 //!   ([`notify_comment_approved`]), the answer to their appeal
 //!   ([`notify_appeal_decided`]), and new comments on threads they subscribed to,
 //!   each with a one-click unsubscribe link ([`notify_comment_published`], [`token`]);
+//!   a subscription asked for on the comment form starts with one message asking to
+//!   confirm it, and nothing more goes to an address that never confirms;
 //! - authors who opted in: new published comments on their posts.
 
 pub mod compose;
@@ -50,6 +52,8 @@ pub struct MailContext {
     pub digest_minutes: u32,
     /// Tell commenters when their held comment is approved.
     pub notify_on_approval: bool,
+    /// Days an unconfirmed request for reply e-mail is kept (said in its message).
+    pub unconfirmed_days: u32,
 }
 
 impl MailContext {
@@ -61,6 +65,7 @@ impl MailContext {
             secret: secret.to_vec(),
             digest_minutes: settings.mail_digest_minutes,
             notify_on_approval: settings.mail_notify_on_approval,
+            unconfirmed_days: settings.unconfirmed_subscription_days,
         }
     }
 
@@ -133,7 +138,35 @@ fn queue_published(
     {
         messages.push(compose::author(ctx, &author.email, a, now));
     }
+    if a.comment.notify_replies
+        && !a.comment.email.trim().is_empty()
+        && let Some(m) = request_subscription(conn, ctx, a, now)?
+    {
+        messages.push(m);
+    }
     Ok(outbox::insert(conn, &messages)?)
+}
+
+/// The confirmation message for the reply subscription a published comment asked for,
+/// unless its address already asked (or subscribed) on this post.
+fn request_subscription(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    a: &About,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<NewMessage>> {
+    use chrono::SubsecRound;
+    // Whole seconds: the confirmation link names the request by its time.
+    let at = now.trunc_subsecs(0);
+    let key = &a.comment.email_key;
+    if subscriptions::request(conn, key, a.post.id, &a.comment.email, at)? == 0 {
+        return Ok(None);
+    }
+    let link = ctx.link(&format!(
+        "/subscriptions/confirm?token={}",
+        token::issue_confirm(&ctx.secret, key, a.post.id, at.and_utc().timestamp())
+    ));
+    Ok(Some(compose::confirm(ctx, a, &link, now)))
 }
 
 /// Queues what a moderator's approval of a held comment sets off: the commenter's
@@ -240,7 +273,8 @@ pub fn notify_report_outcome(
     Ok(outbox::insert(conn, &messages)?)
 }
 
-/// Subscribes a commenter to new comments on a post (the comment form's box).
+/// Subscribes an address to new comments on a post as confirmed (for addresses whose
+/// owner already confirmed elsewhere; the comment form's box asks first).
 pub fn subscribe(
     conn: &mut DbConn,
     email_key: &str,
@@ -307,6 +341,98 @@ pub fn unsubscribe(
         subscribed: false,
         post_url: format!("/posts/{}", post.slug),
         post_title: post.title,
+    })
+}
+
+/// Where a confirmation link stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfirmState {
+    /// The request waits: the page offers the button.
+    Waiting,
+    /// Confirmed just now.
+    Done,
+    /// Already used, forgotten after the waiting time, or ended by an unsubscribe.
+    Used,
+}
+
+/// What the confirmation page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Confirmation {
+    /// The post's title.
+    pub post_title: String,
+    /// The post's address.
+    pub post_url: String,
+    /// Where the link stands.
+    pub state: ConfirmState,
+    /// Once confirmed: the link that ends it.
+    pub unsubscribe_url: Option<String>,
+}
+
+fn confirm_target(
+    conn: &mut DbConn,
+    secret: &[u8],
+    token_text: &str,
+) -> ServiceResult<(String, posts::PostRow, NaiveDateTime, bool)> {
+    let (key, post_id, at) = token::read_confirm(secret, token_text).ok_or_else(|| {
+        super::invalid(
+            "token",
+            "This confirmation link is not valid. Please use the link from the e-mail exactly as it was sent.",
+        )
+    })?;
+    let post = posts::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
+    let requested = chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.naive_utc())
+        .ok_or(ServiceError::NotFound)?;
+    let waiting = subscriptions::find(conn, &key, post_id)?
+        .is_some_and(|s| s.confirmed_at.is_none() && s.created_at == requested);
+    Ok((key, post, requested, waiting))
+}
+
+/// Looks up the request a confirmation link names, without changing anything (mail
+/// scanners open links; only the page's button confirms).
+pub fn confirm_preview(
+    conn: &mut DbConn,
+    secret: &[u8],
+    token_text: &str,
+) -> ServiceResult<Confirmation> {
+    let (_, post, _, waiting) = confirm_target(conn, secret, token_text)?;
+    Ok(Confirmation {
+        post_url: format!("/posts/{}", post.slug),
+        post_title: post.title,
+        state: if waiting {
+            ConfirmState::Waiting
+        } else {
+            ConfirmState::Used
+        },
+        unsubscribe_url: None,
+    })
+}
+
+/// Confirms the request a link names; the link works once.
+pub fn confirm(
+    conn: &mut DbConn,
+    secret: &[u8],
+    token_text: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<Confirmation> {
+    crate::storage::write_transaction(conn, |conn| {
+        let (key, post, requested, _) = confirm_target(conn, secret, token_text)?;
+        let done = subscriptions::confirm(conn, &key, post.id, requested, now)? == 1;
+        if done {
+            tracing::info!(post = post.id, "reply notifications confirmed");
+        }
+        Ok(Confirmation {
+            post_url: format!("/posts/{}", post.slug),
+            unsubscribe_url: done
+                .then(|| format!("/unsubscribe?token={}", token::issue(secret, &key, post.id))),
+            post_title: post.title,
+            state: if done {
+                ConfirmState::Done
+            } else {
+                ConfirmState::Used
+            },
+        })
     })
 }
 

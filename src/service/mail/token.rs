@@ -1,7 +1,8 @@
-//! One-click unsubscribe tokens: the subscriber's folded e-mail and the post, under an
-//! HMAC-SHA256 of the site secret, so a link works without signing in and cannot be
-//! made for somebody else's subscription. Appeal links are signed the same way, for one
-//! comment, so nobody can ask for a review of someone else's comment.
+//! One-click unsubscribe tokens and subscription confirmation tokens: the subscriber's
+//! folded e-mail and the post, under an HMAC-SHA256 of the site secret with a label for
+//! each purpose, so a link works without signing in and cannot be made for somebody
+//! else's subscription. Appeal links are signed the same way, for one comment, so nobody
+//! can ask for a review of someone else's comment.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,33 +12,73 @@ use sha2::Sha256;
 /// Longest token text looked at.
 const MAX_TOKEN: usize = 600;
 
-/// The label of unsubscribe signatures.
-const UNSUBSCRIBE: &[u8] = b"unsubscribe\x00";
-/// The label of appeal signatures.
-const APPEAL: &[u8] = b"appeal\x00";
-
-fn mac(secret: &[u8], email_key: &str, post_id: i64) -> Option<Hmac<Sha256>> {
-    labelled(secret, UNSUBSCRIBE, email_key, post_id)
-}
-
-fn labelled(secret: &[u8], label: &[u8], key: &str, id: i64) -> Option<Hmac<Sha256>> {
+fn mac(secret: &[u8], purpose: &[u8], numbers: &[i64], email_key: &str) -> Option<Hmac<Sha256>> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
     // A purpose label keeps these signatures from ever matching another token's.
-    mac.update(label);
-    mac.update(format!("{id}\x00{key}").as_bytes());
+    mac.update(purpose);
+    for n in numbers {
+        mac.update(format!("{n}\x00").as_bytes());
+    }
+    mac.update(email_key.as_bytes());
     Some(mac)
 }
 
-/// Reads the digits `issue` writes, and only those: `016` or `+16` would make a second
-/// spelling of the same signed token.
-fn exact_id(text: &str) -> Option<i64> {
-    text.parse::<i64>().ok().filter(|id| id.to_string() == text)
+/// `{numbers…}.{base64 e-mail key}.{signature}`, signed for one purpose.
+fn sign(secret: &[u8], purpose: &[u8], numbers: &[i64], email_key: &str) -> String {
+    let sig = mac(secret, purpose, numbers, email_key)
+        .map(|m| URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+        .unwrap_or_default();
+    let mut out = String::new();
+    for n in numbers {
+        out.push_str(&format!("{n}."));
+    }
+    out.push_str(&URL_SAFE_NO_PAD.encode(email_key.as_bytes()));
+    out.push('.');
+    out.push_str(&sig);
+    out
 }
 
+/// The e-mail key and `N` numbers of a token [`sign`] made for `purpose`, if it did
+/// (checked in constant time).
+fn verify<const N: usize>(
+    secret: &[u8],
+    purpose: &[u8],
+    token: &str,
+) -> Option<(String, [i64; N])> {
+    let token = token.trim();
+    if token.len() > MAX_TOKEN {
+        return None;
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() != N + 2 {
+        return None;
+    }
+    let mut numbers = [0i64; N];
+    for (slot, text) in numbers.iter_mut().zip(&parts) {
+        *slot = exact_number(text)?;
+    }
+    let key = String::from_utf8(URL_SAFE_NO_PAD.decode(parts[N]).ok()?).ok()?;
+    let sig = URL_SAFE_NO_PAD.decode(parts[N + 1]).ok()?;
+    mac(secret, purpose, &numbers, &key)?
+        .verify_slice(&sig)
+        .ok()?;
+    Some((key, numbers))
+}
+
+/// Reads the digits `sign` writes, and only those: `016` or `+16` would make a second
+/// spelling of the same signed token.
+fn exact_number(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().filter(|n| n.to_string() == text)
+}
+
+const UNSUBSCRIBE: &[u8] = b"unsubscribe\x00";
+const CONFIRM: &[u8] = b"confirm-subscription\x00";
+const APPEAL: &[u8] = b"appeal\x00";
+
 /// The token that lets the writer of comment `comment_id` ask for a review of it:
-/// `{comment_id}.{signature}`.
+/// `{comment_id}.{signature}` (no e-mail key: the comment is the whole claim).
 pub fn issue_appeal(secret: &[u8], comment_id: i64) -> String {
-    let sig = labelled(secret, APPEAL, "", comment_id)
+    let sig = mac(secret, APPEAL, &[comment_id], "")
         .map(|m| URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
         .unwrap_or_default();
     format!("{comment_id}.{sig}")
@@ -50,41 +91,33 @@ pub fn read_appeal(secret: &[u8], token: &str) -> Option<i64> {
         return None;
     }
     let (id, sig) = token.split_once('.')?;
-    let id = exact_id(id)?;
+    let id = exact_number(id)?;
     let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
-    labelled(secret, APPEAL, "", id)?.verify_slice(&sig).ok()?;
+    mac(secret, APPEAL, &[id], "")?.verify_slice(&sig).ok()?;
     Some(id)
 }
 
 /// The token for one subscription: `{post_id}.{base64 e-mail key}.{signature}`.
 pub fn issue(secret: &[u8], email_key: &str, post_id: i64) -> String {
-    let sig = mac(secret, email_key, post_id)
-        .map(|m| URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
-        .unwrap_or_default();
-    format!(
-        "{post_id}.{}.{sig}",
-        URL_SAFE_NO_PAD.encode(email_key.as_bytes())
-    )
+    sign(secret, UNSUBSCRIBE, &[post_id], email_key)
 }
 
 /// The subscription a token names, as `(email_key, post_id)`, if this site signed it
 /// (checked in constant time).
 pub fn read(secret: &[u8], token: &str) -> Option<(String, i64)> {
-    let token = token.trim();
-    if token.len() > MAX_TOKEN {
-        return None;
-    }
-    let mut parts = token.split('.');
-    let (Some(post), Some(key), Some(sig), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    let post_id = exact_id(post)?;
-    let key = String::from_utf8(URL_SAFE_NO_PAD.decode(key).ok()?).ok()?;
-    let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
-    mac(secret, &key, post_id)?.verify_slice(&sig).ok()?;
-    Some((key, post_id))
+    verify::<1>(secret, UNSUBSCRIBE, token).map(|(key, [post])| (key, post))
+}
+
+/// The token confirming one request to subscribe, made at `requested` (Unix seconds):
+/// a later request for the same thread (after an unsubscribe) needs a new link, so each
+/// link works once.
+pub fn issue_confirm(secret: &[u8], email_key: &str, post_id: i64, requested: i64) -> String {
+    sign(secret, CONFIRM, &[post_id, requested], email_key)
+}
+
+/// The request a confirmation token names, as `(email_key, post_id, requested)`.
+pub fn read_confirm(secret: &[u8], token: &str) -> Option<(String, i64, i64)> {
+    verify::<2>(secret, CONFIRM, token).map(|(key, [post, at])| (key, post, at))
 }
 
 #[cfg(test)]
@@ -114,6 +147,19 @@ mod tests {
         for junk in ["", "1.2", "x.y.z", "1.@@.z", "1.a.b.c"] {
             assert_eq!(read(SECRET, junk), None, "{junk:?}");
         }
+        let c = issue_confirm(SECRET, "amira.haddad@example.org", 7, 1_800_000_000);
+        assert_eq!(
+            read_confirm(SECRET, &c),
+            Some(("amira.haddad@example.org".into(), 7, 1_800_000_000))
+        );
+        assert_eq!(
+            read(SECRET, &c),
+            None,
+            "a confirmation is no unsubscribe link"
+        );
+        assert_eq!(read_confirm(SECRET, &t), None, "nor the other way round");
+        let later = c.replacen("1800000000", "1800000001", 1);
+        assert_eq!(read_confirm(SECRET, &later), None, "another request");
     }
 
     #[test]

@@ -258,6 +258,16 @@ fn killed_mid_stream_loses_no_acknowledged_comment(backend: Backend) {
         first.status,
         first.body
     );
+    // The subscriber confirms from the e-mail it set off (kept in the outbox until the
+    // worker runs), as readers do.
+    townhall::storage::subscriptions::subscribe(
+        &mut db(&database_url),
+        &subscriber.email,
+        post_id,
+        &subscriber.email,
+        chrono::Utc::now().naive_utc(),
+    )
+    .expect("the subscriber confirms");
 
     let acked = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));

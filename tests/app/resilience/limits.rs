@@ -15,9 +15,9 @@ use crate::support::*;
 
 const TEN_MB: usize = 10 * 1024 * 1024;
 
-/// POST routes that do not read a body: the unsubscribe link carries its token in the
+/// POST routes that do not read a body: the unsubscribe and confirmation links carry their token in the
 /// address (mail clients' one-click `List-Unsubscribe` posts whatever they like).
-const READS_NO_BODY: [&str; 1] = ["/unsubscribe"];
+const READS_NO_BODY: [&str; 2] = ["/unsubscribe", "/subscriptions/confirm"];
 
 /// Every path registered with `#[post("…")]` under `src/http/` (its folders too), as
 /// written there.

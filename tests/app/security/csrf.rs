@@ -6,6 +6,9 @@
 //! - `/unsubscribe` is RFC 8058 one-click unsubscribe: mail clients POST without cookies,
 //!   so the HMAC-signed token in the address is the authority. A missing, forged or
 //!   tampered token must be refused and leave the subscription in place.
+//! - `/subscriptions/confirm` confirms a request for reply e-mail from the link in the
+//!   one message it sets off, the same way: its signed token is the authority, and a
+//!   missing, forged or altered one confirms nothing.
 //! - `/posts/{slug}/comments` needs the CSRF token like any form. Its separate signed
 //!   *form token* (`src/service/form_token.rs`) is evidence for the moderation engine, not
 //!   authority: a comment without one is stored but held for a person (`spam.form_token`),
@@ -48,14 +51,18 @@ const POST_ROUTES: &[&str] = &[
     "/admin/users/{id}/enable",
     "/posts/{slug}/comments",
     "/unsubscribe",
+    "/subscriptions/confirm",
     "/admin/queue",
     "/admin/comments/{id}/edit",
     "/admin/comments/{id}/ban",
     "/admin/comments/{id}/bans/{ban}/lift",
     "/admin/comments/{id}/trust",
+    "/admin/comments/{id}/export",
+    "/admin/comments/{id}/erase",
     "/admin/posts/{id}/comments",
     "/admin/posts/{id}/lift-flood",
     "/admin/site/comments",
+    "/admin/site/held",
     "/comments/{id}/report",
     "/admin/comments/{id}/reports/dismiss",
     "/appeal",
@@ -63,7 +70,7 @@ const POST_ROUTES: &[&str] = &[
 ];
 
 /// POST routes authorised by a signed token in the address instead (see the module note).
-const SIGNED_LINK_ROUTES: &[&str] = &["/unsubscribe"];
+const SIGNED_LINK_ROUTES: &[&str] = &["/unsubscribe", "/subscriptions/confirm"];
 
 /// Fields that would make each route do something if its CSRF check were missing.
 const PLAUSIBLE_FIELDS: &[(&str, &str)] = &[
@@ -94,6 +101,7 @@ const PLAUSIBLE_FIELDS: &[(&str, &str)] = &[
     ("detail", "Forged."),
     ("explanation", "Forged appeal."),
     ("outcome", "publish"),
+    ("published", "remove"),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -239,20 +247,41 @@ both_backends! {
         assert!(page.texts(".comment-list .comment").is_empty(), "not shown to readers");
     }
 
-    fn one_click_unsubscribe_refuses_a_missing_forged_or_altered_token(app) {
+    fn signed_links_refuse_a_missing_forged_or_altered_token(app) {
         let (post_id, slug) = housing_post(&app);
         let sam = subscriber();
         let mut f = fields(&sam, HOUSING_COMMENTS[3]);
         set(&mut f, "notify_replies", "yes");
         let (status, v): (u16, Value) = send_json(&app, &slug, post_id, &sam, &csrf(&app), &f);
         assert_eq!((status, v["status"].as_str()), (201, Some("published")), "{v}");
-        assert!(is_subscribed(&app, &sam.email, post_id));
-
+        assert!(!is_subscribed(&app, &sam.email, post_id), "not before confirming");
         let key = townhall::moderation::identity::email_key(&sam.email);
+        let encode = |t: &str| url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
+        let request = townhall::storage::subscriptions::find(&mut app.db(), &key, post_id).expect("query").expect("the request");
+        let at = request.created_at.and_utc().timestamp();
+        let confirm = townhall::service::mail::token::issue_confirm(SECRET.as_bytes(), &key, post_id, at);
+        let forged = townhall::service::mail::token::issue_confirm(b"somebody else's secret, long enough", &key, post_id, at);
+        let other_time = townhall::service::mail::token::issue_confirm(SECRET.as_bytes(), &key, post_id, at - 1);
+        for (case, path) in [
+            ("no token", "/subscriptions/confirm".to_owned()),
+            ("a forged token", format!("/subscriptions/confirm?token={}", encode(&forged))),
+            ("a cut token", format!("/subscriptions/confirm?token={}", encode(&confirm[..confirm.len() - 3]))),
+        ] {
+            let p = app.browser().post(&path, &[]);
+            assert_eq!(p.status, 400, "{case}: {}", p.body);
+            assert!(p.text("main").contains("not valid"), "{case} explains itself: {}", p.body);
+            assert!(!is_subscribed(&app, &sam.email, post_id), "{case} confirms nothing");
+        }
+        let p = app.browser().post(&format!("/subscriptions/confirm?token={}", encode(&other_time)), &[]);
+        assert!(p.text("h1").contains("no longer works"), "a link for another request: {}", p.body);
+        assert!(!is_subscribed(&app, &sam.email, post_id));
+        let p = app.browser().post(&format!("/subscriptions/confirm?token={}", encode(&confirm)), &[]);
+        assert_eq!(p.status, 200, "{}", p.body);
+        assert!(is_subscribed(&app, &sam.email, post_id), "the genuine link, with no cookie and no CSRF token");
+
         let genuine = townhall::service::mail::token::issue(SECRET.as_bytes(), &key, post_id);
         let forged = townhall::service::mail::token::issue(b"somebody else's secret, long enough", &key, post_id);
         let other_post = genuine.replacen(&format!("{post_id}."), &format!("{}.", post_id + 1), 1);
-        let encode = |t: &str| url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
         for (case, path) in [
             ("no token", "/unsubscribe".to_owned()),
             ("an empty token", "/unsubscribe?token=".to_owned()),
