@@ -15,9 +15,10 @@ use crate::queue::{audit_actions, events, held, staff, status_of};
 use crate::support::*;
 
 /// A comment the engine rejects under house rule 1.
-const RUDE: &str = "Oh fuck you, the housing waiting list in Hackney is not the council's fault.";
+pub(crate) const RUDE: &str =
+    "Oh fuck you, the housing waiting list in Hackney is not the council's fault.";
 /// What Sam says when asking for a review.
-const EXPLANATION: &str =
+pub(crate) const EXPLANATION: &str =
     "I was swearing at the waiting list, not at anyone here. Please read it again.";
 /// Shown when someone asks a second time.
 const ALREADY_ASKED: &str = "You have already asked for a review of this comment. A moderator looks at each request once; if you left your e-mail address, the decision is sent to it.";
@@ -38,7 +39,13 @@ fn sam() -> Reader {
 
 /// Sends `body` from the form as a browser would; it must be rejected. Returns the
 /// comment's review link as the page offers it.
-fn rejected_by_form(app: &TestApp, slug: &str, post_id: i64, who: &Reader, body: &str) -> String {
+pub(crate) fn rejected_by_form(
+    app: &TestApp,
+    slug: &str,
+    post_id: i64,
+    who: &Reader,
+    body: &str,
+) -> String {
     let sent = send(
         app,
         slug,
@@ -67,7 +74,7 @@ fn token_of(link: &str) -> &str {
 
 /// Asks for a review from `link` in `reader`'s browser (with this browser's CSRF token,
 /// whether or not the page still shows the form).
-fn ask(reader: &Browser, link: &str, explanation: &str) -> Page {
+pub(crate) fn ask(reader: &Browser, link: &str, explanation: &str) -> Page {
     let csrf = reader.get("/login").csrf();
     reader.post(
         "/appeal",

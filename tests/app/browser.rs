@@ -24,6 +24,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
+use crate::appeals::{EXPLANATION, RUDE, rejected_by_form};
 use crate::comments::{
     HOUSING_COMMENTS, comment_settings, csrf, fields, housing_post, publish, reader, send_json,
 };
@@ -564,6 +565,9 @@ pub(crate) async fn assert_accessible(browser: &Client, axe: &str, what: &str) {
     );
 }
 
+/// Issue 19's pages in Chromium, each checked by axe-core: a reader reports a comment,
+/// another asks for a review of a rejected one, the privacy page, and the staff's
+/// Reported and Appeals tabs and erasure confirmation.
 #[test]
 fn a_reader_reports_a_comment_and_the_pages_pass_axe() {
     if !browser_available() {
@@ -575,12 +579,20 @@ fn a_reader_reports_a_comment_and_the_pages_pass_axe() {
     let app = TestApp::spawn_with(Backend::Sqlite, comment_settings).expect("SQLite always runs");
     let (post_id, slug) = housing_post(&app);
     let id = publish(&app, &slug, post_id, &reader(1), HOUSING_COMMENTS[0], None);
+    let appeal_link = rejected_by_form(&app, &slug, post_id, &reader(2), RUDE);
 
     let chromium = Chromium::start();
     let sent_png = chromium.runtime.block_on(report_in_browser(
         &chromium.client,
         &app.base,
         &slug,
+        id,
+        &axe,
+    ));
+    chromium.runtime.block_on(appeal_in_browser(
+        &chromium.client,
+        &app.base,
+        &appeal_link,
         id,
         &axe,
     ));
@@ -645,4 +657,50 @@ async fn report_in_browser(
     );
     assert_accessible(browser, axe, "the post page with a hidden comment").await;
     png
+}
+
+/// A rejected commenter follows their review link and asks for a review; then the
+/// privacy page, and the staff pages that list reports and appeals and confirm an
+/// erasure. axe-core checks each page.
+async fn appeal_in_browser(browser: &Client, base: &str, link: &str, reported: i64, axe: &str) {
+    browser
+        .goto(&format!("{base}{link}"))
+        .await
+        .expect("open the review link");
+    assert_eq!(
+        text_of(browser, "h1").await,
+        "Ask for a review of your comment"
+    );
+    assert_accessible(browser, axe, "the review form").await;
+    fill(browser, "#appeal-explanation", EXPLANATION).await;
+    submit(browser, "form.appeal-ask-form button[type=submit]").await;
+    let status = text_of(browser, ".appeal-status").await;
+    assert!(status.contains("You asked for a review"), "{status}");
+    assert_accessible(browser, axe, "the review request's confirmation").await;
+
+    browser
+        .goto(&format!("{base}/privacy"))
+        .await
+        .expect("open the privacy page");
+    assert_accessible(browser, axe, "the privacy page").await;
+
+    sign_in_as_admin(browser, base).await;
+    for (path, what) in [
+        ("/admin/queue/reported".to_owned(), "the Reported tab"),
+        ("/admin/queue?tab=appeals".to_owned(), "the Appeals tab"),
+        (
+            format!("/admin/comments/{reported}/erase"),
+            "the erasure confirmation",
+        ),
+    ] {
+        browser
+            .goto(&format!("{base}{path}"))
+            .await
+            .expect("open a staff page");
+        assert_accessible(browser, axe, what).await;
+        if what == "the Appeals tab" {
+            let page = text_of(browser, "main").await;
+            assert!(page.contains(EXPLANATION), "the request is listed: {page}");
+        }
+    }
 }

@@ -9,9 +9,11 @@ use townhall::config::Settings;
 use townhall::service::personal_data::{self, PublishedComments, Whose};
 use townhall::storage::personal_data as catalog;
 
+use crate::appeals::{EXPLANATION, RUDE, ask, rejected_by_form};
 use crate::both_backends;
 use crate::comments::*;
 use crate::mail::{Received, SmtpSink, comment, confirm_all, mail_settings, mailer, now, tick};
+use crate::reports::report;
 use crate::support::*;
 
 /// The path of the first link in a message's body that starts with `prefix`.
@@ -40,9 +42,10 @@ fn bruno() -> Reader {
 }
 
 /// What is stored about Amira and Bruno: published and held comments, Bruno's reply to
-/// Amira, confirmed subscriptions with mail about each other's comments, an edit with a
-/// note naming her, a trust mark, bans by e-mail and by address. Returns Amira's
-/// published comment, her held one and Bruno's reply.
+/// Amira, confirmed subscriptions with mail about each other's comments, reports each
+/// made on the other's comment (with name and e-mail), Amira's rejected comment and her
+/// request for its review, an edit with a note naming her, a trust mark, bans by e-mail
+/// and by address. Returns Amira's published comment, her held one and Bruno's reply.
 fn two_commenters(app: &TestApp, sink: &SmtpSink) -> (i64, i64, i64, String) {
     let mailer = mailer(app, Some(sink));
     let (id, slug) = housing_post(app);
@@ -56,6 +59,29 @@ fn two_commenters(app: &TestApp, sink: &SmtpSink) -> (i64, i64, i64, String) {
     let (held, status) = comment(app, &slug, id, &amira(), HOUSING_COMMENTS[3], false, false);
     assert_eq!(status, "held");
     comment(app, &slug, id, &bruno(), HOUSING_COMMENTS[4], false, false);
+    let link = rejected_by_form(app, &slug, id, &amira(), RUDE);
+    assert_eq!(ask(&app.browser(), &link, EXPLANATION).status, 303);
+    for (on, who, detail) in [
+        (
+            b,
+            amira(),
+            "Bruno Okafor keeps replying to me; Amira Haddad",
+        ),
+        (a, bruno(), "Off-topic, says Bruno Okafor"),
+    ] {
+        let sent = report(
+            app,
+            on,
+            &who.ip,
+            &[
+                ("reason", "other"),
+                ("detail", detail),
+                ("name", &who.name),
+                ("email", &who.email),
+            ],
+        );
+        assert_eq!(sent.status, 303, "{}", sent.body);
+    }
     tick(app, &mailer, "w", now());
     let page = format!("/admin/comments/{a}");
     let edited = app.submit(
@@ -141,13 +167,16 @@ both_backends! {
         assert_eq!(doc["email_key"], "amira.haddad@example.org");
         let rows = |t: &str| doc["tables"][t].as_array().cloned().unwrap_or_default();
         let comments = rows("comments");
-        assert_eq!(comments.len(), 2, "published and held");
+        assert_eq!(comments.len(), 3, "published, held and rejected");
         assert!(comments.iter().all(|c| c["email_key"] == "amira.haddad@example.org"));
         assert!(comments.iter().any(|c| c["ip"] == "203.0.113.41"), "the address still kept");
         assert!(comments.iter().any(|c| c["hits"].is_string() && c["auto_action"].is_string()), "with the verdict");
-        for table in ["comment_events", "reply_subscriptions", "bans", "commenters", "commenter_history", "outbox"] {
+        for table in ["comment_events", "reply_subscriptions", "bans", "commenters", "commenter_history", "outbox", "appeals", "reports"] {
             assert!(!rows(table).is_empty(), "{table}: {}", got.body);
         }
+        // The report she made is hers; the one Bruno made about her comment is his.
+        assert!(rows("reports").iter().all(|r| r["reporter_email"] == "Amira.Haddad@example.org"), "{:?}", rows("reports"));
+        assert!(rows("appeals").iter().all(|r| r["explanation"] == EXPLANATION));
         assert!(rows("outbox").iter().all(|m| m["recipient"].as_str().is_some_and(|r| r.eq_ignore_ascii_case("amira.haddad@example.org"))));
         // Mail sent to her quotes Bruno's published comment as she received it; nothing
         // else of his (his e-mail, his address, his rows) is in her copy.
@@ -325,7 +354,7 @@ fn erased_without_a_trace(app: &TestApp, choice: &str) {
     let page = app.get(&format!("/admin/comments/{a}/erase"));
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(page.text("#erase-published"), "1");
-    assert_eq!(page.text("#erase-unpublished"), "1");
+    assert_eq!(page.text("#erase-unpublished"), "2");
     assert!(
         app.get(&format!("/admin/comments/{a}"))
             .attrs("a.erase-link", "href")

@@ -20,7 +20,7 @@ fn report_settings(s: &mut Settings) {
 }
 
 /// A reader at `ip` opens the Report form of comment `id` and sends it with `fields`.
-fn report(app: &TestApp, id: i64, ip: &str, fields: &[(&str, &str)]) -> Page {
+pub(crate) fn report(app: &TestApp, id: i64, ip: &str, fields: &[(&str, &str)]) -> Page {
     let b = app.browser();
     let form = b.get(&format!("/comments/{id}/report"));
     assert_eq!(form.status, 200, "{}", form.body);
