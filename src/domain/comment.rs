@@ -115,6 +115,11 @@ pub fn check_body(body: &str) -> Result<(), String> {
 }
 
 impl CommentInput {
+    /// Whether "E-mail me replies to this thread" was ticked.
+    pub fn wants_replies(&self) -> bool {
+        !self.notify_replies.trim().is_empty()
+    }
+
     /// Checks every field, collecting all problems so the reader fixes them in one go.
     pub fn validate(&self) -> Result<NewComment, FieldErrors> {
         let mut errors = FieldErrors::default();
@@ -162,7 +167,7 @@ impl CommentInput {
                 website: website.to_owned(),
                 body: self.body.clone(),
                 reply_to,
-                notify_replies: !self.notify_replies.trim().is_empty(),
+                notify_replies: self.wants_replies(),
             })
         } else {
             Err(errors)

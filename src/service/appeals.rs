@@ -72,6 +72,22 @@ fn rejection(conn: &mut DbConn, c: &comments::CommentRow) -> ServiceResult<Expla
     })
 }
 
+/// The request for a review of comment `id`, if its writer made one (for the review
+/// page and the comment's staff page).
+pub fn of_comment(conn: &mut DbConn, id: i64) -> ServiceResult<Option<AppealState>> {
+    Ok(appeals::for_comment(conn, id)?.map(|a| {
+        let outcome = a.outcome();
+        AppealState {
+            asked: display_date(a.created_at),
+            explanation: a.explanation,
+            open: a.decided_at.is_none(),
+            published: outcome == Some(AppealOutcome::Published),
+            upheld: outcome == Some(AppealOutcome::Upheld),
+            note: a.decision_note,
+        }
+    }))
+}
+
 /// What the review page shows its commenter.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppealPage {
@@ -115,17 +131,7 @@ pub fn page(conn: &mut DbConn, secret: &[u8], token_text: &str) -> ServiceResult
     let id = comment_id_of(secret, token_text)?;
     let c = comments::find(conn, id)?.ok_or(ServiceError::NotFound)?;
     let post = posts::find(conn, c.post_id)?.ok_or(ServiceError::NotFound)?;
-    let appeal = appeals::for_comment(conn, id)?.map(|a| {
-        let outcome = a.outcome();
-        AppealState {
-            asked: display_date(a.created_at),
-            explanation: a.explanation,
-            open: a.decided_at.is_none(),
-            published: outcome == Some(AppealOutcome::Published),
-            upheld: outcome == Some(AppealOutcome::Upheld),
-            note: a.decision_note,
-        }
-    });
+    let appeal = of_comment(conn, id)?;
     Ok(AppealPage {
         comment_id: id,
         post_title: post.title,

@@ -25,7 +25,7 @@ use crate::storage::comments::{self, NewCommentRow, PublicRow};
 use crate::storage::moderation as moderation_store;
 use crate::storage::posts::{self, PostRow};
 use crate::storage::write_transaction;
-use crate::storage::{DbConn, commenters, form_nonces, learned_tokens, users};
+use crate::storage::{DbConn, commenters, form_nonces, learned_tokens, reports, users};
 
 /// Shown when staff closed a post's comments without a note of their own.
 pub const CLOSED_NOTE: &str = "Comments are closed on this post.";
@@ -286,16 +286,19 @@ pub fn submit(
             return Err(ServiceError::Conflict(REFUSED_CLOSED.to_owned()));
         }
         let parent = match comment.reply_to {
-            Some(id) => Some(
-                comments::find(conn, id)?
-                    .filter(|p| p.post_id == post.id && p.status == CommentStatus::Published)
-                    .ok_or_else(|| {
-                        invalid(
-                            "reply_to",
-                            "You can only reply to a published comment on this post.",
-                        )
-                    })?,
-            ),
+            Some(id) => {
+                let found = comments::find(conn, id)?
+                    .filter(|p| p.post_id == post.id && p.status == CommentStatus::Published);
+                // A comment hidden by readers' reports offers no reply: its text is not
+                // shown, and a reply would repeat what is under review.
+                let hidden = found.is_some() && reports::hidden_at(conn, id)?.is_some();
+                Some(found.filter(|_| !hidden).ok_or_else(|| {
+                    invalid(
+                        "reply_to",
+                        "You can only reply to a published comment on this post.",
+                    )
+                })?)
+            }
             None => None,
         };
         let timing = form_token::timing(conn, &request.token, post.id, now)?;

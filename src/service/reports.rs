@@ -397,6 +397,52 @@ pub struct ReportView {
     pub network: String,
     /// When.
     pub at: String,
+    /// How it ended (`dismissed`, `approved`, `rejected`, `spam`), once it has.
+    pub outcome: Option<&'static str>,
+}
+
+impl ReportView {
+    /// The view of a stored report.
+    fn of(r: &ReportRow) -> ReportView {
+        ReportView {
+            reason: r.reason.label(),
+            detail: r.detail.clone(),
+            reporter: match (&r.reporter_name, &r.reporter_email) {
+                (None, None) => None,
+                (name, email) => Some(
+                    format!(
+                        "{} {}",
+                        name.as_deref().unwrap_or(""),
+                        email
+                            .as_deref()
+                            .map(|e| format!("<{e}>"))
+                            .unwrap_or_default()
+                    )
+                    .trim()
+                    .to_owned(),
+                ),
+            },
+            network: r.network.clone(),
+            at: format!(
+                "{} {}",
+                display_date(r.created_at),
+                r.created_at.format("%H:%M")
+            ),
+            outcome: r
+                .outcome
+                .as_deref()
+                .and_then(ReportOutcome::parse)
+                .map(ReportOutcome::as_str),
+        }
+    }
+}
+
+/// Every report on one comment, open or closed, oldest first (for its staff page).
+pub fn on_comment(conn: &mut DbConn, comment_id: i64) -> ServiceResult<Vec<ReportView>> {
+    Ok(store::on_comment(conn, comment_id)?
+        .iter()
+        .map(ReportView::of)
+        .collect())
 }
 
 /// A comment in the Reported tab.
@@ -461,34 +507,7 @@ pub fn reported(
                     })
                 })
                 .collect();
-            let reports = open
-                .iter()
-                .map(|r| ReportView {
-                    reason: r.reason.label(),
-                    detail: r.detail.clone(),
-                    reporter: match (&r.reporter_name, &r.reporter_email) {
-                        (None, None) => None,
-                        (name, email) => Some(
-                            format!(
-                                "{} {}",
-                                name.as_deref().unwrap_or(""),
-                                email
-                                    .as_deref()
-                                    .map(|e| format!("<{e}>"))
-                                    .unwrap_or_default()
-                            )
-                            .trim()
-                            .to_owned(),
-                        ),
-                    },
-                    network: r.network.clone(),
-                    at: format!(
-                        "{} {}",
-                        display_date(r.created_at),
-                        r.created_at.format("%H:%M")
-                    ),
-                })
-                .collect();
+            let reports = open.iter().map(ReportView::of).collect();
             ReportedItem {
                 hidden: hidden.get(&item.id).copied().unwrap_or(false),
                 networks: networks.len(),

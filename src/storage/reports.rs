@@ -79,6 +79,15 @@ pub fn from_network_since(
         .get_result(c))
 }
 
+/// Every report on one comment, open or closed, oldest first.
+pub fn on_comment(conn: &mut DbConn, comment_id: i64) -> QueryResult<Vec<ReportRow>> {
+    dispatch!(conn, |c| reports::table
+        .filter(reports::comment_id.eq(comment_id))
+        .order((reports::created_at.asc(), reports::id.asc()))
+        .select(ReportRow::as_select())
+        .load(c))
+}
+
 /// The open reports on some comments, oldest first.
 pub fn open_on(conn: &mut DbConn, comment_ids: &[i64]) -> QueryResult<Vec<ReportRow>> {
     if comment_ids.is_empty() {

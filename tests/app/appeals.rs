@@ -161,6 +161,10 @@ both_backends! {
         assert_eq!(tab.text(&format!("{item} .appeal-explanation")), format!("Their explanation: {EXPLANATION}"));
         assert_eq!(tab.attrs(&format!("{item} select[name=rule] option[selected]"), "value"), ["1"], "the rule it was rejected under");
         assert!(tab.texts(".queue-item").len() == 1, "only the appeal is listed");
+        // The comment's own staff page shows the request too.
+        let staff_page = m.get(&format!("/admin/comments/{comment}"));
+        assert!(staff_page.text(".comment-appeal").contains("waiting in the Appeals tab"), "{}", staff_page.body);
+        assert_eq!(staff_page.text(".comment-appeal .appeal-explanation"), EXPLANATION);
 
         let before = sink.messages().len();
         let decided = m.submit("/admin/queue?tab=appeals", &format!("/admin/appeals/{}", open[0].id), &[("outcome", "publish"), ("note", "Fair enough: it is aimed at the list.")]);

@@ -72,6 +72,7 @@ both_backends! {
             app.get("/admin/threads").attrs(&format!("#mode-{id} option[selected]"), "value"),
             ["held"]
         );
+        assert_eq!(app.get("/admin/threads").text(&format!("#thread-{id} .thread-state")), "open, every comment held");
         // The form stays open and says what happens.
         assert_eq!(app.browser().get(&format!("/posts/{slug}")).attrs("form.comment-form", "action").len(), 1);
         assert_eq!(form_notice(&app, &slug), POST_NOTICE);
@@ -90,9 +91,13 @@ both_backends! {
         // From the form, the reader is told the same on the page.
         let who = reader(2);
         let token = csrf(&app);
-        let page = send(&app, &slug, id, &who.ip, &token, &fields(&who, HOUSING_COMMENTS[1]), false);
+        let mut form = fields(&who, HOUSING_COMMENTS[1]);
+        set(&mut form, "notify_replies", "yes");
+        let page = send(&app, &slug, id, &who.ip, &token, &form, false);
         assert_eq!(page.status, 202, "{}", page.body);
         assert!(page.text(".comment-outcome").contains("because comments on this post are read by a moderator before they appear"), "{}", page.text(".comment-outcome"));
+        // Reply e-mails wait for the moderator too, and then for the reader's confirmation.
+        assert!(page.text(".replies-note").starts_with("If a moderator publishes your comment, we will e-mail you a link to confirm"), "{}", page.body);
 
         // A comment the engine rejects stays rejected.
         let (status, _, v) = comment(&app, &slug, id, &reader(3), "The housing officer is a fucking disgrace.");

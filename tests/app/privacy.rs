@@ -310,6 +310,17 @@ both_backends! {
         assert!(app.browser().post(&confirm, &[]).text("h1").contains("no longer works"));
         comment(&app, &slug, id, &reader(4), HOUSING_COMMENTS[4], true, false);
         assert_eq!(tick(&app, &mailer, "w", now()).sent, 0);
+
+        // A reader who ticks the box in the page is told that a confirmation link is on
+        // its way, and that nothing else comes before they confirm.
+        let reader5 = reader(5);
+        let mut form = fields(&reader5, HOUSING_COMMENTS[5]);
+        set(&mut form, "notify_replies", "1");
+        let sent = send(&app, &slug, id, &reader5.ip, &csrf(&app), &form, false);
+        assert_eq!(sent.status, 303, "{}", sent.body);
+        assert!(sent.location().contains("replies=asked"), "{}", sent.location());
+        let shown = app.browser().get(sent.location());
+        assert!(shown.text(".replies-note").contains("nothing more is sent until you confirm"), "{}", shown.body);
     }
 
     fn a_held_or_rejected_comment_asks_only_once_published(app) {

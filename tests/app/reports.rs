@@ -104,6 +104,18 @@ both_backends! {
         assert_eq!(post.text(&format!("#comment-{id}")), HIDDEN);
         assert!(!post.body.contains("temporary accommodation before"), "the text is not served");
         assert!(post.attrs(&format!("#comment-{id} a.report-link"), "href").is_empty());
+        // The comment's staff page lists the report with who sent it.
+        let staff_page = app.get(&format!("/admin/comments/{id}"));
+        assert!(staff_page.text(".comment-reports").contains("Sam <sam@example.org>"), "{}", staff_page.body);
+        assert!(staff_page.text(".comment-reports").contains("open"), "{}", staff_page.body);
+        // Nor can a hand-made form reply to it while it is under review.
+        let id_text = id.to_string();
+        let replier = reader(2);
+        let mut reply = crate::comments::fields(&replier, HOUSING_COMMENTS[1]);
+        crate::comments::set(&mut reply, "reply_to", &id_text);
+        let refused = crate::comments::send(&app, &slug, post_id, "10.60.0.1", &crate::comments::csrf(&app), &reply, false);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("You can only reply to a published comment on this post."), "{}", refused.body);
 
         // The moderators are e-mailed at once, not with the digest.
         tick(&app, &mailer, "w", now());

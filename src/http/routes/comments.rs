@@ -61,7 +61,14 @@ pub struct Notice {
     link_text: Option<&'static str>,
     /// For a rejected comment: where its writer may ask for a review.
     appeal_url: Option<String>,
+    /// For a comment that asked for reply e-mails: when they start.
+    replies: Option<&'static str>,
 }
+
+/// Told with a published comment that asked for reply e-mails.
+const REPLIES_ASKED: &str = "We have e-mailed you a link to confirm reply notifications for this post (unless this address already has them): nothing more is sent until you confirm.";
+/// Told with a held comment that asked for reply e-mails.
+const REPLIES_AFTER_APPROVAL: &str = "If a moderator publishes your comment, we will e-mail you a link to confirm reply notifications: nothing more is sent until you confirm.";
 
 /// The post page: the post, its thread and the comment form (or, for a preview, the post
 /// alone).
@@ -109,6 +116,8 @@ pub(super) struct PostQuery {
     reply_to: Option<String>,
     comment: Option<String>,
     outcome: Option<String>,
+    /// Set when the published comment asked for reply e-mails.
+    replies: Option<String>,
 }
 
 /// The post page: the post, its comments and the comment form (or why there is none).
@@ -136,6 +145,7 @@ pub(super) async fn post_page(
             link: Some(format!("#comment-{id}")),
             link_text: Some("See it in the thread"),
             appeal_url: None,
+            replies: q.replies.is_some().then_some(REPLIES_ASKED),
         }),
         ..FormView::default()
     };
@@ -298,6 +308,7 @@ async fn refused(
             link: Some("#comment-form".into()),
             link_text: Some("Go to the form"),
             appeal_url: None,
+            replies: None,
         }),
     };
     show_after_write(state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -327,6 +338,7 @@ async fn too_fast(
             link: Some("#comment-form".into()),
             link_text: Some("Go to the form"),
             appeal_url: None,
+            replies: None,
         }),
     };
     let mut res = show_after_write(state, slug, form, StatusCode::TOO_MANY_REQUESTS).await?;
@@ -444,13 +456,19 @@ async fn submit(
             .insert_header((
                 "Location",
                 format!(
-                    "{}?comment={id}&outcome=published#comment-{id}",
+                    "{}?comment={id}&outcome=published{replies}#comment-{id}",
                     done.post_url,
-                    id = done.id
+                    id = done.id,
+                    replies = if input.wants_replies() {
+                        "&replies=asked"
+                    } else {
+                        ""
+                    },
                 ),
             ))
             .finish()),
         CommentStatus::Held => {
+            let replies = input.wants_replies().then_some(REPLIES_AFTER_APPROVAL);
             // The reader may write again, so who they are stays; the text was received.
             let form = FormView {
                 input: CommentInput {
@@ -468,6 +486,7 @@ async fn submit(
                     link: Some("/house-rules".into()),
                     link_text: Some("Read our house rules"),
                     appeal_url: None,
+                    replies,
                 }),
             };
             show_after_write(&state, slug, form, StatusCode::ACCEPTED).await
@@ -483,6 +502,7 @@ async fn submit(
                     link: Some("#comment-form".into()),
                     link_text: Some("Edit your comment"),
                     appeal_url: Some(appeals::link(&state.secret, done.id)),
+                    replies: None,
                 }),
             };
             show_after_write(&state, slug, form, StatusCode::UNPROCESSABLE_ENTITY).await

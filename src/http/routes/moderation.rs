@@ -124,6 +124,10 @@ struct Pager {
 #[derive(Serialize)]
 struct CommentPage {
     c: queue::CommentDetail,
+    /// Readers' reports on it, open and closed.
+    reports: Vec<crate::service::reports::ReportView>,
+    /// Its writer's request for a review, if any.
+    appeal: Option<appeals::AppealState>,
     house_rules: [HouseRule; 6],
     notice: Option<&'static str>,
 }
@@ -442,7 +446,15 @@ async fn comment_page(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let t = now();
-    let detail = state.db(move |c| queue::detail(c, id, t)).await?;
+    let (detail, reports, appeal) = state
+        .db(move |c| {
+            Ok((
+                queue::detail(c, id, t)?,
+                crate::service::reports::on_comment(c, id)?,
+                appeals::of_comment(c, id)?,
+            ))
+        })
+        .await?;
     admin_render(
         &state,
         &who,
@@ -450,6 +462,8 @@ async fn comment_page(
         Page::new("admin/comment", format!("Comment {id}")),
         CommentPage {
             c: detail,
+            reports,
+            appeal,
             house_rules: HouseRule::ALL,
             notice: notice(q.done.as_deref()),
         },
@@ -542,9 +556,22 @@ struct ThreadRow {
     url: String,
     modes: Vec<ModeOption>,
     note: String,
-    state: CommentsState,
+    /// Whether it takes comments now, in words (a held post's open form says so).
+    state: &'static str,
     flooded: bool,
     published: String,
+}
+
+/// What the Threads page says of a post's comments now.
+fn state_label(state: CommentsState, mode: CommentMode, site_held: bool) -> &'static str {
+    match state {
+        CommentsState::Open if mode == CommentMode::Held || site_held => "open, every comment held",
+        CommentsState::Open => "open",
+        CommentsState::Closed => "closed",
+        CommentsState::Archived => "archived",
+        CommentsState::Flooded => "flooded",
+        CommentsState::Paused => "paused",
+    }
 }
 
 /// One choice in a thread's mode menu.
@@ -580,10 +607,15 @@ async fn threads_page(
         .db(move |c| {
             let (posts, total) =
                 store::threads(c, offset(page, ADMIN_PER_PAGE), ADMIN_PER_PAGE.into())?;
+            let site_held = pause::comments_held(c)?;
             let rows = posts
                 .into_iter()
                 .map(|post| ThreadRow {
-                    state: comments_state(&post, t, archive),
+                    state: state_label(
+                        comments_state(&post, t, archive),
+                        post.comment_mode,
+                        site_held,
+                    ),
                     id: post.id,
                     url: format!("/posts/{}", post.slug),
                     modes: mode_options(post.comment_mode),
@@ -596,7 +628,7 @@ async fn threads_page(
             Ok((
                 paged(rows, page, ADMIN_PER_PAGE, total)?,
                 pause::comments_paused(c)?,
-                pause::comments_held(c)?,
+                site_held,
             ))
         })
         .await?;
