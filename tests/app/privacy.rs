@@ -230,6 +230,18 @@ both_backends! {
         let before = find(rejected);
         let subscribed = |app: &TestApp| townhall::storage::subscriptions::find(&mut app.db(), "amira.haddad@example.org", id).expect("query").is_some();
         assert!(subscribed(&app), "asked for, not confirmed");
+        // A reader's report on the published comment, dismissed by a moderator.
+        let reporter = bruno();
+        let sent = report(&app, kept, &reporter.ip, &[("reason", "off_topic"), ("name", &reporter.name), ("email", &reporter.email)]);
+        assert_eq!(sent.status, 303, "{}", sent.body);
+        let dismissed = app.submit("/admin/queue/reported", &format!("/admin/comments/{kept}/reports/dismiss"), &[]);
+        assert_eq!(dismissed.status, 303, "{}", dismissed.body);
+        let reporters = |app: &TestApp| {
+            use townhall::storage::schema::reports;
+            let mut conn = app.db();
+            townhall::dispatch!(&mut *conn, |c| reports::table.select((reports::reporter_name, reports::reporter_email, reports::network)).load::<(Option<String>, Option<String>, String)>(c)).expect("the reports")
+        };
+        assert_eq!(reporters(&app), [(Some(reporter.name.clone()), Some(reporter.email.clone()), "198.51.100.0/24".to_owned())]);
         // The job waits for the clock: nothing goes before its time.
         std::thread::sleep(std::time::Duration::from_millis(1500));
         assert!(find(kept).ip.is_some());
@@ -256,10 +268,14 @@ both_backends! {
         assert_eq!((after.author_name.as_str(), after.email.as_str(), after.email_key.as_str(), after.website.as_str()), ("", "", "", ""));
         assert_eq!((after.status, after.auto_action.as_str(), after.created_at, after.score), (before.status, before.auto_action.as_str(), before.created_at, before.score), "the verdict and dates stay");
         assert_eq!(find(kept).body, HOUSING_COMMENTS[0], "published comments are not touched");
+        assert_eq!(reporters(&app).len(), 1, "a closed report keeps its reporter for 180 days");
+        assert!(reporters(&app)[0].1.is_some());
+        app.clock.advance(Duration::days(100));
+        wait_for("the reporter after 180 days", &|| reporters(&app) == [(None, None, String::new())]);
         assert!(audit_actions(&app).iter().any(|(a, _)| a == "personal_data.purge"));
         // The service itself, at a chosen time: nothing more to forget.
         let keep = personal_data::Retention::from(&app.settings);
-        let again = personal_data::purge(&mut app.db(), &keep, now() + Duration::days(200)).expect("purge");
+        let again = personal_data::purge(&mut app.db(), &keep, now() + Duration::days(400)).expect("purge");
         assert_eq!(again, personal_data::Purged::default());
     }
 
