@@ -377,6 +377,7 @@ pub fn purge(conn: &mut DbConn, keep: &Retention, now: NaiveDateTime) -> Service
         {
             comments::anonymise(conn, id, "", &without_evidence(&hits, false), Some(""), now)?;
             store::forget_original_text(conn, id)?;
+            crate::storage::appeals::forget_explanation(conn, id)?;
             done.rejected += 1;
         }
         if done.any() {

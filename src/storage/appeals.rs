@@ -53,6 +53,18 @@ pub fn insert(
         .get_result(c))
 }
 
+/// Forgets what the writer of comment `comment_id` said in asking for its review (the
+/// retention purge, with the rejected comment's own text); the decision stays.
+pub fn forget_explanation(conn: &mut DbConn, comment_id: i64) -> QueryResult<usize> {
+    dispatch!(conn, |c| diesel::update(
+        appeals::table
+            .filter(appeals::comment_id.eq(comment_id))
+            .filter(appeals::explanation.ne(""))
+    )
+    .set(appeals::explanation.eq(""))
+    .execute(c))
+}
+
 /// An appeal by its key.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<AppealRow>> {
     dispatch!(conn, |c| appeals::table

@@ -226,6 +226,9 @@ both_backends! {
             let mut conn = app.db();
             townhall::dispatch!(&mut *conn, |c| diesel::update(comments::table).set(comments::user_agent.eq("TestBrowser/1.0")).execute(c)).expect("a browser");
         }
+        // Its writer asked for a review (the rejection stands).
+        townhall::storage::appeals::insert(&mut app.db(), rejected, "Amira Haddad here: please read it again.", now()).expect("an appeal");
+        let explanation = |app: &TestApp| townhall::storage::appeals::for_comment(&mut app.db(), rejected).expect("query").expect("the appeal").explanation;
         let find = |id: i64| townhall::storage::comments::find(&mut app.db(), id).expect("query").expect("kept");
         let before = find(rejected);
         let subscribed = |app: &TestApp| townhall::storage::subscriptions::find(&mut app.db(), "amira.haddad@example.org", id).expect("query").is_some();
@@ -260,10 +263,12 @@ both_backends! {
         assert_eq!(find(kept).network, "203.0.113.0/24", "the network stays");
         assert_eq!(find(kept).user_agent, "TestBrowser/1.0", "kept 30 days");
         assert!(!find(rejected).body.is_empty(), "kept 90 days");
+        assert!(!explanation(&app).is_empty(), "kept with the comment's text");
         app.clock.advance(Duration::days(23));
         wait_for("the browser after 30 days", &|| find(kept).user_agent.is_empty());
         app.clock.advance(Duration::days(60));
         wait_for("the rejected comment after 90 days", &|| find(rejected).body.is_empty());
+        assert_eq!(explanation(&app), "", "the request for a review goes with the text");
         let after = find(rejected);
         assert_eq!((after.author_name.as_str(), after.email.as_str(), after.email_key.as_str(), after.website.as_str()), ("", "", "", ""));
         assert_eq!((after.status, after.auto_action.as_str(), after.created_at, after.score), (before.status, before.auto_action.as_str(), before.created_at, before.score), "the verdict and dates stay");
