@@ -96,7 +96,15 @@ fn assert_inert(html: &str, allowed: Option<&[&str]>, input: &str) {
             if !URL_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) {
                 continue;
             }
-            let scheme = value.trim().to_ascii_lowercase();
+            // As a browser's URL parser reads it (WHATWG URL): leading and trailing C0
+            // controls and spaces go, and tabs and newlines anywhere. Other white space,
+            // such as U+00A0, stays, and makes a relative URL rather than a scheme.
+            let scheme: String = value
+                .trim_matches(|c: char| c <= ' ')
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect::<String>()
+                .to_ascii_lowercase();
             assert!(
                 !["javascript:", "vbscript:", "data:"]
                     .iter()
