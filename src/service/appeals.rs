@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 use super::mail::{self, MailContext, token};
-use super::queue::{self, CommentDetail, Decision, parse_hits};
+use super::queue::{self, CommentDetail, Decision, HouseRuleChoice, house_rule_menu, parse_hits};
 use super::site::display_date;
 use super::{ServiceError, ServiceResult, invalid};
 use crate::domain::{AppealOutcome, CommentStatus};
@@ -314,16 +314,7 @@ pub struct AppealItem {
     /// The comment as the queue shows it, with its history.
     pub c: CommentDetail,
     /// The house-rule menu for upholding, the current rule chosen.
-    pub rules: Vec<RuleChoice>,
-}
-
-/// One choice of the house-rule menu.
-#[derive(Debug, Clone, Serialize)]
-pub struct RuleChoice {
-    /// The rule.
-    pub value: HouseRule,
-    /// The one the rejection cites.
-    pub selected: bool,
+    pub rules: [HouseRuleChoice; 6],
 }
 
 /// How many appeals wait for a moderator.
@@ -346,13 +337,7 @@ pub fn open(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<Vec<AppealIt
             ),
             explanation: a.explanation,
             c: queue::detail(conn, a.comment_id, now)?,
-            rules: HouseRule::ALL
-                .into_iter()
-                .map(|h| RuleChoice {
-                    value: h,
-                    selected: Some(h) == cited,
-                })
-                .collect(),
+            rules: house_rule_menu(cited),
         });
     }
     Ok(items)

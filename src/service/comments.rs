@@ -151,6 +151,21 @@ pub fn comments_state(
     }
 }
 
+/// Whether a post takes comments now: its own state, or paused while an admin's
+/// site-wide switch has closed every form.
+fn state_now(
+    conn: &mut DbConn,
+    post: &PostRow,
+    now: NaiveDateTime,
+    archive_after_days: u32,
+) -> ServiceResult<CommentsState> {
+    Ok(if super::pause::comments_paused(conn)? {
+        CommentsState::Paused
+    } else {
+        comments_state(post, now, archive_after_days)
+    })
+}
+
 /// The note shown in place of the form.
 fn closed_note(post: &PostRow, state: CommentsState) -> Option<String> {
     match state {
@@ -278,10 +293,7 @@ pub fn submit(
         form_nonces::purge(conn, now - Duration::days(NONCE_DAYS))?;
         let post = posts::find_public_by_slug(conn, slug, now)?.ok_or(ServiceError::NotFound)?;
         posts::lock_for_comments(conn, post.id)?;
-        let mut state = comments_state(&post, now, settings.archive_after_days);
-        if super::pause::comments_paused(conn)? {
-            state = CommentsState::Paused;
-        }
+        let state = state_now(conn, &post, now, settings.archive_after_days)?;
         if !state.accepts_submissions() {
             return Err(ServiceError::Conflict(REFUSED_CLOSED.to_owned()));
         }
@@ -587,10 +599,7 @@ pub fn thread(
     reply_to: Option<i64>,
 ) -> ServiceResult<Thread> {
     let post = posts::find(conn, post_id)?.ok_or(ServiceError::NotFound)?;
-    let mut state = comments_state(&post, now, archive_after_days);
-    if super::pause::comments_paused(conn)? {
-        state = CommentsState::Paused;
-    }
+    let state = state_now(conn, &post, now, archive_after_days)?;
     let open = state == CommentsState::Open;
     let premoderated = if open {
         Premoderation::of(conn, &post)?.map(Premoderation::notice)
@@ -731,10 +740,7 @@ pub fn closed_thread(
     let Some(post) = posts::find_public_by_slug(conn, slug, now)? else {
         return Ok(None);
     };
-    let mut state = comments_state(&post, now, archive_after_days);
-    if super::pause::comments_paused(conn)? {
-        state = CommentsState::Paused;
-    }
+    let state = state_now(conn, &post, now, archive_after_days)?;
     Ok(closed_note(&post, state)
         .filter(|_| !state.accepts_submissions())
         .map(|note| ClosedThread {

@@ -77,6 +77,23 @@ impl Decision {
     }
 }
 
+/// One choice of a house-rule menu (the queue's filter, an appeal's rule to uphold).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HouseRuleChoice {
+    /// The rule.
+    pub value: HouseRule,
+    /// The one chosen now.
+    pub selected: bool,
+}
+
+/// Every house rule as a menu, `chosen` selected.
+pub fn house_rule_menu(chosen: Option<HouseRule>) -> [HouseRuleChoice; 6] {
+    HouseRule::ALL.map(|h| HouseRuleChoice {
+        value: h,
+        selected: Some(h) == chosen,
+    })
+}
+
 fn clean_note(note: &str) -> String {
     note.trim().chars().take(MAX_NOTE).collect()
 }

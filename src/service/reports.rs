@@ -13,9 +13,9 @@ use super::queue::{self, Decision, QueueItem};
 use super::site::{display_date, offset};
 use super::{ServiceError, ServiceResult};
 use crate::config::Settings;
-use crate::domain::comment::{MAX_NAME, check_email};
+use crate::domain::comment::{check_email, check_name};
 use crate::domain::html::markdown_plain_text;
-use crate::domain::text::{has_forbidden_controls, has_line_controls, truncate_words};
+use crate::domain::text::{has_forbidden_controls, truncate_words};
 use crate::domain::{
     CommentStatus, FieldErrors, MenuOption, PostStatus, ReportOutcome, ReportReason,
 };
@@ -110,13 +110,11 @@ impl ReportInput {
         } else if has_forbidden_controls(detail) {
             errors.add("detail", "This text contains control characters.");
         }
-        if name.chars().count() > MAX_NAME {
-            errors.add(
-                "name",
-                format!("A name can be at most {MAX_NAME} characters."),
-            );
-        } else if has_line_controls(name) {
-            errors.add("name", "A name cannot contain control characters.");
+        // Optional here, but checked as the comment form checks it when given.
+        if !name.is_empty()
+            && let Err(e) = check_name(name)
+        {
+            errors.add("name", e);
         }
         if !email.is_empty()
             && let Err(e) = check_email(email)

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::TokenForm;
 use super::staff::{
-    ADMIN_PER_PAGE, DoneQuery, ListQuery, admin_render, non_empty, notice, page_prefix, see_other,
+    ADMIN_PER_PAGE, DoneQuery, ListQuery, QueueTabs, admin_render, non_empty, notice, page_prefix,
+    see_other,
 };
 use crate::domain::{AuditTarget, CommentMode, CommentStatus, MenuOption};
 use crate::http::error::AppError;
@@ -68,8 +69,8 @@ struct QueuePage {
     held_tab: bool,
     published_tab: bool,
     rejected_tab: bool,
-    /// Comments with open reports (the Reported tab's count).
-    reported: i64,
+    #[serde(flatten)]
+    tabs: QueueTabs,
     items: Vec<queue::QueueItem>,
     count: usize,
     flooded: Vec<FloodedThread>,
@@ -78,15 +79,13 @@ struct QueuePage {
     held: bool,
     filters: QueueFilters,
     house_rules: [HouseRule; 6],
-    house_rule_filter: [HouseRuleChoice; 6],
+    house_rule_filter: [queue::HouseRuleChoice; 6],
     notice: Option<&'static str>,
     pages: Pager,
     page_prefix: String,
     /// The Appeals tab: commenters' requests for a review, instead of a comment list.
     appeals_tab: bool,
     appeals: Vec<appeals::AppealItem>,
-    /// Open appeals in all, on the tab's label.
-    appeals_open: i64,
 }
 
 /// A thread closed by a flood, waiting for a moderator to reopen it.
@@ -103,13 +102,6 @@ struct QueueFilters {
     post: Option<String>,
     rule: Option<String>,
     commenter: Option<String>,
-}
-
-/// One choice of the house-rule filter.
-#[derive(Serialize)]
-struct HouseRuleChoice {
-    value: HouseRule,
-    selected: bool,
 }
 
 /// Links to the neighbouring pages of a list without a total.
@@ -187,7 +179,7 @@ async fn queue_page(
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
     let appeals_tab = q.tab.as_deref() == Some(appeals::APPEALS_TAB);
-    let ((items, more), flooded, (paused, held), (appeals, appeals_open), reported) = state
+    let ((items, more), flooded, (paused, held), appeals, tabs) = state
         .db(move |c| {
             let (items, appeals) = if appeals_tab {
                 ((Vec::new(), false), appeals::open(c, t)?)
@@ -204,15 +196,8 @@ async fn queue_page(
                     url: format!("/posts/{slug}"),
                 })
                 .collect();
-            let appeals = (appeals, appeals::open_count(c)?);
             let switches = (pause::comments_paused(c)?, pause::comments_held(c)?);
-            Ok((
-                items,
-                flooded,
-                switches,
-                appeals,
-                crate::service::reports::reported_count(c)?,
-            ))
+            Ok((items, flooded, switches, appeals, QueueTabs::load(c)?))
         })
         .await?;
     admin_render(
@@ -225,7 +210,7 @@ async fn queue_page(
             held_tab: tab == CommentStatus::Held && !appeals_tab,
             published_tab: tab == CommentStatus::Published,
             rejected_tab: tab == CommentStatus::Rejected,
-            reported,
+            tabs,
             count: items.len(),
             items,
             flooded,
@@ -237,10 +222,7 @@ async fn queue_page(
                 commenter: non_empty(&q.commenter),
             },
             house_rules: HouseRule::ALL,
-            house_rule_filter: HouseRule::ALL.map(|h| HouseRuleChoice {
-                value: h,
-                selected: Some(h) == house_rule,
-            }),
+            house_rule_filter: queue::house_rule_menu(house_rule),
             notice: notice(q.done.as_deref()),
             pages: Pager {
                 prev: (page > 1).then(|| page - 1),
@@ -259,7 +241,6 @@ async fn queue_page(
             ),
             appeals_tab,
             appeals,
-            appeals_open,
         },
     )
     .await

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::auth::TokenForm;
-use super::staff::{ListQuery, admin_render, notice, see_other};
+use super::staff::{ListQuery, QueueTabs, admin_render, notice, see_other};
 use crate::domain::{FieldErrors, MenuOption};
 use crate::http::client_addr::client_addr;
 use crate::http::error::AppError;
@@ -196,10 +196,8 @@ struct ReportedPage {
     page_number: u32,
     /// The tabs' current one.
     reported_tab: bool,
-    /// Comments with open reports, for the tab's label.
-    reported: i64,
-    /// Appeals waiting, for the tab's label.
-    appeals_open: i64,
+    #[serde(flatten)]
+    tabs: QueueTabs,
 }
 
 #[get("/admin/queue/reported")]
@@ -211,14 +209,8 @@ async fn reported_page(
 ) -> Result<HttpResponse, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     let t = now();
-    let ((items, more), reported, appeals_open) = state
-        .db(move |c| {
-            Ok((
-                reports::reported(c, page, t)?,
-                reports::reported_count(c)?,
-                crate::service::appeals::open_count(c)?,
-            ))
-        })
+    let ((items, more), tabs) = state
+        .db(move |c| Ok((reports::reported(c, page, t)?, QueueTabs::load(c)?)))
         .await?;
     admin_render(
         &state,
@@ -233,8 +225,7 @@ async fn reported_page(
             next: more.then(|| page + 1),
             page_number: page,
             reported_tab: true,
-            reported,
-            appeals_open,
+            tabs,
         },
     )
     .await

@@ -10,6 +10,8 @@ use crate::http::extractors::{Permission, RequireRole};
 use crate::http::middleware::csrf::Csrf;
 use crate::http::render::{Page, page_data, render_value};
 use crate::http::state::AppState;
+use crate::service::ServiceResult;
+use crate::storage::DbConn;
 
 /// Renders a staff page with the signed-in user and a CSRF token in the context.
 pub(crate) async fn admin_render<P: Permission>(
@@ -123,5 +125,24 @@ pub(super) fn page_prefix(path: &str, filters: &[(&str, &Option<String>)]) -> St
     match serde_urlencoded::to_string(set) {
         Ok(query) if !query.is_empty() => format!("{path}?{query}&page="),
         _ => format!("{path}?page="),
+    }
+}
+
+/// The counts on the queue's Reported and Appeals tabs, which every queue tab shows.
+#[derive(Serialize)]
+pub(super) struct QueueTabs {
+    /// Comments with open reports.
+    reported: i64,
+    /// Appeals waiting for a moderator.
+    appeals_open: i64,
+}
+
+impl QueueTabs {
+    /// Counts them now.
+    pub(super) fn load(conn: &mut DbConn) -> ServiceResult<QueueTabs> {
+        Ok(QueueTabs {
+            reported: crate::service::reports::reported_count(conn)?,
+            appeals_open: crate::service::appeals::open_count(conn)?,
+        })
     }
 }
