@@ -139,10 +139,18 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             let Some((mut action, evidence)) = rule.check.judge(&judging) else {
                 continue;
             };
-            if let (Some(reported), Some(ev)) = (rule.reported_action, &evidence)
-                && is_reported(rules, texts.raw(ev.field), ev.start)
-            {
-                action = action.min(reported);
+            if let Some(ev) = &evidence {
+                let raw = texts.raw(ev.field);
+                if let Some(reported) = rule.reported_action
+                    && rules.framing.is_reported(raw, ev.start)
+                {
+                    action = action.min(reported);
+                }
+                if let Some(countered) = rule.countered_action
+                    && rules.framing.is_countered(raw, ev.start, ev.end)
+                {
+                    action = action.min(countered);
+                }
             }
             (action, evidence, rule.summary.clone())
         };
@@ -205,20 +213,6 @@ fn without_trusted_links(rules: &RuleSet, body: &str, links: &[matchers::Link]) 
     }
     // Links start and end on character boundaries, so blanking whole links keeps it UTF-8.
     Some(normalize::fold(&String::from_utf8_lossy(&bytes)))
-}
-
-/// Whether the words just before `start` report the hit ("he called me a …", a quotation
-/// mark) or claim it for oneself ("I'm a proud …").
-fn is_reported(rules: &RuleSet, raw: &str, start: usize) -> bool {
-    let Some(re) = &rules.reported_speech else {
-        return false;
-    };
-    let mut from = start.saturating_sub(60);
-    while !raw.is_char_boundary(from) {
-        from += 1;
-    }
-    let before = raw.get(from..start).unwrap_or_default().to_lowercase();
-    re.is_match(&before)
 }
 
 /// A model never rejects alone, nor with other models: its hit becomes a rejection only

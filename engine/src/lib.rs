@@ -7,6 +7,7 @@
 
 pub mod duplicates;
 pub mod engine;
+pub mod framing;
 pub mod fuzzing;
 pub mod identity;
 pub mod input;

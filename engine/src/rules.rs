@@ -211,6 +211,9 @@ pub struct Rule {
     /// What a hit asks for when the evidence is quoted or reported speech, or claimed
     /// about oneself (a slur reported to us is held, never rejected).
     pub reported_action: Option<Action>,
+    /// What a hit asks for when the words around it dispute it ("not all migrants are
+    /// …", "the myth that …"), unless the words after it endorse it.
+    pub countered_action: Option<Action>,
     /// What it checks.
     pub check: Check,
 }
@@ -223,8 +226,8 @@ pub struct RuleSet {
     pub(super) rules: Vec<Rule>,
     pub(super) lists: ListMatcher,
     pub(super) relevance: Relevance,
-    /// Marks a hit as reported speech, matched against the text just before it.
-    pub(super) reported_speech: Option<Regex>,
+    /// Marks a hit as reported, claimed or disputed by the words around it.
+    pub(super) framing: crate::framing::Framing,
     /// Domains whose links are advice, not promotion (`[engine] trusted_domains`).
     pub(super) trusted_domains: Vec<String>,
     /// Every `patterns` rule's alternation, per view, in one set: one pass over a text
@@ -260,6 +263,12 @@ struct EngineDef {
     /// A pattern that, matching the words just before a hit, marks it as reported
     /// speech ("he called me a …") or a word claimed about oneself.
     reported_speech: Option<Spanned<String>>,
+    /// Patterns that, matching the words just before a hit (`counter_speech`) or just
+    /// after it (`counter_speech_after`), mark it as disputed; `endorsed_after` undoes
+    /// that ("… and they're right").
+    counter_speech: Option<Spanned<String>>,
+    counter_speech_after: Option<Spanned<String>>,
+    endorsed_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -320,6 +329,7 @@ pub(crate) struct RuleDef {
     pub(crate) model: Option<Spanned<String>>,
     pub(crate) learn_from: Option<Spanned<String>>,
     pub(crate) reported_action: Option<Spanned<String>>,
+    pub(crate) countered_action: Option<Spanned<String>>,
     pub(crate) until_approved: Option<u32>,
     pub(crate) share: Option<f32>,
     pub(crate) min_decided: Option<usize>,
@@ -391,7 +401,7 @@ impl RuleSet {
         }
         let mut hasher = Sha256::new();
         let mut declared_version = None;
-        let mut reported_speech = None;
+        let mut framing = crate::framing::Framing::default();
         let mut network = None;
         let mut extra: HashMap<&'static str, Vec<Entry>> = HashMap::new();
         let mut rules = Vec::new();
@@ -430,11 +440,33 @@ impl RuleSet {
                     return Err(at.err(0..0, "[engine] is declared in more than one file"));
                 }
                 declared_version = Some(engine.version);
-                if let Some(p) = engine.reported_speech {
-                    let re = Regex::new(p.get_ref()).map_err(|e| {
-                        at.err(p.span(), format!("bad reported_speech pattern: {e}"))
-                    })?;
-                    reported_speech = Some(re);
+                for (key, pattern, slot) in [
+                    (
+                        "reported_speech",
+                        engine.reported_speech,
+                        &mut framing.reported,
+                    ),
+                    (
+                        "counter_speech",
+                        engine.counter_speech,
+                        &mut framing.countered_before,
+                    ),
+                    (
+                        "counter_speech_after",
+                        engine.counter_speech_after,
+                        &mut framing.countered_after,
+                    ),
+                    (
+                        "endorsed_after",
+                        engine.endorsed_after,
+                        &mut framing.affirmed_after,
+                    ),
+                ] {
+                    if let Some(p) = pattern {
+                        let re = Regex::new(p.get_ref())
+                            .map_err(|e| at.err(p.span(), format!("bad {key} pattern: {e}")))?;
+                        *slot = Some(re);
+                    }
                 }
                 for (key, path) in [
                     ("allow", engine.allow),
@@ -532,7 +564,7 @@ impl RuleSet {
             rules,
             lists: lists_matcher,
             relevance,
-            reported_speech,
+            framing,
             post_profiles: std::sync::Mutex::new(Vec::new()),
         })
     }
@@ -642,15 +674,17 @@ fn compile_rule(
             )),
         ))
     })?;
-    let reported_action = match &r.reported_action {
-        None => None,
-        Some(a) => Some(Action::parse(a.get_ref()).ok_or_else(|| {
+    let framed_action = |key: &str, a: &Option<Spanned<String>>| match a {
+        None => Ok(None),
+        Some(a) => Action::parse(a.get_ref()).map(Some).ok_or_else(|| {
             at.err(
                 a.span(),
-                named("reported_action must be publish, hold or reject".into()),
+                named(format!("{key} must be publish, hold or reject")),
             )
-        })?),
+        }),
     };
+    let reported_action = framed_action("reported_action", &r.reported_action)?;
+    let countered_action = framed_action("countered_action", &r.countered_action)?;
     let weight = r.weight.unwrap_or(match action {
         Action::Reject => 10.0,
         Action::Hold => 4.0,
@@ -667,6 +701,7 @@ fn compile_rule(
             summary: r.summary.trim().to_string(),
             reason: r.reason.trim().to_string(),
             reported_action,
+            countered_action,
             check,
         },
         id_span,

@@ -231,6 +231,30 @@ fn threats_are_rejected_but_harm_from_policy_is_not() {
 }
 
 #[test]
+fn a_stereotype_disputed_is_counter_speech_and_one_asserted_or_endorsed_is_not() {
+    let rules = rules();
+    for body in [
+        "Not all refugees are criminals, and the hotel residents in London prove it.",
+        "It is a myth that refugees are scroungers: most in London hotels want to work.",
+        "Stop calling people illegals in the asylum housing debate, please.",
+    ] {
+        let v = Case::body(body).judge(&rules);
+        assert_eq!(v.action, Action::Publish, "{body} → {:?}", rule_ids(&v));
+    }
+    // Disputed, but in words a person should still read: held, never rejected.
+    let v = verdict("The idea that refugees are a plague is what got my uncle attacked.");
+    assert_eq!(v.action, Action::Hold, "{:?}", rule_ids(&v));
+    for body in [
+        "Refugees are criminals, every one of them in those hotels.",
+        "People say refugees are criminals and honestly they are right.",
+        "Not all refugees are criminals, most of them are just vermin.",
+    ] {
+        let v = Case::body(body).judge(&rules);
+        assert_ne!(v.action, Action::Publish, "{body}");
+    }
+}
+
+#[test]
 fn legal_risk_is_held_never_rejected_or_published() {
     let rules = rules();
     for body in [
