@@ -127,7 +127,7 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ),
         (
             "tests/corpus/hard-negatives-2.jsonl",
-            0.86,
+            0.90,
             &["quoting-slur", "reclaimed"][..],
         ),
         ("tests/corpus/hard-negatives-3.jsonl", 0.90, &[][..]),
