@@ -84,10 +84,11 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         (report, actions)
     };
 
-    // The second and third pairs were written without seeing the rules (the third is
-    // still unseen: no rule or training line came from it): how they do on lines nobody
-    // tuned them to. The bars are no harmful line published and 90 % of
-    // legitimate lines published; the shipped engine reaches these levels.
+    // The second, third and fourth pairs were written without seeing the rules (the third
+    // and fourth are still unseen: no rule or training line came from them): how they do
+    // on lines nobody tuned them to. The bars are no harmful line published, none
+    // legitimate rejected and 90 % of legitimate lines published; the shipped engine
+    // reaches these levels, short of the bars on the unseen files.
     for (path, most_leaked, held_only) in [
         (
             "tests/corpus/redteam.jsonl",
@@ -101,6 +102,7 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ),
         // Its impersonation lines include staff names ("Admin"), which reject.
         ("tests/corpus/redteam-3.jsonl", 0.08, &["defamation"][..]),
+        ("tests/corpus/redteam-4.jsonl", 0.165, &["defamation"][..]),
     ] {
         let (red, actions) = by_category(path);
         assert!(red.lines >= 160);
@@ -119,24 +121,30 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         }
     }
 
-    for (path, least_published, quoted) in [
+    for (path, least_published, most_rejected, quoted) in [
         (
             "tests/corpus/hard-negatives.jsonl",
             0.90,
+            0.0,
             &["quoted-or-reclaimed"][..],
         ),
         (
             "tests/corpus/hard-negatives-2.jsonl",
             0.90,
+            0.0,
             &["quoting-slur", "reclaimed"][..],
         ),
-        ("tests/corpus/hard-negatives-3.jsonl", 0.90, &[][..]),
+        ("tests/corpus/hard-negatives-3.jsonl", 0.90, 0.0, &[][..]),
+        // One counter-speech line is rejected: the abuse model's score passes reject_at
+        // beside a word that is abusive in most uses.
+        ("tests/corpus/hard-negatives-4.jsonl", 0.90, 0.005, &[][..]),
     ] {
         let (legit, actions) = by_category(path);
         assert!(legit.lines >= 160);
-        assert_eq!(
-            legit.false_reject_rate, 0.0,
-            "{path}: a legitimate line was rejected"
+        assert!(
+            legit.false_reject_rate <= most_rejected,
+            "{path}: rejected {:.3}",
+            legit.false_reject_rate
         );
         assert!(
             legit.auto_publish_rate >= least_published,
@@ -262,13 +270,15 @@ fn spam_is_held_and_ordinary_messages_are_not() {
 }
 
 /// The in-tree corpora whose verdicts the golden file records.
-const GOLDEN_CORPORA: [&str; 6] = [
+const GOLDEN_CORPORA: [&str; 8] = [
     "tests/corpus/redteam.jsonl",
     "tests/corpus/redteam-2.jsonl",
     "tests/corpus/redteam-3.jsonl",
+    "tests/corpus/redteam-4.jsonl",
     "tests/corpus/hard-negatives.jsonl",
     "tests/corpus/hard-negatives-2.jsonl",
     "tests/corpus/hard-negatives-3.jsonl",
+    "tests/corpus/hard-negatives-4.jsonl",
 ];
 const GOLDEN: &str = "tests/corpus/golden-verdicts.jsonl";
 
