@@ -1,6 +1,7 @@
 //! The harm classes that word lists alone let through, over HTTP on both backends: each
 //! is held or rejected under its house rule with a reason the commenter can read, and a
-//! civil comment on the same post is published.
+//! civil comment on the same post, or one that quotes a stereotype to dispute it, is
+//! published.
 
 use serde_json::Value;
 use townhall::storage::comments as stored;
@@ -35,6 +36,8 @@ both_backends! {
             (Some("The Home Office"), "Applications for council housing in Hackney close on Friday.", "held", 1, "harm.impersonation_public"),
             // No listed word: the abuse model alone holds it (and never rejects alone).
             (None, "Nobody cares what a gormless, sour old hag like the author thinks about housing in Hackney.", "held", 1, "civility.abuse_model"),
+            (None, "Shut up you stupid bitch, nobody asked you about housing in Hackney.", "rejected", 1, "civility.sexist_slur"),
+            (None, "Refugees jump the housing queue in Hackney ahead of local families every single time.", "held", 1, "harm.implicit_hate"),
         ];
         for (n, (name, body, status, rule, fired)) in cases.into_iter().enumerate() {
             let v = outcome(&app, &slug, id, 60 + n as u32, name, body);
@@ -49,7 +52,16 @@ both_backends! {
             assert!(message.contains(&format!("house rule {rule}")) || status == "held", "{message}");
             assert!(!message.is_empty(), "{v}");
         }
-        let v = outcome(&app, &slug, id, 90, None, "The waiting list in Hackney is long because the council sold off its stock, not because of refugees.");
-        assert_eq!(v["status"], "published", "{v}");
+        // Civil, and counter-speech that quotes a stereotype to dispute it: published.
+        for (n, body) in [
+            "The waiting list in Hackney is long because the council sold off its stock, not because of refugees.",
+            "Not all refugees are criminals, and the families housed in Hackney prove it every day.",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let v = outcome(&app, &slug, id, 90 + n as u32, None, body);
+            assert_eq!(v["status"], "published", "{body}: {v}");
+        }
     }
 }
