@@ -841,6 +841,24 @@ reason = "you have posted a lot."
 
         let e = error(&format!("{GOOD}\nsurprise = 1\n"));
         assert!(e.message.contains("unknown field `surprise`"), "{e}");
+
+        // The framing patterns and actions are checked like every other key.
+        let e = error(&GOOD.replace(
+            "version = \"t1\"",
+            "version = \"t1\"\ncounter_speech = '(unclosed'",
+        ));
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.message.contains("bad counter_speech pattern"), "{e}");
+        let e = error(&GOOD.replace(
+            "action = \"reject\"",
+            "action = \"reject\"\ncountered_action = \"ignore\"",
+        ));
+        assert_eq!(e.line, 11, "{e}");
+        assert!(
+            e.message
+                .contains("countered_action must be publish, hold or reject"),
+            "{e}"
+        );
     }
 
     #[test]
