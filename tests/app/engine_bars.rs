@@ -102,7 +102,7 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ),
         // Its impersonation lines include staff names ("Admin"), which reject.
         ("tests/corpus/redteam-3.jsonl", 0.08, &["defamation"][..]),
-        ("tests/corpus/redteam-4.jsonl", 0.15, &["defamation"][..]),
+        ("tests/corpus/redteam-4.jsonl", 0.145, &["defamation"][..]),
     ] {
         let (red, actions) = by_category(path);
         assert!(red.lines >= 160);
