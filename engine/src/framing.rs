@@ -21,7 +21,7 @@ pub struct Framing {
     pub(crate) countered_after: Option<Regex>,
     /// Matches the lower-cased text just after a hit that endorses it ("… and they're
     /// right"): such a hit is not disputed, whatever came before it.
-    pub(crate) affirmed_after: Option<Regex>,
+    pub(crate) endorsed_after: Option<Regex>,
 }
 
 impl Framing {
@@ -36,7 +36,7 @@ impl Framing {
     pub fn is_countered(&self, raw: &str, start: usize, end: usize) -> bool {
         let after = after(raw, end);
         if self
-            .affirmed_after
+            .endorsed_after
             .as_ref()
             .is_some_and(|re| re.is_match(&after))
         {
@@ -81,7 +81,7 @@ mod tests {
             reported: Some(Regex::new(r"\bcalled (?:me|us) (?:an? )?$").unwrap()),
             countered_before: Some(Regex::new(r"\bnot all $").unwrap()),
             countered_after: Some(Regex::new(r"^ is a lie\b").unwrap()),
-            affirmed_after: Some(Regex::new(r"^[^.]*\bthey are right\b").unwrap()),
+            endorsed_after: Some(Regex::new(r"^[^.]*\bthey are right\b").unwrap()),
         }
     }
 

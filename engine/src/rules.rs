@@ -459,7 +459,7 @@ impl RuleSet {
                     (
                         "endorsed_after",
                         engine.endorsed_after,
-                        &mut framing.affirmed_after,
+                        &mut framing.endorsed_after,
                     ),
                 ] {
                     if let Some(p) = pattern {
