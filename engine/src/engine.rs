@@ -114,6 +114,9 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
     // What the model rules share: the body's features and its words.
     let mut scratch = kinds::ModelScratch::default();
     let mut may_reject = Vec::new();
+    // Hits the words around them report or dispute: never the evidence for a model's
+    // rejection, since a slur reported to us is held, never rejected.
+    let mut framed = Vec::new();
     for (index, rule) in rules.rules().iter().enumerate() {
         if rule.soft && facts.standing == Standing::Trusted {
             continue;
@@ -141,15 +144,29 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             };
             if let Some(ev) = &evidence {
                 let raw = texts.raw(ev.field);
-                if let Some(reported) = rule.reported_action
-                    && rules.framing.is_reported(raw, ev.start)
-                {
-                    action = action.min(reported);
+                let framing = &rules.framing;
+                if let Some(reported) = rule.reported_action {
+                    if framing.is_reported(raw, ev.start) {
+                        action = action.min(reported);
+                        framed.push(hits.len());
+                    } else if framing.is_reported_within(raw, ev.start, ev.end) {
+                        action = action.min(reported.max(Action::Hold));
+                        framed.push(hits.len());
+                    }
                 }
                 if let Some(countered) = rule.countered_action
-                    && rules.framing.is_countered(raw, ev.start, ev.end)
+                    && framing.is_countered(raw, ev.start, ev.end)
                 {
                     action = action.min(countered);
+                    framed.push(hits.len());
+                }
+                // Reported or disputed further back in the sentence: a person decides.
+                if (rule.reported_action.is_some() || rule.countered_action.is_some())
+                    && action == Action::Reject
+                    && framing.in_quoting_sentence(raw, ev.start, ev.end)
+                {
+                    action = Action::Hold;
+                    framed.push(hits.len());
                 }
             }
             (action, evidence, rule.summary.clone())
@@ -165,7 +182,7 @@ pub fn evaluate(rules: &RuleSet, submission: &Submission, facts: &Facts) -> Verd
             reason: rule.reason.clone(),
         });
     }
-    confirm_model_rejections(&mut hits, &model_hits, &may_reject);
+    confirm_model_rejections(&mut hits, &model_hits, &may_reject, &framed);
     let action = hits
         .iter()
         .map(|h| h.action)
@@ -217,11 +234,18 @@ fn without_trusted_links(rules: &RuleSet, body: &str, links: &[matchers::Link]) 
 
 /// A model never rejects alone, nor with other models: its hit becomes a rejection only
 /// when a rule's house-rule-1 hit that holds or rejects points at a span of the comment
-/// itself (a name that looks like a moderator's is held, never a reason to reject).
-fn confirm_model_rejections(hits: &mut [Hit], model_hits: &[usize], may_reject: &[usize]) {
+/// itself (a name that looks like a moderator's is held, never a reason to reject), and
+/// that hit is not reported or disputed by the words around it.
+fn confirm_model_rejections(
+    hits: &mut [Hit],
+    model_hits: &[usize],
+    may_reject: &[usize],
+    framed: &[usize],
+) {
     for &i in may_reject {
         let corroborated = hits.iter().enumerate().any(|(j, h)| {
             !model_hits.contains(&j)
+                && !framed.contains(&j)
                 && h.house_rule == HouseRule::CIVILITY
                 && h.action >= Action::Hold
                 && h.evidence

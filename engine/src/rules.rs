@@ -269,6 +269,13 @@ struct EngineDef {
     counter_speech: Option<Spanned<String>>,
     counter_speech_after: Option<Spanned<String>>,
     endorsed_after: Option<Spanned<String>>,
+    /// A pattern that, found in the sentence before a hit, says the sentence reports or
+    /// disputes words ("a man on the bus shouted at my daughter that she was …"): such a
+    /// hit is held at most, never rejected.
+    quoting_sentence: Option<Spanned<String>>,
+    /// A pattern that, matching the text after a hit, attributes the quotation ("…,' he
+    /// shouted") or disputes it ("… That's a lie."): the hit is held at most.
+    quoting_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -460,6 +467,16 @@ impl RuleSet {
                         "endorsed_after",
                         engine.endorsed_after,
                         &mut framing.endorsed_after,
+                    ),
+                    (
+                        "quoting_sentence",
+                        engine.quoting_sentence,
+                        &mut framing.quoting_sentence,
+                    ),
+                    (
+                        "quoting_after",
+                        engine.quoting_after,
+                        &mut framing.quoting_after,
                     ),
                 ] {
                     if let Some(p) = pattern {
