@@ -10,6 +10,8 @@
 //! Scoring is pure and explains itself: each word's share of the score is summed, so the
 //! words that pushed a comment over the threshold become the hit's evidence.
 
+use std::ops::Range;
+
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -61,8 +63,8 @@ pub struct Feature {
 /// A word of the words view: its byte range there.
 #[derive(Debug, Clone, Copy)]
 pub struct WordSpan {
-    start: usize,
-    end: usize,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// A text cut into words and hashed into features.
@@ -401,16 +403,79 @@ impl Model {
         sigmoid(self.log_odds(&features.list))
     }
 
+    /// Each word's summed weight and feature count (a pair counts with its first word):
+    /// the one pass over the weights that the whole comment and its sentence groups share.
+    pub fn word_sums(&self, features: &Features) -> Vec<(f32, u32)> {
+        let mut sums = vec![(0f32, 0u32); features.words.len()];
+        // The features come word by word: sum a word's in registers, store it once.
+        let (mut word, mut sum, mut count) = (usize::MAX, 0f32, 0u32);
+        for f in &features.list {
+            if f.word as usize != word {
+                if let Some(slot) = sums.get_mut(word) {
+                    *slot = (slot.0 + sum, slot.1 + count);
+                }
+                (word, sum, count) = (f.word as usize, 0.0, 0);
+            }
+            sum += self.weights[f.bucket as usize];
+            count += 1;
+        }
+        if let Some(slot) = sums.get_mut(word) {
+            *slot = (slot.0 + sum, slot.1 + count);
+        }
+        sums
+    }
+
+    /// The log-odds (bias included) of the words `within`, read as a comment of their own,
+    /// from [`Model::word_sums`].
+    pub fn log_odds_within(&self, sums: &[(f32, u32)], within: Range<usize>) -> f32 {
+        let (sum, n) = sums
+            .get(within)
+            .unwrap_or_default()
+            .iter()
+            .fold((0f32, 0u32), |(s, n), &(w, c)| (s + w, n + c));
+        if n == 0 {
+            return self.manifest.bias;
+        }
+        self.manifest.bias + sum / (n as f32).sqrt()
+    }
+
+    /// The best-scoring of the groups of words and its log-odds, when there are two or
+    /// more: so one hostile sentence is not diluted by a long civil comment around it.
+    pub fn best_group(
+        &self,
+        sums: &[(f32, u32)],
+        groups: &[Range<usize>],
+    ) -> Option<(f32, Range<usize>)> {
+        if groups.len() < 2 {
+            return None;
+        }
+        groups
+            .iter()
+            .map(|g| (self.log_odds_within(sums, g.clone()), g.clone()))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
+    }
+
     /// Up to three words that raised the score most, strongest first: each word's share
     /// of the log-odds (a word pair's weight split between its two words). Asked only
     /// when a rule fires, so most comments never pay for it.
     pub fn top_words(&self, features: &Features) -> Vec<(usize, usize, f32)> {
+        self.top_words_within(features, 0..features.words.len())
+    }
+
+    /// [`Model::top_words`] among the words `within`, scored as a comment of their own.
+    pub fn top_words_within(
+        &self,
+        features: &Features,
+        within: Range<usize>,
+    ) -> Vec<(usize, usize, f32)> {
         let mut per_word = vec![0f32; features.words.len()];
-        let norm = 1.0 / (features.list.len().max(1) as f32).sqrt();
-        for f in &features.list {
+        let inside = |f: &&Feature| within.contains(&(f.word as usize));
+        let count = features.list.iter().filter(inside).count();
+        let norm = 1.0 / (count.max(1) as f32).sqrt();
+        for f in features.list.iter().filter(inside) {
             let w = self.weights[f.bucket as usize] * norm;
             let i = f.word as usize;
-            if f.pair && i + 1 < per_word.len() {
+            if f.pair && i + 1 < within.end.min(per_word.len()) {
                 per_word[i] += w / 2.0;
                 per_word[i + 1] += w / 2.0;
             } else if let Some(slot) = per_word.get_mut(i) {

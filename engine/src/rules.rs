@@ -335,6 +335,7 @@ pub(crate) struct RuleDef {
     pub(crate) count: Option<usize>,
     pub(crate) model: Option<Spanned<String>>,
     pub(crate) learn_from: Option<Spanned<String>>,
+    pub(crate) sentence_group: Option<usize>,
     pub(crate) reported_action: Option<Spanned<String>>,
     pub(crate) countered_action: Option<Spanned<String>>,
     pub(crate) until_approved: Option<u32>,

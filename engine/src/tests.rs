@@ -712,9 +712,14 @@ fn hostile_names_never_panic_the_volume_rules() {
 
 /// A rule set with one hold-level word rule and a model that reads "vermin" as abuse.
 fn with_model(model_action: &str) -> RuleSet {
+    with_model_and(model_action, "")
+}
+
+/// [`with_model`] with more keys for the model rule.
+fn with_model_and(model_action: &str, model_keys: &str) -> RuleSet {
     use super::model::{FeatureSettings, Model};
     let features = FeatureSettings {
-        buckets: 1 << 12,
+        buckets: 1 << 16,
         ..FeatureSettings::default()
     };
     let mut weights = vec![0.0; features.buckets as usize];
@@ -751,6 +756,7 @@ reject_at = 0.9
 action = "{model_action}"
 summary = "The model reads it as abuse."
 reason = "it reads as abusive."
+{model_keys}
 "#
     );
     let file = |name: &str, text: String| SourceFile {
@@ -805,6 +811,36 @@ fn a_model_holds_alone_and_rejects_only_beside_a_rule_with_evidence_in_the_comme
             .action,
         Action::Publish
     );
+}
+
+#[test]
+fn a_hostile_sentence_in_a_long_civil_comment_is_read_in_its_sentence_group() {
+    let civil = "The council should publish its figures on housing support each quarter. ";
+    let body = format!("{}They are vermin. {}", civil.repeat(20), civil.repeat(20));
+    let whole = Case::body(&body).judge(&with_model("hold"));
+    assert_eq!(
+        whole.action,
+        Action::Publish,
+        "diluted by the whole comment"
+    );
+    let grouped = Case::body(&body).judge(&with_model_and("hold", "sentence_group = 15"));
+    assert_eq!(grouped.action, Action::Hold, "{:?}", rule_ids(&grouped));
+    let evidence = grouped.hits[0].evidence.as_ref().expect("evidence");
+    assert_eq!(evidence.text, "vermin");
+    // A short comment is one group: the same score either way.
+    let short = Case::body("They are neighbours, all of them.");
+    assert_eq!(
+        short
+            .judge(&with_model_and("hold", "sentence_group = 15"))
+            .action,
+        Action::Publish
+    );
+    let e = RuleSet::compile(&[SourceFile {
+        name: "house-rules.toml".into(),
+        text: "[engine]\nversion = \"t\"\n\n[[rule]]\nid = \"m\"\nhouse_rule = 1\nkind = \"model\"\nmodel = \"models/t.model\"\nhold_at = 0.5\nreject_at = 0.9\nsentence_group = 1\naction = \"hold\"\nsummary = \"s\"\nreason = \"r\"\n".into(),
+    }])
+    .expect_err("a group of one word is refused");
+    assert!(e.to_string().contains("sentence_group"), "{e}");
 }
 
 #[test]

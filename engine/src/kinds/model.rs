@@ -4,10 +4,12 @@
 //! `evaluate` decides once every rule has run.
 
 use std::cell::OnceCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::{Compiling, Judging, Kind, Outcome, context, evidence};
 use crate::model::{FeatureSettings, Features, sigmoid};
+use crate::normalize::Folded;
 use crate::rules::Lists;
 use crate::{Action, Evidence, Field, lessons};
 
@@ -26,6 +28,9 @@ pub struct Model {
     pub reject_at: f32,
     /// The lesson of this site's moderators' decisions that adjusts the score.
     pub learn_from: Option<&'static str>,
+    /// Also score the comment's sentences in groups of at least this many words, and
+    /// keep the highest score: the models learnt from tweet-length lines.
+    pub sentence_group: Option<usize>,
 }
 
 impl Kind for Model {
@@ -35,6 +40,10 @@ impl Kind for Model {
             .model
             .as_ref()
             .ok_or_else(|| cx.err_here("kind `model` needs `model`"))?;
+        let sentence_group = cx.def.sentence_group;
+        if sentence_group.is_some_and(|n| !(3..=200).contains(&n)) {
+            return Err(cx.err_here("sentence_group must be between 3 and 200 words"));
+        }
         let model = load(cx.lists, path.get_ref()).map_err(|(file, m)| crate::RuleError {
             file,
             line: 0,
@@ -65,6 +74,7 @@ impl Kind for Model {
             hold_at,
             reject_at,
             learn_from,
+            sentence_group,
         })
     }
 
@@ -93,6 +103,8 @@ pub(crate) struct ModelHit {
 #[derive(Default)]
 pub(crate) struct ModelScratch {
     features: Option<(FeatureSettings, Features)>,
+    /// The word indices after which a sentence ends, found once for every model.
+    sentence_ends: OnceCell<Vec<usize>>,
     tokens: OnceCell<Vec<String>>,
 }
 
@@ -107,6 +119,23 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
         shared.features = Some((settings, model.features(texts.model_view())));
     }
     let (_, features) = shared.features.as_ref()?;
+    let view = texts.model_view();
+    let raw = texts.raw(Field::Body);
+    let all = 0..features.words.len();
+    let (whole, best) = match k.sentence_group {
+        Some(min) if features.words.len() >= 2 * min => {
+            let ends = shared
+                .sentence_ends
+                .get_or_init(|| sentence_ends(view, raw, features));
+            let sums = model.word_sums(features);
+            let groups = sentence_groups(ends, features.words.len(), min);
+            (
+                model.log_odds_within(&sums, all.clone()),
+                model.best_group(&sums, &groups),
+            )
+        }
+        _ => (model.log_odds(&features.list), None),
+    };
     let adjustment = k
         .learn_from
         .and_then(|name| j.facts.lessons.iter().find(|l| l.lesson == name))
@@ -122,7 +151,10 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
         });
     let (hold_at, reject_at) = (k.hold_at, k.reject_at);
     let shift = adjustment.as_ref().map_or(0.0, |a| a.log_odds as f32);
-    let shipped = model.log_odds(&features.list);
+    let (shipped, within) = match best {
+        Some((group, words)) if group > whole => (group, words),
+        _ => (whole, all),
+    };
     let probability = sigmoid(shipped + shift);
     // Below the threshold only because of the site's decisions: a note, so moderators
     // see what their decisions released.
@@ -130,11 +162,10 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
     if probability < hold_at && !released {
         return None;
     }
-    let raw = texts.raw(Field::Body);
     let spans: Vec<(usize, usize)> = model
-        .top_words(features)
+        .top_words_within(features, within)
         .iter()
-        .map(|&(s, e, _)| texts.model_view().words.origin(s, e))
+        .map(|&(s, e, _)| view.words.origin(s, e))
         .collect();
     let words: Vec<String> = spans
         .iter()
@@ -168,6 +199,41 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
         summary,
         may_reject: j.rule.action == Action::Reject && probability >= reject_at,
     })
+}
+
+/// The indices of the words after which a sentence ends: a clause bar in the words view
+/// that stands for a full stop, question or exclamation mark or line break (only the
+/// bars are looked up in the original, a few per sentence).
+fn sentence_ends(view: &Folded, raw: &str, features: &Features) -> Vec<usize> {
+    let words = &features.words;
+    (0..words.len().saturating_sub(1))
+        .filter(|&i| {
+            let bar = words[i].end + 1;
+            view.words.text.as_bytes().get(bar) == Some(&b'|') && {
+                let (s, e) = view.words.origin(bar, bar + 1);
+                raw.get(s..e)
+                    .is_some_and(|p| p.contains(['.', '!', '?', '\n']))
+            }
+        })
+        .collect()
+}
+
+/// The sentences gathered into groups of at least `min` words (a short last group joins
+/// the one before), as ranges of word indices.
+fn sentence_groups(ends: &[usize], words: usize, min: usize) -> Vec<Range<usize>> {
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for &i in ends {
+        if i + 1 - start >= min {
+            groups.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    match groups.last_mut() {
+        Some(last) if words - start < min => last.end = words,
+        _ => groups.push(start..words),
+    }
+    groups
 }
 
 /// How the site's decisions moved a model's score, for the moderators' summary.
