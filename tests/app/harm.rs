@@ -38,6 +38,10 @@ both_backends! {
             (None, "Nobody cares what a gormless, sour old hag like the author thinks about housing in Hackney.", "held", 1, "civility.abuse_model"),
             (None, "Shut up you stupid bitch, nobody asked you about housing in Hackney.", "rejected", 1, "civility.sexist_slur"),
             (None, "Refugees jump the housing queue in Hackney ahead of local families every single time.", "held", 1, "harm.implicit_hate"),
+            // One hostile sentence in a long civil comment: read in its group of sentences.
+            (None, "The housing list in Hackney is long and the council has sold off too much of its stock over the years. Families wait a decade for a flat. Honestly the lot of them in that hostel are filthy animals and I hope they rot. The council should build more homes instead of blaming people.", "held", 1, "civility.abuse_model"),
+            // A slur reported to us, the speaker named after the quotation: held, never rejected.
+            (None, "'Go home, you dirty Paki,' a man shouted at my mother outside the housing office in Hackney.", "held", 1, "civility.slur"),
         ];
         for (n, (name, body, status, rule, fired)) in cases.into_iter().enumerate() {
             let v = outcome(&app, &slug, id, 60 + n as u32, name, body);
