@@ -827,6 +827,13 @@ fn a_hostile_sentence_in_a_long_civil_comment_is_read_in_its_sentence_group() {
     assert_eq!(grouped.action, Action::Hold, "{:?}", rule_ids(&grouped));
     let evidence = grouped.hits[0].evidence.as_ref().expect("evidence");
     assert_eq!(evidence.text, "vermin");
+    assert!(
+        grouped.hits[0]
+            .summary
+            .contains("for the sentences around its strongest word"),
+        "{}",
+        grouped.hits[0].summary
+    );
     // A short comment is one group: the same score either way.
     let short = Case::body("They are neighbours, all of them.");
     assert_eq!(

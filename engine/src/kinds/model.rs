@@ -151,9 +151,9 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
         });
     let (hold_at, reject_at) = (k.hold_at, k.reject_at);
     let shift = adjustment.as_ref().map_or(0.0, |a| a.log_odds as f32);
-    let (shipped, within) = match best {
-        Some((group, words)) if group > whole => (group, words),
-        _ => (whole, all),
+    let (shipped, within, grouped) = match best {
+        Some((group, words)) if group > whole => (group, words, true),
+        _ => (whole, all, false),
     };
     let probability = sigmoid(shipped + shift);
     // Below the threshold only because of the site's decisions: a note, so moderators
@@ -173,9 +173,14 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
         .map(|w| format!("“{w}”"))
         .collect();
     let summary = format!(
-        "{} Score {:.2} (holds at {hold_at:.2}, may reject at {reject_at:.2} beside other evidence){}{}",
+        "{} Score {:.2}{} (holds at {hold_at:.2}, may reject at {reject_at:.2} beside other evidence){}{}",
         j.rule.summary,
         probability,
+        if grouped {
+            " for the sentences around its strongest word"
+        } else {
+            ""
+        },
         if words.is_empty() {
             String::new()
         } else {
