@@ -84,11 +84,11 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         (report, actions)
     };
 
-    // The second to fifth pairs were written without seeing the rules. The third's
+    // The second to sixth pairs were written without seeing the rules. The third's
     // published lines have since been read to find the classes they belong to, and so
     // have the fifth's odd-numbered lines; the fourth (two changes followed its category
-    // counts) and the fifth's even-numbered lines are unread: how the engine does on lines
-    // nobody tuned it to. The bars are no harmful line published, none
+    // counts), the fifth's even-numbered lines and the sixth are unread: how the engine
+    // does on lines nobody tuned it to. The bars are no harmful line published, none
     // legitimate rejected and 90 % of legitimate lines published; the shipped engine
     // reaches these levels, short of the bars on the unseen files.
     for (path, most_leaked, held_only) in [
@@ -110,9 +110,14 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
             0.15,
             &["defamation", "impersonation"][..],
         ),
+        (
+            "tests/corpus/redteam-6.jsonl",
+            0.195,
+            &["defamation", "impersonation"][..],
+        ),
     ] {
         let (red, actions) = by_category(path);
-        assert!(red.lines >= 160);
+        assert!(red.lines >= 150);
         assert!(
             red.leak_rate <= most_leaked,
             "{path}: leak {:.3}",
@@ -148,9 +153,11 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         // Written to be hard: slurs quoted inside longer stories, advice with phone numbers.
         // Two reports of racism are rejected, and 85 % is published.
         ("tests/corpus/hard-negatives-5.jsonl", 0.85, 0.01, &[][..]),
+        // One counter-speech line is rejected; 83 % is published.
+        ("tests/corpus/hard-negatives-6.jsonl", 0.83, 0.007, &[][..]),
     ] {
         let (legit, actions) = by_category(path);
-        assert!(legit.lines >= 160);
+        assert!(legit.lines >= 150);
         assert!(
             legit.false_reject_rate <= most_rejected,
             "{path}: rejected {:.3}",
@@ -280,17 +287,19 @@ fn spam_is_held_and_ordinary_messages_are_not() {
 }
 
 /// The in-tree corpora whose verdicts the golden file records.
-const GOLDEN_CORPORA: [&str; 10] = [
+const GOLDEN_CORPORA: [&str; 12] = [
     "tests/corpus/redteam.jsonl",
     "tests/corpus/redteam-2.jsonl",
     "tests/corpus/redteam-3.jsonl",
     "tests/corpus/redteam-4.jsonl",
     "tests/corpus/redteam-5.jsonl",
+    "tests/corpus/redteam-6.jsonl",
     "tests/corpus/hard-negatives.jsonl",
     "tests/corpus/hard-negatives-2.jsonl",
     "tests/corpus/hard-negatives-3.jsonl",
     "tests/corpus/hard-negatives-4.jsonl",
     "tests/corpus/hard-negatives-5.jsonl",
+    "tests/corpus/hard-negatives-6.jsonl",
 ];
 const GOLDEN: &str = "tests/corpus/golden-verdicts.jsonl";
 
