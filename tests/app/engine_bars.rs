@@ -84,10 +84,10 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         (report, actions)
     };
 
-    // The second to sixth pairs were written without seeing the rules. The third's
+    // The second to seventh pairs were written without seeing the rules. The third's
     // published lines have since been read to find the classes they belong to, and so
     // have the fifth's odd-numbered lines; the fourth (two changes followed its category
-    // counts), the fifth's even-numbered lines and the sixth are unread: how the engine
+    // counts), the fifth's even-numbered lines, the sixth and the seventh are unread: how the engine
     // does on lines nobody tuned it to. The bars are no harmful line published, none
     // legitimate rejected and 90 % of legitimate lines published; the shipped engine
     // reaches these levels, short of the bars on the unseen files.
@@ -113,6 +113,11 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         (
             "tests/corpus/redteam-6.jsonl",
             0.195,
+            &["defamation", "impersonation"][..],
+        ),
+        (
+            "tests/corpus/redteam-7.jsonl",
+            0.23,
             &["defamation", "impersonation"][..],
         ),
     ] {
@@ -155,6 +160,8 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ("tests/corpus/hard-negatives-5.jsonl", 0.85, 0.01, &[][..]),
         // One counter-speech line is rejected; 83 % is published.
         ("tests/corpus/hard-negatives-6.jsonl", 0.83, 0.007, &[][..]),
+        // Two lines are rejected; 84 % is published.
+        ("tests/corpus/hard-negatives-7.jsonl", 0.84, 0.014, &[][..]),
     ] {
         let (legit, actions) = by_category(path);
         assert!(legit.lines >= 150);
@@ -287,19 +294,21 @@ fn spam_is_held_and_ordinary_messages_are_not() {
 }
 
 /// The in-tree corpora whose verdicts the golden file records.
-const GOLDEN_CORPORA: [&str; 12] = [
+const GOLDEN_CORPORA: [&str; 14] = [
     "tests/corpus/redteam.jsonl",
     "tests/corpus/redteam-2.jsonl",
     "tests/corpus/redteam-3.jsonl",
     "tests/corpus/redteam-4.jsonl",
     "tests/corpus/redteam-5.jsonl",
     "tests/corpus/redteam-6.jsonl",
+    "tests/corpus/redteam-7.jsonl",
     "tests/corpus/hard-negatives.jsonl",
     "tests/corpus/hard-negatives-2.jsonl",
     "tests/corpus/hard-negatives-3.jsonl",
     "tests/corpus/hard-negatives-4.jsonl",
     "tests/corpus/hard-negatives-5.jsonl",
     "tests/corpus/hard-negatives-6.jsonl",
+    "tests/corpus/hard-negatives-7.jsonl",
 ];
 const GOLDEN: &str = "tests/corpus/golden-verdicts.jsonl";
 
