@@ -179,9 +179,36 @@ impl<'a> Folder<'a> {
             let first = run.remove(0);
             self.out.emit_word(self.text, &self.letters, &first);
         }
-        if let (true, Some(first), Some(last)) = (run.len() >= 3, run.first(), run.last()) {
+        // `b u r n  t h e  h o s t e l  d o w n`: letters one gap apart and words a wider
+        // gap apart spell out a phrase, each word joined on its own. Two wide gaps at
+        // least, so one stray double space inside a spelt-out word does not split it.
+        let gaps: Vec<usize> = run
+            .windows(2)
+            .map(|p| p[1].start.saturating_sub(p[0].end))
+            .collect();
+        let narrow = gaps.iter().copied().min().unwrap_or(0);
+        if gaps.iter().filter(|&&g| g > narrow).count() >= 2 {
+            let mut from = 0;
+            for (i, &g) in gaps.iter().enumerate() {
+                if g > narrow {
+                    self.emit_joined(&run[from..=i], 2);
+                    from = i + 1;
+                }
+            }
+            self.emit_joined(&run[from..], 2);
+        } else {
+            self.emit_joined(&run, 3);
+        }
+        self.run = run;
+        self.run.clear();
+    }
+
+    /// Emits a run of single letters as one word when it has at least `least` of them,
+    /// else letter by letter.
+    fn emit_joined(&mut self, run: &[RawWord], least: usize) {
+        if let (true, Some(first), Some(last)) = (run.len() >= least, run.first(), run.last()) {
             let from = self.letters.len();
-            for w in &run {
+            for w in run {
                 match &w.spelling {
                     Spelling::Simple(r) => self.letters.extend(self.text[r.clone()].chars()),
                     Spelling::Chars(r) => self.letters.extend_from_within(r.clone()),
@@ -195,12 +222,10 @@ impl<'a> Folder<'a> {
             };
             self.out.emit_word(self.text, &self.letters, &joined);
         } else {
-            for w in &run {
+            for w in run {
                 self.out.emit_word(self.text, &self.letters, w);
             }
         }
-        self.run = run;
-        self.run.clear();
     }
 
     /// Whether only white space separates two words of a run.
@@ -417,6 +442,14 @@ mod tests {
         assert_eq!(words("is a w.h.o.r.e who"), "is a whore who");
         assert_eq!(words("I f-u-c-k-i-n-g am"), "i fucking am");
         assert_eq!(words("a b c d"), "abcd");
+        // A phrase spelt out: words a wider gap apart are words of their own.
+        assert_eq!(
+            words("B u r n  t h e  h o s t e l  d o w n tonight"),
+            "burn the hostel down tonight"
+        );
+        assert_eq!(words("k.i.l.l  t.h.e.m  a.l.l"), "kill them all");
+        // One stray wide gap does not split a word.
+        assert_eq!(words("go f u  c k itself"), "go fuck itself");
     }
 
     #[test]
