@@ -139,7 +139,8 @@ pub fn fit(examples: &[Example], s: &Settings) -> (Vec<f32>, f32) {
                 .iter()
                 .map(|&(b, x)| (b, x * ratios[b as usize]))
                 .collect(),
-            ..e.clone()
+            positive: e.positive,
+            weight: e.weight,
         })
         .collect();
     let (weights, bias) = fit_scaled(&scaled, s);

@@ -182,15 +182,12 @@ impl<'a> Folder<'a> {
         // `b u r n  t h e  h o s t e l  d o w n`: letters one gap apart and words a wider
         // gap apart spell out a phrase, each word joined on its own. Two wide gaps at
         // least, so one stray double space inside a spelt-out word does not split it.
-        let gaps: Vec<usize> = run
-            .windows(2)
-            .map(|p| p[1].start.saturating_sub(p[0].end))
-            .collect();
-        let narrow = gaps.iter().copied().min().unwrap_or(0);
-        if gaps.iter().filter(|&&g| g > narrow).count() >= 2 {
+        let gap = |pair: &[RawWord]| pair[1].start.saturating_sub(pair[0].end);
+        let narrow = run.windows(2).map(gap).min().unwrap_or(0);
+        if run.windows(2).filter(|pair| gap(pair) > narrow).count() >= 2 {
             let mut from = 0;
-            for (i, &g) in gaps.iter().enumerate() {
-                if g > narrow {
+            for (i, pair) in run.windows(2).enumerate() {
+                if gap(pair) > narrow {
                     self.emit_joined(&run[from..=i], 2);
                     from = i + 1;
                 }
