@@ -159,13 +159,14 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// Train the civility and spam models from labelled lines and write them (manifest and
+    /// Train the civility, abuse, spam and allegation models from labelled lines and write them (manifest and
     /// weights) into the rules folder's models/ (or --out). The same data gives the same files.
     Train {
         /// The public data sets (hateval, toxic_spans, toxigen, sms_spam .jsonl).
         #[arg(long, value_name = "DIR", default_value = "../shared/training")]
         data: PathBuf,
-        /// The lines this project wrote (civil-comments, abuse-written, adverts-written .jsonl).
+        /// The lines this project wrote (civil-comments, abuse-written, adverts-written,
+        /// allegations-written .jsonl).
         #[arg(long, value_name = "DIR", default_value = "training")]
         own: PathBuf,
         /// Posts whose sentences count as civil lines (JSON Lines with a body).

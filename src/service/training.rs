@@ -159,6 +159,7 @@ struct Public {
     civil: Vec<Line>,
     abuse: Vec<Line>,
     adverts: Vec<Line>,
+    allegations: Vec<Line>,
     posts: Vec<String>,
 }
 
@@ -186,6 +187,7 @@ impl Public {
             civil: read_lines(&plan.own.join("civil-comments.jsonl"))?,
             abuse: read_lines(&plan.own.join("abuse-written.jsonl"))?,
             adverts: read_lines(&plan.own.join("adverts-written.jsonl"))?,
+            allegations: read_lines(&plan.own.join("allegations-written.jsonl"))?,
             posts: sentences,
         })
     }
@@ -299,6 +301,30 @@ fn held_civility(p: &Public, d: &mut Data) {
     );
 }
 
+/// HatEval `train` tweets that are not hate, as negatives.
+fn add_tweets_not_hate(d: &mut Data, p: &Public) {
+    d.add(
+        p.hateval
+            .iter()
+            .filter(|l| split(l, "train") && is(l, "not_hate"))
+            .map(|l| labelled(&l.text, false))
+            .collect(),
+        "hateval.jsonl, split train, not_hate lines",
+        "research data redistributed by TweetEval; Basile et al. 2019",
+        "tweets about migrants and women that are not hate, negative",
+    );
+}
+
+/// The demo articles' sentences, as negatives.
+fn add_post_sentences(d: &mut Data, p: &Public) {
+    d.add(
+        p.posts.iter().map(|s| labelled(s, false)).collect(),
+        "demo/posts.jsonl, sentences",
+        "written for Townhall (AGPL-3.0-or-later, as the project)",
+        "the demo articles' sentences, negative",
+    );
+}
+
 /// The comment-abuse model: the project's written abuse against civil comments, civil
 /// talk and tweets that are not hate. It learns what threats, dehumanising language,
 /// attacks and harassment look like in blog comments, the register the public sets
@@ -325,16 +351,7 @@ fn abuse_data(p: &Public) -> Data {
         "civil comments, negative; they set the thresholds",
     );
     d.calibrate_on_last(count);
-    d.add(
-        p.hateval
-            .iter()
-            .filter(|l| split(l, "train") && is(l, "not_hate"))
-            .map(|l| labelled(&l.text, false))
-            .collect(),
-        "hateval.jsonl, split train, not_hate lines",
-        "research data redistributed by TweetEval; Basile et al. 2019",
-        "tweets about migrants and women that are not hate, negative",
-    );
+    add_tweets_not_hate(&mut d, p);
     d.add(
         p.toxigen
             .iter()
@@ -346,13 +363,50 @@ fn abuse_data(p: &Public) -> Data {
         "MIT",
         "neutral statements about groups, negative",
     );
-    d.add(
-        p.posts.iter().map(|s| labelled(s, false)).collect(),
-        "demo/posts.jsonl, sentences",
-        "written for Townhall (AGPL-3.0-or-later, as the project)",
-        "the demo articles' sentences, negative",
-    );
+    add_post_sentences(&mut d, p);
     held_civility(p, &mut d);
+    d
+}
+
+/// The allegation model (house rule 2): the project's written allegations stated as
+/// fact about named people and organisations, against the civil criticism of the same
+/// kind of people written beside them, civil comments, abuse (rule 1's, not this
+/// model's) and tweets that are not hate.
+fn allegation_data(p: &Public) -> Data {
+    let mut d = Data::default();
+    d.add(
+        p.allegations
+            .iter()
+            .filter(|l| is(l, "allegation"))
+            .map(|l| labelled(&l.text, true))
+            .collect(),
+        "training/allegations-written.jsonl, allegation lines",
+        "written for Townhall (AGPL-3.0-or-later, as the project)",
+        "crimes, fraud, corruption, abuse and dishonesty stated as fact about named people and organisations, and live trials prejudged; 12 languages",
+    );
+    let civil: Vec<Labelled> = p
+        .allegations
+        .iter()
+        .filter(|l| is(l, "civil"))
+        .chain(&p.civil)
+        .map(|l| labelled(&l.text, false))
+        .collect();
+    let count = civil.len();
+    d.add(
+        civil,
+        "training/allegations-written.jsonl civil lines and training/civil-comments.jsonl",
+        "written for Townhall (AGPL-3.0-or-later, as the project)",
+        "criticism of named people's public decisions, public findings, calls for transparency and civil comments, negative; they set the thresholds",
+    );
+    d.calibrate_on_last(count);
+    d.add(
+        p.abuse.iter().map(|l| labelled(&l.text, false)).collect(),
+        "training/abuse-written.jsonl",
+        "written for Townhall (AGPL-3.0-or-later, as the project)",
+        "abuse, which house rule 1 answers, negative",
+    );
+    add_tweets_not_hate(&mut d, p);
+    add_post_sentences(&mut d, p);
     d
 }
 
@@ -464,6 +518,14 @@ const ABUSE: Recipe = Recipe {
     },
     naive_bayes: true,
 };
+const ALLEGATION: Recipe = Recipe {
+    shares: Shares {
+        hold: 0.005,
+        reject: 0.005,
+    },
+    naive_bayes: true,
+};
+
 const SPAM: Recipe = Recipe {
     shares: Shares {
         hold: 0.005,
@@ -609,6 +671,12 @@ pub fn train_all(plan: &TrainPlan) -> Result<Vec<Trained>, TrainError> {
         fit("civility", civility_data(&public), CIVILITY, &plan.date),
         fit("abuse", abuse_data(&public), ABUSE, &plan.date),
         fit("spam", spam_data(&public), SPAM, &plan.date),
+        fit(
+            "allegation",
+            allegation_data(&public),
+            ALLEGATION,
+            &plan.date,
+        ),
     ])
 }
 

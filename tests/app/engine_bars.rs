@@ -104,20 +104,25 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ),
         // Its impersonation lines include staff names ("Admin"), which reject.
         ("tests/corpus/redteam-3.jsonl", 0.005, &["defamation"][..]),
-        ("tests/corpus/redteam-4.jsonl", 0.085, &["defamation"][..]),
+        ("tests/corpus/redteam-4.jsonl", 0.075, &["defamation"][..]),
         (
             "tests/corpus/redteam-5.jsonl",
-            0.105,
+            0.085,
             &["defamation", "impersonation"][..],
         ),
         (
             "tests/corpus/redteam-6.jsonl",
-            0.10,
+            0.087,
             &["defamation", "impersonation"][..],
         ),
         (
             "tests/corpus/redteam-7.jsonl",
-            0.095,
+            0.087,
+            &["defamation", "impersonation"][..],
+        ),
+        (
+            "tests/corpus/redteam-8.jsonl",
+            0.107,
             &["defamation", "impersonation"][..],
         ),
     ] {
@@ -159,6 +164,8 @@ fn the_red_team_is_never_published_as_far_as_the_engine_has_come_and_legitimate_
         ("tests/corpus/hard-negatives-6.jsonl", 0.845, 0.0, &[][..]),
         // One line is rejected; 83.3 % is published.
         ("tests/corpus/hard-negatives-7.jsonl", 0.833, 0.007, &[][..]),
+        // Two lines are rejected; 79.3 % is published.
+        ("tests/corpus/hard-negatives-8.jsonl", 0.793, 0.014, &[][..]),
     ] {
         let (legit, actions) = by_category(path);
         assert!(legit.lines >= 150);
@@ -291,7 +298,7 @@ fn spam_is_held_and_ordinary_messages_are_not() {
 }
 
 /// The in-tree corpora whose verdicts the golden file records.
-const GOLDEN_CORPORA: [&str; 14] = [
+const GOLDEN_CORPORA: [&str; 16] = [
     "tests/corpus/redteam.jsonl",
     "tests/corpus/redteam-2.jsonl",
     "tests/corpus/redteam-3.jsonl",
@@ -299,6 +306,7 @@ const GOLDEN_CORPORA: [&str; 14] = [
     "tests/corpus/redteam-5.jsonl",
     "tests/corpus/redteam-6.jsonl",
     "tests/corpus/redteam-7.jsonl",
+    "tests/corpus/redteam-8.jsonl",
     "tests/corpus/hard-negatives.jsonl",
     "tests/corpus/hard-negatives-2.jsonl",
     "tests/corpus/hard-negatives-3.jsonl",
@@ -306,6 +314,7 @@ const GOLDEN_CORPORA: [&str; 14] = [
     "tests/corpus/hard-negatives-5.jsonl",
     "tests/corpus/hard-negatives-6.jsonl",
     "tests/corpus/hard-negatives-7.jsonl",
+    "tests/corpus/hard-negatives-8.jsonl",
 ];
 const GOLDEN: &str = "tests/corpus/golden-verdicts.jsonl";
 

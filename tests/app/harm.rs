@@ -33,6 +33,8 @@ both_backends! {
             (None, "These migrants are vermin crawling into our council flats and breeding.", "rejected", 1, "harm.dehumanising"),
             (None, "Fast UK visas, message me on t[.]me/fastvisa or see hxxps://visa-fast[.]top for prices.", "rejected", 3, "harm.spam_signals"),
             (None, "Councillor Brent Hale pocketed the housing grant money, everyone on the estate knows it.", "held", 2, "harm.allegation"),
+            // No listed phrase: the allegation model alone holds it (a hold, never more).
+            (None, "Councillor Ray Denby gave the Hackney housing repair contract to his brother-in-law's firm and nobody did any work.", "held", 2, "legal.allegation_model"),
             (Some("The Home Office"), "Applications for council housing in Hackney close on Friday.", "held", 1, "harm.impersonation_public"),
             // No listed word: the abuse model alone holds it (and never rejects alone).
             (None, "Nobody cares what a gormless, sour old hag like the author thinks about housing in Hackney.", "held", 1, "civility.abuse_model"),
@@ -60,6 +62,8 @@ both_backends! {
         for (n, body) in [
             "The waiting list in Hackney is long because the council sold off its stock, not because of refugees.",
             "Not all refugees are criminals, and the families housed in Hackney prove it every day.",
+            // Criticism of a named councillor's public plan, not an allegation: published.
+            "Councillor Ray Denby's plan for Hackney housing is badly thought through and will leave families waiting even longer.",
         ]
         .into_iter()
         .enumerate()

@@ -159,6 +159,7 @@ fn rules_train_writes_models_that_load_and_does_so_the_same_way_twice() {
     let mut civil = Vec::new();
     let mut abuse = Vec::new();
     let mut adverts = Vec::new();
+    let mut allegations = Vec::new();
     for i in 0..40 {
         let split = if i % 5 == 0 { "val" } else { "train" };
         hateval.push(
@@ -175,6 +176,10 @@ fn rules_train_writes_models_that_load_and_does_so_the_same_way_twice() {
         abuse.push(json!({"text": format!("burn the hostel down tonight {i}")}));
         adverts.push(json!({"text": format!("cheap pills, order now {i}"), "label": "spam"}));
         adverts.push(json!({"text": format!("the visa fee went up again {i}"), "label": "ham"}));
+        allegations.push(json!({"text": format!("councillor smith pocketed the grant {i}"), "label": "allegation"}));
+        allegations.push(
+            json!({"text": format!("councillor smith voted for the plan {i}"), "label": "civil"}),
+        );
     }
     write_lines(&data, "hateval.jsonl", &hateval);
     write_lines(&data, "toxic_spans.jsonl", &spans);
@@ -183,6 +188,7 @@ fn rules_train_writes_models_that_load_and_does_so_the_same_way_twice() {
     write_lines(&data, "civil-comments.jsonl", &civil);
     write_lines(&data, "abuse-written.jsonl", &abuse);
     write_lines(&data, "adverts-written.jsonl", &adverts);
+    write_lines(&data, "allegations-written.jsonl", &allegations);
 
     // A rules folder: the shipped one, whose models the training replaces.
     let rules = dir.path().join("rules");
@@ -204,7 +210,7 @@ fn rules_train_writes_models_that_load_and_does_so_the_same_way_twice() {
     ];
     let (code, out, err) = townhall(dir.path(), &train, &[], None);
     assert_eq!(code, 0, "{err}");
-    for name in ["civility", "abuse", "spam"] {
+    for name in ["civility", "abuse", "spam", "allegation"] {
         assert!(
             out.contains(&format!("models/{name}.model: suggested hold_at")),
             "{out}"
