@@ -48,32 +48,36 @@ impl Default for FeatureSettings {
     }
 }
 
-/// One feature occurrence: its bucket and the word (index into the text's words) it
-/// belongs to; a two-word n-gram belongs to its first word and `pair` marks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Feature {
-    /// Hash bucket.
-    pub bucket: u32,
-    /// Index of the word it came from.
-    pub word: u32,
-    /// A word pair: it also belongs to the next word.
-    pub pair: bool,
-}
-
-/// A word of the words view: its byte range there.
+/// A word of the words view: its byte range there, and where its features start in
+/// [`Features::buckets`] (they run to the next word's). A two-word n-gram belongs to its
+/// first word, at `pair`.
 #[derive(Debug, Clone, Copy)]
 pub struct WordSpan {
     pub(crate) start: usize,
     pub(crate) end: usize,
+    first: u32,
+    pair: Option<u32>,
 }
 
 /// A text cut into words and hashed into features.
 #[derive(Debug, Default)]
 pub struct Features {
-    /// Every occurrence, in order.
-    pub list: Vec<Feature>,
+    /// Every feature occurrence's bucket, word by word: plain buckets, so scoring reads
+    /// four bytes a feature and sums a word's features without asking whose they are.
+    pub buckets: Vec<u32>,
     /// The words, as byte ranges of the words view.
     pub words: Vec<WordSpan>,
+}
+
+impl Features {
+    /// The indices in [`Features::buckets`] of word `i`'s features.
+    fn of_word(&self, i: usize) -> Range<usize> {
+        let end = self
+            .words
+            .get(i + 1)
+            .map_or(self.buckets.len(), |w| w.first as usize);
+        self.words[i].first as usize..end
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -108,7 +112,7 @@ impl FeatureSettings {
         // About three character grams a byte plus a word and a pair a word: reserved once
         // rather than grown a dozen times.
         let mut out = Features {
-            list: Vec::with_capacity(words_view.len() * 4),
+            buckets: Vec::with_capacity(words_view.len() * 4),
             words: Vec::with_capacity(words_view.len() / 4),
         };
         let bytes = words_view.as_bytes();
@@ -125,20 +129,19 @@ impl FeatureSettings {
             out.words.push(WordSpan {
                 start,
                 end: start + piece.len(),
+                first: 0,
+                pair: None,
             });
         }
         let [w_lo, w_hi] = self.word_ngrams;
         let [c_lo, c_hi] = self.char_ngrams;
         let mut padded = Vec::with_capacity(MAX_WORD_BYTES + 2);
-        for (i, w) in out.words.iter().enumerate() {
+        for i in 0..out.words.len() {
+            let w = out.words[i];
             let word = &bytes[w.start..w.end];
-            let index = i as u32;
+            out.words[i].first = out.buckets.len() as u32;
             if w_lo <= 1 && w_hi >= 1 {
-                out.list.push(Feature {
-                    bucket: bucket(fnv1a(b'w', &[word])),
-                    word: index,
-                    pair: false,
-                });
+                out.buckets.push(bucket(fnv1a(b'w', &[word])));
             }
             // A pair never straddles a clause bar: the next word must follow one space on.
             if w_lo <= 2
@@ -146,11 +149,9 @@ impl FeatureSettings {
                 && let Some(next) = out.words.get(i + 1)
                 && next.start == w.end + 1
             {
-                out.list.push(Feature {
-                    bucket: bucket(fnv1a(b'b', &[word, &bytes[next.start..next.end]])),
-                    word: index,
-                    pair: true,
-                });
+                let pair = bucket(fnv1a(b'b', &[word, &bytes[next.start..next.end]]));
+                out.words[i].pair = Some(out.buckets.len() as u32);
+                out.buckets.push(pair);
             }
             if c_hi == 0 {
                 continue;
@@ -161,20 +162,19 @@ impl FeatureSettings {
             padded.push(b' ');
             // FNV-1a is built a byte at a time, so the grams starting at one byte are
             // the prefixes of one pass: one multiplication a byte per length, not per gram.
-            let (lo, hi) = (usize::from(c_lo), usize::from(c_hi));
-            for start in 0..padded.len() {
-                let mut h = FNV_OFFSET;
-                h = fnv_step(h, b'c');
-                for (len, &b) in padded[start..].iter().take(hi).enumerate() {
+            // A shortest length of 0 reads as 1: every gram has a byte.
+            let (lo, hi) = (usize::from(c_lo).max(1), usize::from(c_hi));
+            let tagged = fnv_step(FNV_OFFSET, b'c');
+            // The grams of one start, gathered and stored together (at most eight).
+            let mut grams = [0u32; 8];
+            for start in 0..padded.len().saturating_sub(lo - 1) {
+                let mut h = tagged;
+                let tail = &padded[start..padded.len().min(start + hi)];
+                for (len, &b) in tail.iter().enumerate() {
                     h = fnv_step(h, b);
-                    if len + 1 >= lo {
-                        out.list.push(Feature {
-                            bucket: bucket(h),
-                            word: index,
-                            pair: false,
-                        });
-                    }
+                    grams[len] = bucket(h);
                 }
+                out.buckets.extend_from_slice(&grams[lo - 1..tail.len()]);
             }
         }
         out
@@ -375,16 +375,13 @@ impl Model {
         self.manifest.features.extract(&folded.words.text)
     }
 
-    /// The log-odds of a feature list (bias included).
-    pub fn log_odds(&self, features: &[Feature]) -> f32 {
-        if features.is_empty() {
+    /// The log-odds of a text's feature buckets (bias included).
+    pub fn log_odds(&self, buckets: &[u32]) -> f32 {
+        if buckets.is_empty() {
             return self.manifest.bias;
         }
-        let norm = 1.0 / (features.len() as f32).sqrt();
-        let sum: f32 = features
-            .iter()
-            .map(|f| self.weights[f.bucket as usize])
-            .sum();
+        let norm = 1.0 / (buckets.len() as f32).sqrt();
+        let sum: f32 = buckets.iter().map(|&b| self.weights[b as usize]).sum();
         self.manifest.bias + sum * norm
     }
 
@@ -400,29 +397,23 @@ impl Model {
     /// The probability for features made with this model's settings (models that share
     /// settings share one extraction).
     pub fn probability(&self, features: &Features) -> f32 {
-        sigmoid(self.log_odds(&features.list))
+        sigmoid(self.log_odds(&features.buckets))
     }
 
     /// Each word's summed weight and feature count (a pair counts with its first word):
     /// the one pass over the weights that the whole comment and its sentence groups share.
     pub fn word_sums(&self, features: &Features) -> Vec<(f32, u32)> {
-        let mut sums = vec![(0f32, 0u32); features.words.len()];
-        // The features come word by word: sum a word's in registers, store it once.
-        let (mut word, mut sum, mut count) = (usize::MAX, 0f32, 0u32);
-        for f in &features.list {
-            if f.word as usize != word {
-                if let Some(slot) = sums.get_mut(word) {
-                    *slot = (slot.0 + sum, slot.1 + count);
-                }
-                (word, sum, count) = (f.word as usize, 0.0, 0);
-            }
-            sum += self.weights[f.bucket as usize];
-            count += 1;
-        }
-        if let Some(slot) = sums.get_mut(word) {
-            *slot = (slot.0 + sum, slot.1 + count);
-        }
-        sums
+        (0..features.words.len())
+            .map(|i| {
+                let range = features.of_word(i);
+                let count = range.len() as u32;
+                let sum: f32 = features.buckets[range]
+                    .iter()
+                    .map(|&b| self.weights[b as usize])
+                    .sum();
+                (sum, count)
+            })
+            .collect()
     }
 
     /// The log-odds (bias included) of the words `within`, read as a comment of their own,
@@ -469,17 +460,19 @@ impl Model {
         within: Range<usize>,
     ) -> Vec<(usize, usize, f32)> {
         let mut per_word = vec![0f32; features.words.len()];
-        let inside = |f: &&Feature| within.contains(&(f.word as usize));
-        let count = features.list.iter().filter(inside).count();
+        let within = within.start..within.end.min(per_word.len());
+        let count: usize = within.clone().map(|i| features.of_word(i).len()).sum();
         let norm = 1.0 / (count.max(1) as f32).sqrt();
-        for f in features.list.iter().filter(inside) {
-            let w = self.weights[f.bucket as usize] * norm;
-            let i = f.word as usize;
-            if f.pair && i + 1 < within.end.min(per_word.len()) {
-                per_word[i] += w / 2.0;
-                per_word[i + 1] += w / 2.0;
-            } else if let Some(slot) = per_word.get_mut(i) {
-                *slot += w;
+        for i in within.clone() {
+            let pair = features.words[i].pair.map(|p| p as usize);
+            for at in features.of_word(i) {
+                let w = self.weights[features.buckets[at] as usize] * norm;
+                if pair == Some(at) && i + 1 < within.end {
+                    per_word[i] += w / 2.0;
+                    per_word[i + 1] += w / 2.0;
+                } else {
+                    per_word[i] += w;
+                }
             }
         }
         let mut order: Vec<usize> = (0..per_word.len()).filter(|&i| per_word[i] > 0.0).collect();
@@ -488,6 +481,97 @@ impl Model {
             .into_iter()
             .take(3)
             .map(|i| (features.words[i].start, features.words[i].end, per_word[i]))
+            .collect()
+    }
+}
+
+/// Models read side by side: up to [`LANES`] models with the same feature settings,
+/// their stored 16-bit weights for one bucket kept together, so one memory read per
+/// feature serves every model (four tables read at random would take four, and their
+/// cache lines would crowd each other out). A weight is the stored value times its
+/// model's scale, exactly as [`Model::parse`] makes it, so scores are the same.
+#[derive(Debug, Clone)]
+pub struct Bank {
+    settings: FeatureSettings,
+    /// The models' addresses, lane by lane (which lane is whose).
+    members: Vec<usize>,
+    scales: [f32; LANES],
+    table: Vec<[i16; LANES]>,
+}
+
+/// Models a [`Bank`] holds.
+pub const LANES: usize = 4;
+
+impl Bank {
+    /// A bank of the first [`LANES`] `models` that share the first one's settings; none
+    /// when a weight is not a stored 16-bit value times the scale (a model made in
+    /// memory by the trainer, not read from its files).
+    pub fn new(models: &[&Model]) -> Option<Bank> {
+        let settings = models.first()?.manifest.features;
+        let members: Vec<&Model> = models
+            .iter()
+            .filter(|m| m.manifest.features == settings)
+            .take(LANES)
+            .copied()
+            .collect();
+        let scales: [f32; LANES] =
+            std::array::from_fn(|lane| members.get(lane).map_or(1.0, |m| m.manifest.scale));
+        let buckets = settings.buckets as usize;
+        let mut table = vec![[0i16; LANES]; buckets];
+        for (lane, model) in members.iter().enumerate() {
+            let (scale, inverse) = (scales[lane], 1.0 / scales[lane]);
+            for (slot, &w) in table.iter_mut().zip(&model.weights) {
+                // Rounded half away from zero by hand: `round` is a library call here.
+                let x = w * inverse;
+                let stored = (x + 0.5f32.copysign(x)) as i16;
+                if f32::from(stored) * scale != w {
+                    return None;
+                }
+                slot[lane] = stored;
+            }
+        }
+        Some(Bank {
+            settings,
+            members: members
+                .iter()
+                .map(|m| std::ptr::from_ref(*m) as usize)
+                .collect(),
+            scales,
+            table,
+        })
+    }
+
+    /// The settings its models share.
+    pub fn settings(&self) -> FeatureSettings {
+        self.settings
+    }
+
+    /// The lane of `model`, if the bank holds it.
+    pub fn lane(&self, model: &Model) -> Option<usize> {
+        let address = std::ptr::from_ref(model) as usize;
+        self.members.iter().position(|m| *m == address)
+    }
+
+    /// Bytes the table takes.
+    pub fn table_bytes(&self) -> usize {
+        self.table.len() * std::mem::size_of::<[i16; LANES]>()
+    }
+
+    /// [`Model::word_sums`] for every lane at once, in one pass over the features.
+    pub fn word_sums(&self, features: &Features) -> Vec<([f32; LANES], u32)> {
+        (0..features.words.len())
+            .map(|i| {
+                let range = features.of_word(i);
+                let count = range.len() as u32;
+                let mut sum = [0f32; LANES];
+                for &b in &features.buckets[range] {
+                    let stored = &self.table[b as usize];
+                    for lane in 0..LANES {
+                        sum[lane] += f32::from(stored[lane]) * self.scales[lane];
+                    }
+                }
+                (sum, count)
+            })
             .collect()
     }
 }
@@ -555,11 +639,11 @@ mod tests {
         let f = small().extract(" ab cd | ef ");
         assert_eq!(f.words.len(), 3);
         // "ab": 1 word + 1 pair + " ab " (4 bytes): 2 trigrams, 1 four-gram, no five-gram.
-        let of = |w: u32| f.list.iter().filter(|x| x.word == w).count();
+        let of = |w: usize| f.of_word(w).len();
         assert_eq!(of(0), 1 + 1 + 3);
         // "cd" is followed by a clause bar: no pair across it.
         assert_eq!(of(1), 1 + 3);
-        assert_eq!(f.list.iter().filter(|x| x.pair).count(), 1);
+        assert_eq!(f.words.iter().filter(|w| w.pair.is_some()).count(), 1);
     }
 
     #[test]
@@ -586,13 +670,40 @@ mod tests {
     }
 
     #[test]
+    fn a_bank_sums_each_model_exactly_as_the_model_does() {
+        let settings = small();
+        let buckets = settings.buckets as usize;
+        let read = |seed: f32| {
+            let weights = (0..buckets)
+                .map(|i| ((i as f32 * seed) % 7.0) - 3.0)
+                .collect();
+            let (manifest, weights) = Model::new(test_manifest(settings), weights).to_files();
+            Model::parse(&manifest, &weights).unwrap()
+        };
+        let (a, b) = (read(0.37), read(1.91));
+        let bank = Bank::new(&[&a, &b]).expect("stored weights bank");
+        assert_eq!((bank.lane(&a), bank.lane(&b)), (Some(0), Some(1)));
+        let features = settings.extract(" a calm word | and a vile one ");
+        let banked = bank.word_sums(&features);
+        for (lane, model) in [(0, &a), (1, &b)] {
+            let alone = model.word_sums(&features);
+            for ((sums, count), (sum, n)) in banked.iter().zip(alone) {
+                assert_eq!((sums[lane].to_bits(), *count), (sum.to_bits(), n));
+            }
+        }
+        // Weights made in memory, not read from files, are not banked.
+        let raw = Model::new(test_manifest(settings), vec![0.123_457; buckets]);
+        assert!(Bank::new(&[&raw]).is_none());
+    }
+
+    #[test]
     fn the_strongest_word_is_the_evidence() {
         let settings = small();
         let folded = fold("a calm word and a vile word");
         let vile = settings.extract(" vile ");
         let mut weights = vec![0.0; settings.buckets as usize];
-        for f in &vile.list {
-            weights[f.bucket as usize] = 2.0;
+        for &b in &vile.buckets {
+            weights[b as usize] = 2.0;
         }
         let model = Model::new(test_manifest(settings), weights);
         let score = model.score(&folded);

@@ -238,6 +238,8 @@ pub struct RuleSet {
     /// judging a comment, and a post gets many comments. A memo, not state: the
     /// verdict is the same with or without it.
     pub(super) post_profiles: std::sync::Mutex<Vec<super::kinds::RememberedPost>>,
+    /// The model rules' weights side by side (those that share the first one's settings).
+    pub(super) bank: Option<crate::model::Bank>,
 }
 
 #[derive(Deserialize, Default)]
@@ -421,7 +423,11 @@ impl RuleSet {
         for f in &sorted {
             hasher.update(f.name.as_bytes());
             hasher.update([0]);
-            hasher.update(f.text.as_bytes());
+            // A model's weights are named by their SHA-256 in its manifest, which is
+            // hashed and checked against them: hashing megabytes twice would add nothing.
+            if !f.name.ends_with(".weights") {
+                hasher.update(f.text.as_bytes());
+            }
             hasher.update([0]);
         }
         let tomls: Vec<&SourceFile> = sorted
@@ -569,7 +575,16 @@ impl RuleSet {
             .into_iter()
             .map(domain_of)
             .collect();
+        let models: Vec<&crate::model::Model> = rules
+            .iter()
+            .filter_map(|r| match &r.check {
+                kinds::Check::Model(m) => Some(&*m.model),
+                _ => None,
+            })
+            .collect();
+        let bank = crate::model::Bank::new(&models);
         Ok(RuleSet {
+            bank,
             trusted_domains,
             version,
             limits: Limits {

@@ -6,7 +6,7 @@
 //! Pure and reproducible: the lines are visited in an order fixed by the seed, so the
 //! same lines and settings give the same weights, bit for bit, on one platform.
 
-use super::model::{Feature, sigmoid};
+use super::model::sigmoid;
 
 /// One training line, already turned into features.
 #[derive(Debug, Clone)]
@@ -21,8 +21,8 @@ pub struct Example {
 
 impl Example {
     /// Folds repeated buckets together and scales as [`Model::log_odds`](super::model::Model::log_odds) does.
-    pub fn new(features: &[Feature], positive: bool) -> Example {
-        let mut buckets: Vec<u32> = features.iter().map(|f| f.bucket).collect();
+    pub fn new(features: &[u32], positive: bool) -> Example {
+        let mut buckets = features.to_vec();
         buckets.sort_unstable();
         let norm = 1.0 / (buckets.len().max(1) as f32).sqrt();
         let mut out: Vec<(u32, f32)> = Vec::with_capacity(buckets.len());
@@ -292,15 +292,7 @@ mod tests {
     use super::*;
 
     fn example(buckets: &[u32], positive: bool) -> Example {
-        let features: Vec<Feature> = buckets
-            .iter()
-            .map(|&bucket| Feature {
-                bucket,
-                word: 0,
-                pair: false,
-            })
-            .collect();
-        Example::new(&features, positive)
+        Example::new(buckets, positive)
     }
 
     fn settings() -> Settings {

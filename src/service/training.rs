@@ -541,7 +541,7 @@ pub fn example(features: &FeatureSettings, text: &str, positive: bool) -> Exampl
 
 /// One labelled example from a text already folded.
 pub fn example_of(features: &FeatureSettings, folded: &Folded, positive: bool) -> Example {
-    Example::new(&features.extract(&folded.words.text).list, positive)
+    Example::new(&features.extract(&folded.words.text).buckets, positive)
 }
 
 fn examples(features: &FeatureSettings, lines: &[Labelled]) -> Vec<Example> {

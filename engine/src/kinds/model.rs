@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::{Compiling, Judging, Kind, Outcome, context, evidence};
-use crate::model::{FeatureSettings, Features, sigmoid};
+use crate::model::{FeatureSettings, Features, LANES, sigmoid};
 use crate::normalize::Folded;
 use crate::rules::Lists;
 use crate::{Action, Evidence, Field, lessons};
@@ -105,6 +105,8 @@ pub(crate) struct ModelScratch {
     features: Option<(FeatureSettings, Features)>,
     /// The word indices after which a sentence ends, found once for every model.
     sentence_ends: OnceCell<Vec<usize>>,
+    /// Every banked model's word sums, from one pass over the features.
+    bank_sums: OnceCell<Vec<([f32; LANES], u32)>>,
     tokens: OnceCell<Vec<String>>,
 }
 
@@ -122,19 +124,31 @@ pub(crate) fn judge_model(k: &Model, j: &Judging, shared: &mut ModelScratch) -> 
     let view = texts.model_view();
     let raw = texts.raw(Field::Body);
     let all = 0..features.words.len();
-    let (whole, best) = match k.sentence_group {
+    let banked = j
+        .rules
+        .bank
+        .as_ref()
+        .filter(|b| b.settings() == settings)
+        .and_then(|b| Some((b, b.lane(model)?)));
+    let sums: Vec<(f32, u32)> = match banked {
+        Some((bank, lane)) => shared
+            .bank_sums
+            .get_or_init(|| bank.word_sums(features))
+            .iter()
+            .map(|(sum, count)| (sum[lane], *count))
+            .collect(),
+        None => model.word_sums(features),
+    };
+    let whole = model.log_odds_within(&sums, all.clone());
+    let best = match k.sentence_group {
         Some(min) if features.words.len() >= 2 * min => {
             let ends = shared
                 .sentence_ends
                 .get_or_init(|| sentence_ends(view, raw, features));
-            let sums = model.word_sums(features);
             let groups = sentence_groups(ends, features.words.len(), min);
-            (
-                model.log_odds_within(&sums, all.clone()),
-                model.best_group(&sums, &groups),
-            )
+            model.best_group(&sums, &groups)
         }
-        _ => (model.log_odds(&features.list), None),
+        _ => None,
     };
     let adjustment = k
         .learn_from
