@@ -78,6 +78,17 @@ impl Features {
             .map_or(self.buckets.len(), |w| w.first as usize);
         self.words[i].first as usize..end
     }
+
+    /// Each word's features read by `sum`, with their count.
+    fn per_word<T>(&self, sum: impl Fn(&[u32]) -> T) -> Vec<(T, u32)> {
+        (0..self.words.len())
+            .map(|i| {
+                let range = self.of_word(i);
+                let count = range.len() as u32;
+                (sum(&self.buckets[range]), count)
+            })
+            .collect()
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -403,17 +414,7 @@ impl Model {
     /// Each word's summed weight and feature count (a pair counts with its first word):
     /// the one pass over the weights that the whole comment and its sentence groups share.
     pub fn word_sums(&self, features: &Features) -> Vec<(f32, u32)> {
-        (0..features.words.len())
-            .map(|i| {
-                let range = features.of_word(i);
-                let count = range.len() as u32;
-                let sum: f32 = features.buckets[range]
-                    .iter()
-                    .map(|&b| self.weights[b as usize])
-                    .sum();
-                (sum, count)
-            })
-            .collect()
+        features.per_word(|buckets| buckets.iter().map(|&b| self.weights[b as usize]).sum())
     }
 
     /// The log-odds (bias included) of the words `within`, read as a comment of their own,
@@ -559,20 +560,16 @@ impl Bank {
 
     /// [`Model::word_sums`] for every lane at once, in one pass over the features.
     pub fn word_sums(&self, features: &Features) -> Vec<([f32; LANES], u32)> {
-        (0..features.words.len())
-            .map(|i| {
-                let range = features.of_word(i);
-                let count = range.len() as u32;
-                let mut sum = [0f32; LANES];
-                for &b in &features.buckets[range] {
-                    let stored = &self.table[b as usize];
-                    for lane in 0..LANES {
-                        sum[lane] += f32::from(stored[lane]) * self.scales[lane];
-                    }
+        features.per_word(|buckets| {
+            let mut sum = [0f32; LANES];
+            for &b in buckets {
+                let stored = &self.table[b as usize];
+                for lane in 0..LANES {
+                    sum[lane] += f32::from(stored[lane]) * self.scales[lane];
                 }
-                (sum, count)
-            })
-            .collect()
+            }
+            sum
+        })
     }
 }
 

@@ -518,6 +518,8 @@ const ABUSE: Recipe = Recipe {
     },
     naive_bayes: true,
 };
+/// A comment held as an allegation waits for a person like one held as spam, so the
+/// allegation model holds as sparingly as the spam model.
 const ALLEGATION: Recipe = Recipe {
     shares: Shares {
         hold: 0.005,
